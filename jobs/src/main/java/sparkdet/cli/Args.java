@@ -1,0 +1,88 @@
+package sparkdet.cli;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** `--name value` and `--flag` options of a command, checked against what the command accepts. */
+final class Args {
+    private final Map<String, List<String>> values = new HashMap<>();
+    private final Set<String> flags = new HashSet<>();
+
+    private Args() {
+    }
+
+    /**
+     * @param valued options that take a value (repeatable ones keep every value)
+     * @param flagNames options that take none
+     */
+    static Args parse(String[] argv, Set<String> valued, Set<String> flagNames) {
+        Args a = new Args();
+        for (int i = 0; i < argv.length; i++) {
+            String arg = argv[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String inline = null;
+            int eq = name.indexOf('=');
+            if (eq > 0 && !name.startsWith("set")) {
+                inline = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (flagNames.contains(name)) {
+                a.flags.add(name);
+            } else if (valued.contains(name)) {
+                String v = inline;
+                if (v == null) {
+                    if (i + 1 >= argv.length) {
+                        throw new UsageException("--" + name + " needs a value");
+                    }
+                    v = argv[++i];
+                }
+                a.values.computeIfAbsent(name, k -> new ArrayList<>()).add(v);
+            } else {
+                throw new UsageException("unknown option --" + name);
+            }
+        }
+        return a;
+    }
+
+    String get(String name) {
+        List<String> v = values.get(name);
+        return v == null ? null : v.get(v.size() - 1);
+    }
+
+    String get(String name, String fallback) {
+        String v = get(name);
+        return v == null ? fallback : v;
+    }
+
+    String required(String name) {
+        String v = get(name);
+        if (v == null) {
+            throw new UsageException("--" + name + " is required");
+        }
+        return v;
+    }
+
+    List<String> all(String name) {
+        return values.getOrDefault(name, List.of());
+    }
+
+    boolean flag(String name) {
+        return flags.contains(name);
+    }
+
+    int intValue(String name, int fallback) {
+        String v = get(name);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " takes a whole number, not '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package sparkdet.io;
+
+import java.io.IOException;
+import java.util.UUID;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An output folder that appears whole or not at all: everything is written under a hidden
+ * sibling folder, then `_SUCCESS` is written and the folder renamed into place. A killed run
+ * leaves only the hidden folder (which readers ignore); an existing output is replaced only
+ * when asked, and only after the new one is complete.
+ */
+public final class AtomicOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicOutput.class);
+    public static final String SUCCESS = "_SUCCESS";
+
+    private final Storage storage;
+    private final Path target;
+    private final Path staging;
+    private boolean done;
+
+    private AtomicOutput(Storage storage, Path target) {
+        this.storage = storage;
+        this.target = target;
+        this.staging = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+    }
+
+    /**
+     * @throws OutputExistsException when the target exists and overwrite is false, before anything is written
+     */
+    public static AtomicOutput begin(Storage storage, Path target, boolean overwrite) throws IOException {
+        if (target.getParent() == null) {
+            throw new IOException("cannot write to the root of a file system: " + target);
+        }
+        if (!overwrite && storage.exists(target)) {
+            throw new OutputExistsException(target);
+        }
+        AtomicOutput out = new AtomicOutput(storage, target);
+        storage.fs(out.staging).mkdirs(out.staging);
+        return out;
+    }
+
+    /** where to write: the staging folder */
+    public Path dir() {
+        return staging;
+    }
+
+    public Path resolve(String relative) {
+        return new Path(staging, relative);
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    /** marks the output complete and moves it into place */
+    public void commit() throws IOException {
+        FileSystem fs = storage.fs(target);
+        storage.writeBytes(new Path(staging, SUCCESS), new byte[0]);
+        Path old = null;
+        if (fs.exists(target)) {
+            old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+            if (!fs.rename(target, old)) {
+                throw new IOException("could not move the previous " + target + " aside");
+            }
+        }
+        if (!fs.rename(staging, target)) {
+            if (old != null) {
+                fs.rename(old, target);
+            }
+            throw new IOException("could not rename " + staging + " to " + target);
+        }
+        done = true;
+        if (old != null) {
+            fs.delete(old, true);
+        }
+        LOG.info("wrote {}", target);
+    }
+
+    /** removes the staging folder of a failed run; the target is untouched */
+    public void abort() {
+        if (done) {
+            return;
+        }
+        try {
+            storage.fs(staging).delete(staging, true);
+        } catch (IOException e) {
+            LOG.warn("could not remove the staging folder {}: {}", staging, e.toString());
+        }
+    }
+
+    /** the output already exists and replacing it was not asked for */
+    public static final class OutputExistsException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public OutputExistsException(Path target) {
+            super(target + " already exists (pass --overwrite to replace it)");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package sparkdet.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * Files on any Hadoop file system (file:, hdfs:, s3a:): the few operations sparkdet needs, with
+ * plain local paths accepted everywhere a URI is.
+ */
+public final class Storage {
+    private final Configuration conf;
+
+    public Storage(Configuration conf) {
+        this.conf = conf;
+    }
+
+    public Configuration conf() {
+        return conf;
+    }
+
+    /** a URI string or a local path (relative to the working directory) as a qualified Hadoop path */
+    public static Path path(String uriOrPath) {
+        if (uriOrPath.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
+            return new Path(URI.create(uriOrPath.replace(" ", "%20")));
+        }
+        return new Path(Paths.get(uriOrPath).toAbsolutePath().normalize().toUri());
+    }
+
+    public FileSystem fs(Path p) throws IOException {
+        return p.getFileSystem(conf);
+    }
+
+    public boolean exists(Path p) throws IOException {
+        return fs(p).exists(p);
+    }
+
+    public boolean isDirectory(Path p) throws IOException {
+        try {
+            return fs(p).getFileStatus(p).isDirectory();
+        } catch (FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    public InputStream open(Path p) throws IOException {
+        return fs(p).open(p);
+    }
+
+    public byte[] readBytes(Path p, long maxBytes) throws IOException {
+        FileSystem fs = fs(p);
+        long len = fs.getFileStatus(p).getLen();
+        if (len > maxBytes) {
+            throw new IOException(p + " is " + len + " bytes, more than the " + maxBytes + " allowed");
+        }
+        try (InputStream in = fs.open(p)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) len);
+            in.transferTo(out);
+            return out.toByteArray();
+        }
+    }
+
+    public void writeBytes(Path p, byte[] bytes) throws IOException {
+        try (FSDataOutputStream out = fs(p).create(p, true)) {
+            out.write(bytes);
+        }
+    }
+
+    public void writeText(Path p, String text) throws IOException {
+        writeBytes(p, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public OutputStream create(Path p) throws IOException {
+        return fs(p).create(p, true);
+    }
+
+    /** the files under a folder, recursively, whose names end with one of the suffixes (case-insensitive) */
+    public List<Path> listFiles(Path dir, String... suffixes) throws IOException {
+        List<Path> out = new ArrayList<>();
+        RemoteIterator<LocatedFileStatus> it = fs(dir).listFiles(dir, true);
+        while (it.hasNext()) {
+            FileStatus st = it.next();
+            String name = st.getPath().getName().toLowerCase(java.util.Locale.ROOT);
+            if (name.startsWith(".") || name.startsWith("_")) {
+                continue;
+            }
+            for (String s : suffixes) {
+                if (name.endsWith(s)) {
+                    out.add(st.getPath());
+                    break;
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+}
