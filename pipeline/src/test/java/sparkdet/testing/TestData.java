@@ -1,0 +1,33 @@
+package sparkdet.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The real files the tests use, from Debian packages that .ci/run installs (never committed):
+ * labelme-examples, darknet's data folder, opencv-doc; and the golden evaluation cases in shared/.
+ */
+public final class TestData {
+    public static final Path LABELME = Path.of("/usr/share/doc/labelme-examples/examples");
+    public static final Path LABELME_VOC = LABELME.resolve("bbox_detection/data_dataset_voc");
+    public static final Path LABELME_COCO = LABELME.resolve("instance_segmentation/data_dataset_coco");
+    public static final Path DARKNET = Path.of("/usr/share/darknet/data");
+
+    private TestData() {
+    }
+
+    public static Path golden() {
+        String p = System.getProperty("sparkdet.golden");
+        Path golden = p != null ? Path.of(p) : Path.of("../../shared/golden");
+        return require(golden.toAbsolutePath().normalize());
+    }
+
+    /** a file the tests need; a clear failure naming the package that brings it when missing */
+    public static Path require(Path p) {
+        if (!Files.exists(p)) {
+            throw new IllegalStateException(p + " is missing: .ci/run installs the test data "
+                    + "(labelme-examples, darknet's data folder, opencv-doc)");
+        }
+        return p;
+    }
+}
