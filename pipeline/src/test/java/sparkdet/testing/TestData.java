@@ -19,7 +19,11 @@ public final class TestData {
     public static Path golden() {
         String p = System.getProperty("sparkdet.golden");
         Path golden = p != null ? Path.of(p) : Path.of("../../shared/golden");
-        return require(golden.toAbsolutePath().normalize());
+        golden = golden.toAbsolutePath().normalize();
+        if (!Files.isDirectory(golden)) {
+            throw new IllegalStateException(golden + " is missing: the golden cases live in shared/golden beside the checkout");
+        }
+        return golden;
     }
 
     /** a file the tests need; a clear failure naming the package that brings it when missing */

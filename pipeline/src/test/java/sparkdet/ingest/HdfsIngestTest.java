@@ -1,0 +1,71 @@
+package sparkdet.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkdet.data.Datasets;
+import sparkdet.io.AtomicOutput;
+import sparkdet.testing.TestData;
+import sparkdet.testing.TestSpark;
+
+/** A dataset written to and read back from a real HDFS (a MiniDFSCluster started by the test). */
+class HdfsIngestTest {
+    private static MiniDFSCluster cluster;
+    private static String hdfs;
+
+    @TempDir
+    static Path base;
+
+    @BeforeAll
+    static void startHdfs() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base.toFile(), "dfs").getAbsolutePath());
+        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+        cluster.waitActive();
+        hdfs = "hdfs://localhost:" + cluster.getNameNodePort();
+    }
+
+    @AfterAll
+    static void stopHdfs() {
+        if (cluster != null) {
+            cluster.shutdown();
+        }
+    }
+
+    @Test
+    void ingestWritesToHdfsAtomically() throws Exception {
+        Path voc = TestData.require(TestData.LABELME_VOC);
+        String target = hdfs + "/datasets/labelme";
+        IngestRequest req = IngestRequest.of(IngestFormat.VOC, voc.toString(), null, null,
+                voc.resolve("class_names.txt").toString(), target, false, TestSpark.config());
+        IngestSummary s = new IngestJob(TestSpark.session()).run(req);
+        assertThat(s.output().toString()).isEqualTo(target);
+
+        FileSystem fs = cluster.getFileSystem();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/datasets/labelme/_SUCCESS"))).isTrue();
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/datasets/labelme/stats.png"))).isTrue();
+        assertThat(fs.listStatus(new org.apache.hadoop.fs.Path("/datasets"))).hasSize(1);
+        Datasets ds = Datasets.open(TestSpark.session(), target);
+        assertThat(ds.rows().count()).isEqualTo(3);
+        assertThat(ds.classes().names()).contains("tv/monitor");
+
+        long before = fs.getFileStatus(new org.apache.hadoop.fs.Path("/datasets/labelme/_SUCCESS")).getModificationTime();
+        assertThatThrownBy(() -> new IngestJob(TestSpark.session()).run(req))
+                .isInstanceOf(AtomicOutput.OutputExistsException.class).hasMessageContaining(target);
+        assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path("/datasets/labelme/_SUCCESS")).getModificationTime())
+                .isEqualTo(before);
+
+        Path lines = base.resolve("from-hdfs.txt");
+        long n = new LinesExport(TestSpark.session()).run(target, lines.toString(), false, false, false);
+        assertThat(n).isEqualTo(3);
+    }
+}
