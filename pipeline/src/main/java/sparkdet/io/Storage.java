@@ -5,7 +5,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -36,9 +35,10 @@ public final class Storage {
     /** a URI string or a local path (relative to the working directory) as a qualified Hadoop path */
     public static Path path(String uriOrPath) {
         if (uriOrPath.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
-            return new Path(URI.create(uriOrPath.replace(" ", "%20")));
+            return new Path(uriOrPath);
         }
-        return new Path(Paths.get(uriOrPath).toAbsolutePath().normalize().toUri());
+        // not Path(URI): java.nio adds a trailing slash to an existing folder's URI
+        return new Path("file", null, Paths.get(uriOrPath).toAbsolutePath().normalize().toString());
     }
 
     public FileSystem fs(Path p) throws IOException {

@@ -28,6 +28,10 @@ public final class NativeCache {
      * the cache, once per JVM and preset; cheap when already unpacked
      */
     public static synchronized void prepare(String... presets) {
+        // JavaCPP's own warnings through SLF4J rather than straight to stderr
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
         if (System.getProperty(CACHE_DIR_PROPERTY) == null) {
             String env = System.getenv("SPARKDET_NATIVE_CACHE");
             if (env != null && !env.isBlank()) {

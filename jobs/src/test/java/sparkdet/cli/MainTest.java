@@ -1,0 +1,101 @@
+package sparkdet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkdet.testing.TestData;
+
+/** The command line as users meet it: help, exit codes, messages, and real runs in local mode. */
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        Result overview = run("--help");
+        assertThat(overview.code()).isZero();
+        for (String name : Main.COMMANDS.keySet()) {
+            assertThat(overview.out()).contains("  " + name + " ");
+            Result help = run(name, "--help");
+            assertThat(help.code()).isZero();
+            assertThat(help.out()).startsWith("usage: sparkdet " + name);
+        }
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertThat(run().code()).isEqualTo(2);
+        Result unknown = run("frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown command 'frobnicate'");
+        Result option = run("ingest", "--format", "voc", "--inptu", "x");
+        assertThat(option.code()).isEqualTo(2);
+        assertThat(option.err()).contains("unknown option --inptu");
+        Result missing = run("ingest", "--format", "voc", "--input", "x");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--output is required");
+        Result format = run("ingest", "--format", "yolo", "--input", "x", "--output", "y");
+        assertThat(format.code()).isEqualTo(2);
+        assertThat(format.err()).contains("voc, coco or lines");
+    }
+
+    @Test
+    void unusableInputExitsWithThreeAndWritesNothing() {
+        Path out = tmp.resolve("ds");
+        Result r = run("ingest", "--master", "local[1]", "--format", "coco", "--input", tmp.resolve("nope.json").toString(),
+                "--output", out.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("nope.json").contains("is not a file");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void ingestThenRefuseToOverwriteThenOverwrite() throws Exception {
+        Path voc = TestData.require(TestData.LABELME_VOC);
+        Path out = tmp.resolve("ds");
+        String[] argv = {"ingest", "--master", "local[2]", "--format", "voc", "--input", voc.toString(),
+            "--output", out.toString(), "--set", "ingest.clip-tolerance=0.1"};
+        Result first = run(argv);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("images      3").contains("objects     9");
+        Result again = run(argv);
+        assertThat(again.code()).isEqualTo(2);
+        assertThat(again.err()).contains("already exists").contains("--overwrite");
+        String[] overwrite = java.util.Arrays.copyOf(argv, argv.length + 1);
+        overwrite[argv.length] = "--overwrite";
+        assertThat(run(overwrite).code()).isZero();
+        assertThat(out.resolve("_SUCCESS")).exists();
+
+        Path lines = tmp.resolve("lines.txt");
+        Result export = run("export-lines", "--master", "local[1]", "--dataset", out.toString(), "--output", lines.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(Files.readAllLines(lines)).hasSize(3);
+    }
+
+    @Test
+    void demoSynthesizesAndIngests() throws Exception {
+        Path out = tmp.resolve("demo");
+        Result r = run("demo", "--master", "local[2]", "--out", out.toString(), "--images", "25");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("synthesized 25 images").contains("images      20").contains("look at:");
+        assertThat(out.resolve("dataset/stats.json")).exists();
+        assertThat(Files.readAllLines(out.resolve("dataset/classes.txt"))).containsExactly("circle", "square", "triangle");
+    }
+}
