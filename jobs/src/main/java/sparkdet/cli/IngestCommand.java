@@ -65,9 +65,7 @@ final class IngestCommand implements Command {
             req = req.withEncoding(args.get("encoding"));
         }
         if (args.get("check-images") != null) {
-            req = new IngestRequest(req.format(), req.input(), req.images(), req.split(), req.classesFile(),
-                    req.output(), req.overwrite(), req.encoding(), args.get("check-images"), req.clipTolerance(),
-                    req.imagesPerPartition(), req.maxFileBytes());
+            req = req.withCheckImages(args.get("check-images"));
         }
         IngestSummary s = new IngestJob(context.spark()).run(req);
         print(context, s);

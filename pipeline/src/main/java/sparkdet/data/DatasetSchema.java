@@ -3,7 +3,6 @@ package sparkdet.data;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -47,17 +46,6 @@ public final class DatasetSchema {
 
     private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
         return new StructField(name, type, nullable, Metadata.empty());
-    }
-
-    public static Row toRow(ImageRecord r) {
-        Row[] objects = new Row[r.objects.size()];
-        for (int i = 0; i < objects.length; i++) {
-            BoxObject o = r.objects.get(i);
-            objects[i] = RowFactory.create(o.classIndex, o.label, o.categoryId, o.xmin, o.ymin,
-                    o.xmax, o.ymax, o.difficult, o.truncated, o.iscrowd, o.area, o.segmentation);
-        }
-        return RowFactory.create(r.imageId, r.cocoImageId, r.uri, r.fileName, r.width, r.height,
-                r.split, r.source, objects);
     }
 
     public static ImageRecord fromRow(Row row) {

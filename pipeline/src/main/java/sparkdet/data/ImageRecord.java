@@ -32,7 +32,7 @@ public final class ImageRecord implements Serializable {
         this.height = height;
         this.split = split;
         this.source = source;
-        this.objects = new java.util.ArrayList<>(objects);
+        this.objects = objects instanceof java.util.ArrayList ? objects : new java.util.ArrayList<>(objects);
     }
 
     public ImageRecord withObjects(List<BoxObject> newObjects) {

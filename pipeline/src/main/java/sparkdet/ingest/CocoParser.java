@@ -1,13 +1,12 @@
 package sparkdet.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,22 +15,27 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import sparkdet.data.BoxObject;
+import sparkdet.data.ClassList;
 import sparkdet.data.ImageRecord;
 import sparkdet.data.QuarantineReason;
 import sparkdet.data.Quarantined;
 
 /**
- * A COCO instances JSON read as a token stream: no tree of the document is ever built, so a
- * train2017-sized file needs memory for its rows only. Sections may come in any order.
+ * A COCO instances JSON read as a token stream: no tree of the document is ever built, and only
+ * one share of the images (by id) and their annotations is kept, so that N tasks each reading
+ * the file hold 1/N of it. Sections may come in any order.
  */
 public final class CocoParser {
-    /** a parsed file: image rows in file order (labels resolved by category), categories, problems */
-    public record Result(List<IngestItem> items, LinkedHashMap<Long, String> categories,
-                         List<Quarantined> quarantined, long annotations) {
+    /**
+     * a parsed share: image rows in file order with labels named by category (problems of the
+     * share as rejected items), and the categories as classes in id order
+     */
+    public record Result(List<IngestItem> items, ClassList categoryClasses, long annotations) {
     }
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     private record RawImage(long id, String fileName, int width, int height, int index) {
@@ -42,9 +46,27 @@ public final class CocoParser {
     private final List<long[]> orphanRefs = new ArrayList<>();
     private final LinkedHashMap<Long, String> categories = new LinkedHashMap<>();
     private final List<Quarantined> quarantined = new ArrayList<>();
-    private final StringWriter segmentationText = new StringWriter();
+    private final StringBuilder segmentationText = new StringBuilder(256);
     private long annotationCount;
     private String source;
+    private final int share;
+    private final int shares;
+
+    /** keeps the images whose id falls in share {@code share} of {@code shares} (0 of 1: all) */
+    public CocoParser(int share, int shares) {
+        this.share = share;
+        this.shares = shares;
+    }
+
+    /** whether an image id belongs to this parser's share */
+    private boolean mine(long imageId) {
+        return Math.floorMod(Long.hashCode(imageId) * 0x9E3779B1, shares) == share;
+    }
+
+    /** problems not tied to an image id are reported by share 0 only */
+    private boolean reportsUnowned() {
+        return share == 0;
+    }
 
     /**
      * @param imageRoot what {@code file_name} is relative to
@@ -108,7 +130,13 @@ public final class CocoParser {
             }
         }
         String where = source + "#images[" + index + "]";
+        if (id != Long.MIN_VALUE && !mine(id)) {
+            return;
+        }
         if (id == Long.MIN_VALUE || fileName == null || fileName.isBlank()) {
+            if (!reportsUnowned()) {
+                return;
+            }
             quarantined.add(new Quarantined(where, QuarantineReason.MALFORMED_ANNOTATION,
                     "an image needs a numeric id and a file_name"));
         } else if (images.containsKey(id)) {
@@ -152,7 +180,13 @@ public final class CocoParser {
             String key = p.currentName();
             JsonToken t = p.nextToken();
             switch (key) {
-                case "image_id" -> imageId = t.isNumeric() ? p.getLongValue() : Long.MIN_VALUE;
+                case "image_id" -> {
+                    imageId = t.isNumeric() ? p.getLongValue() : Long.MIN_VALUE;
+                    if (imageId != Long.MIN_VALUE && !mine(imageId)) {
+                        skipRestOfObject(p);
+                        return;
+                    }
+                }
                 case "category_id" -> categoryId = t.isNumeric() ? p.getLongValue() : Long.MIN_VALUE;
                 case "bbox" -> bbox = readBox(p);
                 case "area" -> area = t.isNumeric() ? p.getDoubleValue() : Double.NaN;
@@ -161,7 +195,13 @@ public final class CocoParser {
                 default -> p.skipChildren();
             }
         }
+        if (imageId != Long.MIN_VALUE && !mine(imageId)) {
+            return;
+        }
         if (imageId == Long.MIN_VALUE || categoryId == Long.MIN_VALUE || bbox == null) {
+            if (imageId == Long.MIN_VALUE && !reportsUnowned()) {
+                return;
+            }
             quarantined.add(new Quarantined(source + "#annotations[" + index + "]",
                     QuarantineReason.MALFORMED_ANNOTATION,
                     "an annotation needs image_id, category_id and a bbox of 4 numbers"));
@@ -179,8 +219,16 @@ public final class CocoParser {
             objectsByImage.put(imageId, list);
         }
         list.add(o);
-        if (images.isEmpty() || !images.containsKey(imageId)) {
+        if (!images.containsKey(imageId)) {
             orphanRefs.add(new long[] {imageId, index});
+        }
+    }
+
+    /** another share's annotation: its remaining fields are tokenized, not decoded */
+    private static void skipRestOfObject(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            p.nextToken();
+            p.skipChildren();
         }
     }
 
@@ -205,29 +253,93 @@ public final class CocoParser {
         return n == 4 ? box : null;
     }
 
+    /** the current value (array, object or scalar) as compact JSON text */
     private String copyJson(JsonParser p) throws IOException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;
         }
-        segmentationText.getBuffer().setLength(0);
-        try (JsonGenerator g = JSON.createGenerator(segmentationText)) {
-            g.copyCurrentStructure(p);
+        StringBuilder sb = segmentationText;
+        sb.setLength(0);
+        int depth = 0;
+        JsonToken t = p.currentToken();
+        boolean first = true;
+        while (true) {
+            switch (t) {
+                case START_ARRAY, START_OBJECT -> {
+                    comma(sb, first);
+                    sb.append(t == JsonToken.START_ARRAY ? '[' : '{');
+                    depth++;
+                    first = true;
+                }
+                case END_ARRAY, END_OBJECT -> {
+                    sb.append(t == JsonToken.END_ARRAY ? ']' : '}');
+                    depth--;
+                    first = false;
+                }
+                case FIELD_NAME -> {
+                    comma(sb, first);
+                    quote(sb, p.getText());
+                    sb.append(':');
+                    first = true;
+                }
+                case VALUE_STRING -> {
+                    comma(sb, first);
+                    quote(sb, p.getText());
+                    first = false;
+                }
+                default -> {
+                    comma(sb, first);
+                    sb.append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    first = false;
+                }
+            }
+            if (depth == 0) {
+                return sb.toString();
+            }
+            t = p.nextToken();
         }
-        return segmentationText.toString();
     }
 
-    private Result assemble(Path imageRoot, String split) {
-        for (long[] ref : orphanRefs) {
-            if (!images.containsKey(ref[0]) && objectsByImage.containsKey(ref[0])) {
-                quarantined.add(new Quarantined(source + "#annotations[" + ref[1] + "]",
-                        QuarantineReason.MISSING_IMAGE_ID, "image_id " + ref[0] + " is not among the images"));
+    /** a comma before every element but the first of its array or object (none after a key) */
+    private static void comma(StringBuilder sb, boolean first) {
+        if (!first) {
+            sb.append(',');
+        }
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
             }
         }
-        List<IngestItem> items = new ArrayList<>(images.size());
+        sb.append('"');
+    }
+
+    private Result assemble(Path imageRoot, String split) throws IOException {
+        List<IngestItem> items = new ArrayList<>(images.size() + quarantined.size());
+        for (Quarantined q : quarantined) {
+            items.add(IngestItem.rejected(q));
+        }
+        for (long[] ref : orphanRefs) {
+            if (!images.containsKey(ref[0])) {
+                items.add(IngestItem.rejected(new Quarantined(source + "#annotations[" + ref[1] + "]",
+                        QuarantineReason.MISSING_IMAGE_ID, "image_id " + ref[0] + " is not among the images")));
+            }
+        }
         for (RawImage img : images.values()) {
             String where = source + "#images[" + img.index + "]";
             Optional<Path> path = ImagePaths.under(imageRoot, img.fileName);
-            List<BoxObject> raw = objectsByImage.getOrDefault(img.id, List.of());
+            List<BoxObject> raw = objectsByImage.remove(img.id);
+            if (raw == null) {
+                raw = List.of();
+            }
             if (path.isEmpty()) {
                 items.add(IngestItem.rejected(new Quarantined(where, QuarantineReason.PATH_OUTSIDE_ROOT,
                         "file_name '" + img.fileName + "' leaves the image folder " + imageRoot)));
@@ -247,6 +359,21 @@ public final class CocoParser {
             items.add(new IngestItem(new ImageRecord(Long.toString(img.id), img.id, path.get().toString(),
                     img.fileName, img.width, img.height, split, where, objects), problems));
         }
-        return new Result(items, categories, quarantined, annotationCount);
+        return new Result(items, categoryClasses(), annotationCount);
+    }
+
+    /** the categories as classes, in category id order */
+    private ClassList categoryClasses() throws IOException {
+        List<Map.Entry<Long, String>> cats = new ArrayList<>(categories.entrySet());
+        cats.sort(Map.Entry.comparingByKey());
+        List<String> names = new ArrayList<>(cats.size());
+        for (Map.Entry<Long, String> e : cats) {
+            names.add(e.getValue());
+        }
+        try {
+            return new ClassList(names);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the categories cannot be classes: " + e.getMessage());
+        }
     }
 }

@@ -1,36 +1,32 @@
 package sparkdet.ingest;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.data.ClassList;
 import sparkdet.data.DatasetLayout;
-import sparkdet.data.DatasetSchema;
 import sparkdet.data.DatasetStats;
 import sparkdet.data.Quarantined;
 import sparkdet.io.AtomicOutput;
 import sparkdet.io.HadoopConf;
+import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 import sparkdet.viz.StatsPlot;
 
 /**
- * Annotations in, a dataset out: read the format, validate every record on the executors, write
- * the Parquet rows, classes.txt, stats.json, stats.png and quarantine.jsonl into a staging folder,
- * and move it into place only when all of it is written.
+ * Annotations in, a dataset out: read the format, then validate every record and write its row
+ * in one pass on the executors ({@link ValidationPass}), then classes.txt, stats.json, stats.png
+ * and quarantine.jsonl; all into a staging folder that moves into place only when complete.
  */
 public final class IngestJob {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
@@ -47,44 +43,20 @@ public final class IngestJob {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
         AtomicOutput out = AtomicOutput.begin(storage, Storage.path(req.output()), req.overwrite());
-        JavaRDD<IngestItem> items = null;
-        JavaRDD<RecordValidator.Validated> validated = null;
         try {
-            SourceData source = new SourceReaders(jsc, storage, req).read();
-            items = source.items();
-            ClassList classes = source.classes();
-            if (classes == null) {
-                items = items.persist(StorageLevel.MEMORY_AND_DISK());
-                classes = ClassList.sortedOf(SourceReaders.distinctLabels(items));
-                LOG.info("classes from the labels, sorted: {}", classes.names());
-            }
+            SourceData<?> source = new SourceReaders(jsc, storage, req).read();
             timings.put("read", seconds(start));
-
-            RecordValidator validator = new RecordValidator(classes, req.clipTolerance(),
-                    source.checkImages(), new HadoopConf(storage.conf()));
-            validated = items.map(validator::validate).persist(StorageLevel.MEMORY_AND_DISK());
             long t = System.nanoTime();
-            JavaRDD<Row> rows = validated.filter(v -> v.item().record != null)
-                    .map(v -> DatasetSchema.toRow(v.item().record));
-            spark.createDataFrame(rows, DatasetSchema.IMAGE).write()
-                    .parquet(out.resolve(DatasetLayout.DATA).toString());
+            Path parts = out.resolve(ValidationPass.PARTS);
+            int partitions = runPass(source, req, out.resolve(DatasetLayout.DATA), parts, storage);
             timings.put("validate_write", seconds(t));
-            LOG.info("rows written in {} s", timings.get("validate_write"));
+            LOG.info("validated and wrote {} partitions in {} s", partitions, timings.get("validate_write"));
 
             t = System.nanoTime();
-            DatasetStats stats = validated.mapPartitions(it -> {
-                DatasetStats s = new DatasetStats();
-                while (it.hasNext()) {
-                    RecordValidator.Validated v = it.next();
-                    if (v.item().record != null) {
-                        s.addImage(v.item().record);
-                    }
-                    s.addClipped(v.clipped());
-                }
-                return List.of(s).iterator();
-            }).reduce(DatasetStats::merge);
-            writeQuarantine(storage, out.resolve(DatasetLayout.QUARANTINE), source.quarantined(),
-                    validated.flatMap(v -> v.item().quarantined.iterator()).toLocalIterator(), stats);
+            Merged merged = mergeParts(storage, parts, partitions, source.quarantined(),
+                    out.resolve(DatasetLayout.QUARANTINE));
+            ClassList classes = merged.classes();
+            DatasetStats stats = merged.stats();
             storage.writeText(out.resolve(DatasetLayout.CLASSES), classes.toText());
             storage.writeText(out.resolve(DatasetLayout.STATS), stats.toJson(classes));
             try (OutputStream png = storage.create(out.resolve(DatasetLayout.STATS_PLOT))) {
@@ -97,13 +69,6 @@ public final class IngestJob {
         } catch (IOException | RuntimeException e) {
             out.abort();
             throw e;
-        } finally {
-            if (validated != null) {
-                validated.unpersist(false);
-            }
-            if (items != null) {
-                items.unpersist(false);
-            }
         }
     }
 
@@ -111,29 +76,75 @@ public final class IngestJob {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    /** one JSON object a line, driver-side problems first, counted into the stats as written */
-    private static void writeQuarantine(Storage storage, Path file, List<Quarantined> first,
-                                        Iterator<Quarantined> rest, DatasetStats stats) throws IOException {
-        List<Iterator<Quarantined>> parts = new ArrayList<>(List.of(first.iterator(), rest));
-        try (OutputStream os = storage.create(file);
-             JsonGenerator g = new JsonFactory().createGenerator(os)) {
-            g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
-            long written = 0;
-            for (Iterator<Quarantined> it : parts) {
-                while (it.hasNext()) {
-                    Quarantined q = it.next();
-                    g.writeStartObject();
-                    g.writeStringField("source", q.source);
-                    g.writeStringField("reason", q.reason.code());
-                    g.writeStringField("detail", q.detail);
-                    g.writeEndObject();
+    private static <T> int runPass(SourceData<T> source, IngestRequest req, Path data, Path parts, Storage storage) {
+        source.units().foreachPartition(new ValidationPass<>(source.reader(), source.classes(), req.clipTolerance(),
+                source.checkImages(), data, parts, new HadoopConf(storage.conf())));
+        return source.units().getNumPartitions();
+    }
+
+    /** what the partitions reported, merged */
+    private record Merged(DatasetStats stats, ClassList classes) {
+    }
+
+    /**
+     * quarantine.jsonl (the driver's problems first, then each partition's in order), the merged
+     * stats and the classes, from the side files of the validation pass, which are then removed
+     *
+     * @throws InputUnusableException when a partition found the input unusable
+     */
+    private static Merged mergeParts(Storage storage, Path parts, int partitions, List<Quarantined> driverSide,
+                                     Path quarantineFile) throws IOException {
+        for (int i = 0; i < partitions; i++) {
+            Path error = ValidationPass.errorPart(parts, i);
+            if (storage.exists(error)) {
+                throw new InputUnusableException(new String(storage.readBytes(error, 1 << 20),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        DatasetStats stats = new DatasetStats();
+        ClassList classes = null;
+        try (OutputStream os = storage.create(quarantineFile)) {
+            try (QuarantineLog log = new QuarantineLog(new NonClosing(os))) {
+                for (Quarantined q : driverSide) {
+                    log.write(q);
                     stats.addQuarantined(q.reason);
-                    written++;
                 }
             }
-            if (written > 0) {
-                g.writeRaw('\n');
+            for (int i = 0; i < partitions; i++) {
+                try (InputStream in = storage.open(ValidationPass.quarantinePart(parts, i))) {
+                    in.transferTo(os);
+                }
+                try (ObjectInputStream in = new ObjectInputStream(storage.open(ValidationPass.reportPart(parts, i)))) {
+                    ValidationPass.Report report = (ValidationPass.Report) in.readObject();
+                    stats.merge(report.stats());
+                    if (classes != null && !classes.equals(report.classes())) {
+                        throw new IllegalStateException("partitions disagree on the classes: " + classes
+                                + " and " + report.classes());
+                    }
+                    classes = report.classes();
+                } catch (ClassNotFoundException e) {
+                    throw new IOException("unreadable report of partition " + i, e);
+                }
             }
+        }
+        storage.fs(parts).delete(parts, true);
+        return new Merged(stats, classes);
+    }
+
+    /** lets a log close its JSON generator without closing the file it shares */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 }

@@ -14,19 +14,24 @@ import com.typesafe.config.Config;
 public record IngestRequest(IngestFormat format, String input, String images, String split,
                             String classesFile, String output, boolean overwrite, String encoding,
                             String checkImages, double clipTolerance, int imagesPerPartition,
-                            long maxFileBytes) {
+                            long maxFileBytes, long cocoBytesPerTask) {
 
     public static IngestRequest of(IngestFormat format, String input, String images, String split,
                                    String classesFile, String output, boolean overwrite, Config conf) {
         Config c = conf.getConfig("sparkdet.ingest");
         return new IngestRequest(format, input, images, split, classesFile, output, overwrite,
                 c.getString("encoding"), c.getString("check-images"), c.getDouble("clip-tolerance"),
-                c.getInt("images-per-partition"), c.getBytes("max-file-bytes"));
+                c.getInt("images-per-partition"), c.getBytes("max-file-bytes"), c.getBytes("coco-bytes-per-task"));
     }
 
     public IngestRequest withEncoding(String newEncoding) {
         return new IngestRequest(format, input, images, split, classesFile, output, overwrite, newEncoding,
-                checkImages, clipTolerance, imagesPerPartition, maxFileBytes);
+                checkImages, clipTolerance, imagesPerPartition, maxFileBytes, cocoBytesPerTask);
+    }
+
+    public IngestRequest withCheckImages(String newCheckImages) {
+        return new IngestRequest(format, input, images, split, classesFile, output, overwrite, encoding,
+                newCheckImages, clipTolerance, imagesPerPartition, maxFileBytes, cocoBytesPerTask);
     }
 
     /** whether images are checked, given whether the image folder is known */

@@ -40,8 +40,27 @@ public final class RecordValidator implements Serializable {
         this.hadoop = hadoop;
     }
 
-    /** a validated item and the number of boxes clipped in it */
-    public record Validated(IngestItem item, int clipped) implements Serializable {
+    /**
+     * a validated item and the number of boxes clipped in it (a class, not a record: Spark's Kryo
+     * cannot write records, and these are cached and spilled)
+     */
+    public static final class Validated implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final IngestItem item;
+        private final int clipped;
+
+        public Validated(IngestItem item, int clipped) {
+            this.item = item;
+            this.clipped = clipped;
+        }
+
+        public IngestItem item() {
+            return item;
+        }
+
+        public int clipped() {
+            return clipped;
+        }
     }
 
     public Validated validate(IngestItem in) {
@@ -75,15 +94,16 @@ public final class RecordValidator implements Serializable {
         for (int i = 0; i < r.objects.size(); i++) {
             BoxObject o = r.objects.get(i);
             String where = r.source + "#object" + (i + 1);
-            int index = classes.indexOf(o.label);
+            String label = o.label;
+            int index = classes.indexOf(label);
             if (index < 0) {
                 problems.add(new Quarantined(where, QuarantineReason.UNKNOWN_LABEL,
-                        "label '" + o.label + "' is not in the classes file"));
+                        "label '" + label + "' is not in the classes file"));
                 continue;
             }
-            BoxObject checked = checkBox(o.withClass(index, o.label), r, where, problems);
+            BoxObject checked = checkBox(o.withClass(index, label), r, where, problems);
             if (checked != null) {
-                if (checked != o && !sameCorners(checked, o)) {
+                if (!sameCorners(checked, o)) {
                     clipped++;
                 }
                 kept.add(checked);

@@ -6,10 +6,10 @@ import sparkdet.data.ClassList;
 import sparkdet.data.Quarantined;
 
 /**
- * What a format's reader hands to the common validation: the parsed items, the class list when
- * the source fixes one (else it is derived from the labels), problems found on the driver, and
- * whether images are to be checked.
+ * What a format's reader hands to the validation pass: the partitions and how to read them, the
+ * class list when it is fixed before reading (given, or decided on the driver), problems found
+ * on the driver, and whether images are to be checked.
  */
-record SourceData(JavaRDD<IngestItem> items, ClassList classes, List<Quarantined> quarantined,
-                  boolean checkImages) {
+record SourceData<T>(JavaRDD<T> units, PartitionReader<T> reader, ClassList classes,
+                     List<Quarantined> quarantined, boolean checkImages) {
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ final class SourceReaders {
         this.req = req;
     }
 
-    SourceData read() throws IOException {
+    SourceData<?> read() throws IOException {
         ClassList given = req.classesFile() == null ? null : readClasses(req.classesFile());
         return switch (req.format()) {
             case VOC -> voc(given);
@@ -85,7 +84,7 @@ final class SourceReaders {
         }
     }
 
-    private SourceData voc(ClassList given) throws IOException {
+    private SourceData<String> voc(ClassList given) throws IOException {
         Path in = Storage.path(req.input());
         if (!storage.isDirectory(in)) {
             throw new InputUnusableException("VOC input " + in + " is not a folder");
@@ -116,26 +115,45 @@ final class SourceReaders {
         }
         LOG.info("VOC: {} annotation files under {}, images {} {}", uris.size(), annotations, images,
                 imagesKnown ? "" : "(folder not found: images are not checked)");
-        HadoopConf hadoop = new HadoopConf(storage.conf());
-        String imageRoot = images.toString();
-        String split = req.split();
-        long maxBytes = req.maxFileBytes();
-        JavaRDD<IngestItem> items = jsc.parallelize(uris, slices(uris.size())).mapPartitions(it -> {
+        PartitionReader<String> reader = new VocFiles(new HadoopConf(storage.conf()), images.toString(), req.split(),
+                req.maxFileBytes());
+        JavaRDD<String> units = jsc.parallelize(uris, slices(uris.size()));
+        ClassList classes = given;
+        if (classes == null) {
+            // a first pass over the labels; the files are parsed again by the writing pass
+            classes = ClassList.sortedOf(distinctLabels(units, reader));
+            LOG.info("classes from the labels, sorted: {}", classes.names());
+        }
+        return new SourceData<>(units, reader, classes, problems, req.checkImages(imagesKnown));
+    }
+
+    /** VOC's partitions: XML file URIs, parsed one by one as the pass asks for them */
+    private record VocFiles(HadoopConf hadoop, String imageRoot, String split, long maxBytes)
+            implements PartitionReader<String> {
+        @Override
+        public Input read(java.util.Iterator<String> uris) {
             VocParser parser = new VocParser();
             Storage fs = new Storage(hadoop.get());
-            List<IngestItem> out = new ArrayList<>();
-            while (it.hasNext()) {
-                String uri = it.next();
-                try {
-                    out.add(parser.parse(fs.readBytes(new Path(uri), maxBytes), uri, new Path(imageRoot), split));
-                } catch (IOException e) {
-                    out.add(IngestItem.rejected(new Quarantined(uri, QuarantineReason.MALFORMED_ANNOTATION,
-                            "cannot read: " + e.getMessage())));
+            Path root = new Path(imageRoot);
+            java.util.Iterator<IngestItem> items = new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return uris.hasNext();
                 }
-            }
-            return out.iterator();
-        });
-        return new SourceData(items, given, problems, req.checkImages(imagesKnown));
+
+                @Override
+                public IngestItem next() {
+                    String uri = uris.next();
+                    try {
+                        return parser.parse(fs.readBytes(new Path(uri), maxBytes), uri, root, split);
+                    } catch (IOException e) {
+                        return IngestItem.rejected(new Quarantined(uri, QuarantineReason.MALFORMED_ANNOTATION,
+                                "cannot read: " + e.getMessage()));
+                    }
+                }
+            };
+            return new Input(items, null);
+        }
     }
 
     private List<Path> selectSplit(Path root, Path annotations, List<Path> files, List<Quarantined> problems)
@@ -167,39 +185,42 @@ final class SourceReaders {
         return selected;
     }
 
-    private SourceData coco(ClassList given) throws IOException {
+    private SourceData<Integer> coco(ClassList given) throws IOException {
         Path in = Storage.path(req.input());
         if (!storage.exists(in) || storage.isDirectory(in)) {
             throw new InputUnusableException("COCO input " + in + " is not a file");
         }
         Path images = req.images() != null ? Storage.path(req.images()) : in.getParent();
         String split = req.split() != null ? req.split() : splitFromName(in.getName());
-        long t0 = System.nanoTime();
-        CocoParser.Result result;
-        try (InputStream stream = storage.open(in)) {
-            result = new CocoParser().parse(stream, in.toString(), images, split);
-        } catch (IOException e) {
-            throw new InputUnusableException(in + " is not a COCO instances file: " + e.getMessage(), e);
+        long bytes = storage.fs(in).getFileStatus(in).getLen();
+        // every task streams the whole file and keeps its share of the images: each share costs a
+        // full pass over the file, so there are only as many as keep each task's share small
+        int shares = (int) Math.max(1, (bytes + req.cocoBytesPerTask() - 1) / req.cocoBytesPerTask());
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < shares; i++) {
+            ids.add(i);
         }
-        LOG.info("COCO: {} images, {} annotations, {} categories parsed from {} in {} ms",
-                result.items().size(), result.annotations(), result.categories().size(), in,
-                (System.nanoTime() - t0) / 1_000_000);
-        ClassList classes = given;
-        if (classes == null) {
-            List<Map.Entry<Long, String>> cats = new ArrayList<>(result.categories().entrySet());
-            cats.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
-            List<String> names = new ArrayList<>();
-            for (Map.Entry<Long, String> e : cats) {
-                names.add(e.getValue());
+        LOG.info("COCO: {} ({} MB) read by {} tasks, each keeping a share of the images", in, bytes >> 20, shares);
+        PartitionReader<Integer> reader = new CocoShares(new HadoopConf(storage.conf()), in.toString(),
+                images.toString(), split, shares);
+        return new SourceData<>(jsc.parallelize(ids, shares), reader, given, List.of(),
+                req.checkImages(req.images() != null));
+    }
+
+    /** COCO's partitions: share numbers; each task streams the file and keeps its share */
+    private record CocoShares(HadoopConf hadoop, String file, String imageRoot, String split, int shares)
+            implements PartitionReader<Integer> {
+        @Override
+        public Input read(java.util.Iterator<Integer> share) throws IOException {
+            Path in = new Path(file);
+            CocoParser.Result result;
+            try (InputStream stream = new Storage(hadoop.get()).open(in)) {
+                result = new CocoParser(share.next(), shares).parse(stream, file, new Path(imageRoot), split);
+            } catch (IOException e) {
+                throw new InputUnusableException(in + " is not a COCO instances file: " + e.getMessage(), e);
             }
-            try {
-                classes = new ClassList(names);
-            } catch (IllegalArgumentException e) {
-                throw new InputUnusableException(in + ": the categories cannot be classes: " + e.getMessage());
-            }
+            return new Input(result.items().iterator(), result.categoryClasses());
         }
-        JavaRDD<IngestItem> items = jsc.parallelize(result.items(), slices(result.items().size()));
-        return new SourceData(items, classes, result.quarantined(), req.checkImages(req.images() != null));
     }
 
     /** instances_val2017.json -> val2017, the COCO naming; else no split */
@@ -208,7 +229,7 @@ final class SourceReaders {
         return stem.startsWith("instances_") ? stem.substring("instances_".length()) : null;
     }
 
-    private SourceData lines(ClassList given) throws IOException {
+    private SourceData<IngestItem> lines(ClassList given) throws IOException {
         if (given == null) {
             throw new IllegalArgumentException("--format lines needs --classes FILE: the lines carry class indices");
         }
@@ -230,13 +251,23 @@ final class SourceReaders {
                 items.add(item);
             }
         }
-        return new SourceData(jsc.parallelize(items, slices(items.size())), given, problems,
+        PartitionReader<IngestItem> asIs = it -> new PartitionReader.Input(it, null);
+        return new SourceData<>(jsc.parallelize(items, slices(items.size())), asIs, given, problems,
                 req.checkImages(true));
     }
 
     /** the distinct labels of the parsed objects, for a class list derived from the data */
-    static List<String> distinctLabels(JavaRDD<IngestItem> items) {
-        return items.flatMap(i -> i.record == null ? java.util.Collections.<String>emptyIterator()
-                : i.record.objects.stream().map(o -> o.label).iterator()).distinct().collect();
+    private static <T> List<String> distinctLabels(JavaRDD<T> units, PartitionReader<T> reader) {
+        return units.mapPartitions(it -> {
+            java.util.Set<String> labels = new java.util.HashSet<>();
+            java.util.Iterator<IngestItem> items = reader.read(it).items();
+            while (items.hasNext()) {
+                IngestItem item = items.next();
+                if (item.record != null) {
+                    item.record.objects.forEach(o -> labels.add(o.label));
+                }
+            }
+            return labels.iterator();
+        }).distinct().collect();
     }
 }
