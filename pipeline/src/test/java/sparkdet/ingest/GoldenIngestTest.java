@@ -44,6 +44,31 @@ class GoldenIngestTest {
         }
     }
 
+    /**
+     * the same rows whether a COCO file is streamed by one task or by several keeping shares,
+     * and whether VOC files are parsed in one partition or many
+     */
+    @Test
+    void partitioningDoesNotChangeTheRows() throws Exception {
+        Path seed = TestData.golden().resolve("eval/seed1");
+        IngestSummary one = IngestFixtures.ingest(IngestFormat.COCO, seed.resolve("gt.json"), null, null, null,
+                tmp.resolve("one"));
+        IngestSummary shared = IngestFixtures.ingest(IngestFormat.COCO, seed.resolve("gt.json"), null, null, null,
+                tmp.resolve("shares"), "ingest.coco-bytes-per-task=48k");
+        assertThat(new java.io.File(tmp.resolve("shares/data").toFile(), ".").list((d, n) -> n.endsWith(".parquet")))
+                .hasSize(4);
+        assertThat(shared.stats().toJson(shared.classes())).isEqualTo(one.stats().toJson(one.classes()));
+        assertThat(IngestFixtures.records(tmp.resolve("shares")).toString())
+                .isEqualTo(IngestFixtures.records(tmp.resolve("one")).toString());
+
+        IngestSummary vocMany = IngestFixtures.ingest(IngestFormat.VOC, seed.resolve("voc"), null, null, null,
+                tmp.resolve("voc-many"), "ingest.images-per-partition=30");
+        assertThat(new java.io.File(tmp.resolve("voc-many/data").toFile(), ".").list((d, n) -> n.endsWith(".parquet")))
+                .hasSize(7);
+        assertThat(vocMany.stats().objects()).isEqualTo(863);
+        assertThat(vocMany.classes()).isEqualTo(one.classes());
+    }
+
     /** class, corners and crowd-as-difficult: what both layouts carry */
     private static List<String> sorted(List<BoxObject> objects) {
         return objects.stream().map(o -> o.classIndex + ":" + o.xmin + "," + o.ymin + "," + o.xmax + "," + o.ymax
