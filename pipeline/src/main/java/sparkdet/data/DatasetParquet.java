@@ -84,11 +84,11 @@ public final class DatasetParquet {
         public void write(ImageRecord r) {
             out.startMessage();
             string("image_id", 0, r.imageId);
-            int64("coco_image_id", 1, r.cocoImageId);
+            field("coco_image_id", 1, () -> out.addLong(r.cocoImageId));
             string("uri", 2, r.uri);
             string("file_name", 3, r.fileName);
-            int32("width", 4, r.width);
-            int32("height", 5, r.height);
+            field("width", 4, () -> out.addInteger(r.width));
+            field("height", 5, () -> out.addInteger(r.height));
             if (r.split != null) {
                 string("split", 6, r.split);
             }
@@ -114,49 +114,29 @@ public final class DatasetParquet {
         }
 
         private void writeObject(BoxObject o) {
-            int32("class_index", 0, o.classIndex);
+            field("class_index", 0, () -> out.addInteger(o.classIndex));
             string("label", 1, o.label);
-            int64("category_id", 2, o.categoryId);
-            float64("xmin", 3, o.xmin);
-            float64("ymin", 4, o.ymin);
-            float64("xmax", 5, o.xmax);
-            float64("ymax", 6, o.ymax);
-            bool("difficult", 7, o.difficult);
-            bool("truncated", 8, o.truncated);
-            bool("iscrowd", 9, o.iscrowd);
-            float64("area", 10, o.area);
+            field("category_id", 2, () -> out.addLong(o.categoryId));
+            field("xmin", 3, () -> out.addDouble(o.xmin));
+            field("ymin", 4, () -> out.addDouble(o.ymin));
+            field("xmax", 5, () -> out.addDouble(o.xmax));
+            field("ymax", 6, () -> out.addDouble(o.ymax));
+            field("difficult", 7, () -> out.addBoolean(o.difficult));
+            field("truncated", 8, () -> out.addBoolean(o.truncated));
+            field("iscrowd", 9, () -> out.addBoolean(o.iscrowd));
+            field("area", 10, () -> out.addDouble(o.area));
             if (o.segmentation != null) {
                 string("segmentation", 11, o.segmentation);
             }
         }
 
         private void string(String name, int index, String value) {
-            out.startField(name, index);
-            out.addBinary(Binary.fromString(value));
-            out.endField(name, index);
+            field(name, index, () -> out.addBinary(Binary.fromString(value)));
         }
 
-        private void int32(String name, int index, int value) {
+        private void field(String name, int index, Runnable value) {
             out.startField(name, index);
-            out.addInteger(value);
-            out.endField(name, index);
-        }
-
-        private void int64(String name, int index, long value) {
-            out.startField(name, index);
-            out.addLong(value);
-            out.endField(name, index);
-        }
-
-        private void float64(String name, int index, double value) {
-            out.startField(name, index);
-            out.addDouble(value);
-            out.endField(name, index);
-        }
-
-        private void bool(String name, int index, boolean value) {
-            out.startField(name, index);
-            out.addBoolean(value);
+            value.run();
             out.endField(name, index);
         }
     }

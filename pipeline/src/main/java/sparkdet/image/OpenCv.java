@@ -1,6 +1,6 @@
 package sparkdet.image;
 
-import org.bytedeco.javacpp.Loader;
+import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -8,23 +8,11 @@ import sparkdet.runtime.NativeCache;
 
 /** OpenCV (through JavaCV's presets), loaded once per JVM after its native files are unpacked. */
 public final class OpenCv {
-    private static volatile boolean loaded;
-
     private OpenCv() {
     }
 
     public static void load() {
-        if (loaded) {
-            return;
-        }
-        synchronized (OpenCv.class) {
-            if (!loaded) {
-                NativeCache.prepare("javacpp", "openblas", "opencv");
-                Loader.load(opencv_core.class);
-                Loader.load(opencv_imgproc.class);
-                Loader.load(opencv_imgcodecs.class);
-                loaded = true;
-            }
-        }
+        NativeCache.load(List.of("javacpp", "openblas", "opencv"), opencv_core.class, opencv_imgproc.class,
+                opencv_imgcodecs.class);
     }
 }

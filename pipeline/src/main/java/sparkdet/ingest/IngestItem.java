@@ -28,4 +28,9 @@ public final class IngestItem implements Serializable {
     public static IngestItem rejected(Quarantined q) {
         return new IngestItem(null, List.of(q));
     }
+
+    @Override
+    public String toString() {
+        return (record == null ? "rejected" : record.toString()) + (quarantined.isEmpty() ? "" : " " + quarantined);
+    }
 }

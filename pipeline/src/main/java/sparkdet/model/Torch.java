@@ -1,26 +1,15 @@
 package sparkdet.model;
 
-import org.bytedeco.javacpp.Loader;
+import java.util.List;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.runtime.NativeCache;
 
 /** libtorch, loaded once per JVM after its native files are unpacked. */
 public final class Torch {
-    private static volatile boolean loaded;
-
     private Torch() {
     }
 
     public static void load() {
-        if (loaded) {
-            return;
-        }
-        synchronized (Torch.class) {
-            if (!loaded) {
-                NativeCache.prepare("javacpp", "openblas", "pytorch");
-                Loader.load(torch.class);
-                loaded = true;
-            }
-        }
+        NativeCache.load(List.of("javacpp", "openblas", "pytorch"), torch.class);
     }
 }

@@ -55,6 +55,19 @@ public final class NativeCache {
         LOG.debug("native cache ready for {} in {} ms", String.join(",", presets), (System.nanoTime() - t0) / 1_000_000);
     }
 
+    private static final java.util.Set<String> LOADED = new java.util.HashSet<>();
+
+    /** unpacks the presets, then loads the classes' native libraries: once per JVM */
+    public static synchronized void load(java.util.List<String> presets, Class<?>... classes) {
+        for (Class<?> c : classes) {
+            if (!LOADED.contains(c.getName())) {
+                prepare(presets.toArray(new String[0]));
+                Loader.load(c);
+                LOADED.add(c.getName());
+            }
+        }
+    }
+
     public static String cacheDir() {
         try {
             return Loader.getCacheDir().getPath();
