@@ -63,6 +63,8 @@ class HostileInputTest {
                         + object("dog", 50, 50, 50, 90)           // no width
                         + object("unicorn", 10, 10, 20, 20)));    // not in the classes file
         Files.writeString(ann.resolve("horses.xml"), voc("horses.jpg", 0, 0, object("horse", 1, 1, 100, 100)));
+        Files.write(jpg.resolve("cut.jpg"), java.util.Arrays.copyOf(Files.readAllBytes(jpg.resolve("dog.jpg")), 60));
+        Files.writeString(ann.resolve("cut.xml"), voc("cut.jpg", 0, 0, object("dog", 1, 1, 10, 10)));
         Files.writeString(ann.resolve("missing.xml"), voc("missing.jpg", 640, 480, object("dog", 1, 1, 10, 10)));
         Files.writeString(ann.resolve("escape.xml"), voc("../../secret.txt", 640, 480, object("dog", 1, 1, 10, 10)));
         Files.write(ann.resolve("person.xml"), ("<?xml version=\"1.0\" encoding=\"GBK\"?>\n"
@@ -86,7 +88,8 @@ class HostileInputTest {
                 .containsEntry("dog.xml#object5", "unknown_label")
                 .containsEntry("missing.xml", "image_missing")
                 .containsEntry("escape.xml", "path_outside_root")
-                .hasSize(8);
+                .containsEntry("cut.xml", "image_unreadable")
+                .hasSize(9);
 
         Map<String, ImageRecord> rows = IngestFixtures.records(out);
         assertThat(rows).containsOnlyKeys("dog", "horses", "person");
@@ -101,7 +104,7 @@ class HostileInputTest {
         assertThat(person.classIndex).isEqualTo(2);
 
         JsonNode stats = IngestFixtures.json(out.resolve("stats.json"));
-        assertThat(stats.get("quarantined").asLong()).isEqualTo(8);
+        assertThat(stats.get("quarantined").asLong()).isEqualTo(9);
         assertThat(stats.get("quarantine_reasons").get("xml_doctype_forbidden").asLong()).isEqualTo(2);
         assertThat(stats.get("per_class").get("人").asLong()).isEqualTo(1);
         assertThat(Files.readString(out.resolve("classes.txt"), StandardCharsets.UTF_8)).contains("人");
