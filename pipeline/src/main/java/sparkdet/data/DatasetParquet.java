@@ -32,6 +32,9 @@ public final class DatasetParquet {
             SparkToParquetSchemaConverter.$lessinit$greater$default$2(),
             SparkToParquetSchemaConverter.$lessinit$greater$default$3()).convert(DatasetSchema.IMAGE);
 
+    private static final String[] IMAGE = DatasetSchema.IMAGE.fieldNames();
+    private static final String[] OBJECT = DatasetSchema.OBJECT.fieldNames();
+
     private DatasetParquet() {
     }
 
@@ -80,20 +83,21 @@ public final class DatasetParquet {
             out = recordConsumer;
         }
 
+        // one line a field: start it, add the value, end it (no lambdas: this runs for every value)
         @Override
         public void write(ImageRecord r) {
             out.startMessage();
-            string("image_id", 0, r.imageId);
-            field("coco_image_id", 1, () -> out.addLong(r.cocoImageId));
-            string("uri", 2, r.uri);
-            string("file_name", 3, r.fileName);
-            field("width", 4, () -> out.addInteger(r.width));
-            field("height", 5, () -> out.addInteger(r.height));
+            start(IMAGE, 0); string(r.imageId); end(IMAGE, 0);
+            start(IMAGE, 1); out.addLong(r.cocoImageId); end(IMAGE, 1);
+            start(IMAGE, 2); string(r.uri); end(IMAGE, 2);
+            start(IMAGE, 3); string(r.fileName); end(IMAGE, 3);
+            start(IMAGE, 4); out.addInteger(r.width); end(IMAGE, 4);
+            start(IMAGE, 5); out.addInteger(r.height); end(IMAGE, 5);
             if (r.split != null) {
-                string("split", 6, r.split);
+                start(IMAGE, 6); string(r.split); end(IMAGE, 6);
             }
-            string("source", 7, r.source);
-            out.startField("objects", 8);
+            start(IMAGE, 7); string(r.source); end(IMAGE, 7);
+            start(IMAGE, 8);
             out.startGroup();
             if (!r.objects.isEmpty()) {
                 out.startField("list", 0);
@@ -109,35 +113,37 @@ public final class DatasetParquet {
                 out.endField("list", 0);
             }
             out.endGroup();
-            out.endField("objects", 8);
+            end(IMAGE, 8);
             out.endMessage();
         }
 
         private void writeObject(BoxObject o) {
-            field("class_index", 0, () -> out.addInteger(o.classIndex));
-            string("label", 1, o.label);
-            field("category_id", 2, () -> out.addLong(o.categoryId));
-            field("xmin", 3, () -> out.addDouble(o.xmin));
-            field("ymin", 4, () -> out.addDouble(o.ymin));
-            field("xmax", 5, () -> out.addDouble(o.xmax));
-            field("ymax", 6, () -> out.addDouble(o.ymax));
-            field("difficult", 7, () -> out.addBoolean(o.difficult));
-            field("truncated", 8, () -> out.addBoolean(o.truncated));
-            field("iscrowd", 9, () -> out.addBoolean(o.iscrowd));
-            field("area", 10, () -> out.addDouble(o.area));
+            start(OBJECT, 0); out.addInteger(o.classIndex); end(OBJECT, 0);
+            start(OBJECT, 1); string(o.label); end(OBJECT, 1);
+            start(OBJECT, 2); out.addLong(o.categoryId); end(OBJECT, 2);
+            start(OBJECT, 3); out.addDouble(o.xmin); end(OBJECT, 3);
+            start(OBJECT, 4); out.addDouble(o.ymin); end(OBJECT, 4);
+            start(OBJECT, 5); out.addDouble(o.xmax); end(OBJECT, 5);
+            start(OBJECT, 6); out.addDouble(o.ymax); end(OBJECT, 6);
+            start(OBJECT, 7); out.addBoolean(o.difficult); end(OBJECT, 7);
+            start(OBJECT, 8); out.addBoolean(o.truncated); end(OBJECT, 8);
+            start(OBJECT, 9); out.addBoolean(o.iscrowd); end(OBJECT, 9);
+            start(OBJECT, 10); out.addDouble(o.area); end(OBJECT, 10);
             if (o.segmentation != null) {
-                string("segmentation", 11, o.segmentation);
+                start(OBJECT, 11); string(o.segmentation); end(OBJECT, 11);
             }
         }
 
-        private void string(String name, int index, String value) {
-            field(name, index, () -> out.addBinary(Binary.fromString(value)));
+        private void start(String[] names, int index) {
+            out.startField(names[index], index);
         }
 
-        private void field(String name, int index, Runnable value) {
-            out.startField(name, index);
-            value.run();
-            out.endField(name, index);
+        private void end(String[] names, int index) {
+            out.endField(names[index], index);
+        }
+
+        private void string(String value) {
+            out.addBinary(Binary.fromString(value));
         }
     }
 }

@@ -323,6 +323,7 @@ public final class CocoParser {
     }
 
     private Result assemble(Path imageRoot, String split) throws IOException {
+        ClassList classes = categoryClasses();
         List<IngestItem> items = new ArrayList<>(images.size() + quarantined.size());
         for (Quarantined q : quarantined) {
             items.add(IngestItem.rejected(q));
@@ -353,13 +354,15 @@ public final class CocoParser {
                     problems.add(new Quarantined(where, QuarantineReason.UNKNOWN_CATEGORY,
                             "category_id " + o.categoryId + " is not among the categories"));
                 } else {
-                    objects.add(o.withClass(-1, name));
+                    // the index in category-id order: the validator keeps the object as it is
+                    // when that is the dataset's class order (no --classes), saving a copy
+                    objects.add(o.withClass(classes.indexOf(name), name));
                 }
             }
             items.add(new IngestItem(new ImageRecord(Long.toString(img.id), img.id, path.get().toString(),
                     img.fileName, img.width, img.height, split, where, objects), problems));
         }
-        return new Result(items, categoryClasses(), annotationCount);
+        return new Result(items, classes, annotationCount);
     }
 
     /** the categories as classes, in category id order */

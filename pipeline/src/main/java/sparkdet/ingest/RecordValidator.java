@@ -101,7 +101,8 @@ public final class RecordValidator implements Serializable {
                         "label '" + label + "' is not in the classes file"));
                 continue;
             }
-            BoxObject checked = checkBox(o.withClass(index, label), r, where, problems);
+            BoxObject named = index == o.classIndex && label.equals(o.label) ? o : o.withClass(index, label);
+            BoxObject checked = checkBox(named, r, where, problems);
             if (checked != null) {
                 if (!sameCorners(checked, o)) {
                     clipped++;

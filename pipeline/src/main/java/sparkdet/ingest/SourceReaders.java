@@ -219,7 +219,29 @@ final class SourceReaders {
             } catch (IOException e) {
                 throw new InputUnusableException(in + " is not a COCO instances file: " + e.getMessage(), e);
             }
-            return new Input(result.items().iterator(), result.categoryClasses());
+            return new Input(draining(result.items()), result.categoryClasses());
+        }
+
+        /** hands the items out and lets go of each, so that written rows can be collected */
+        private static java.util.Iterator<IngestItem> draining(List<IngestItem> items) {
+            return new java.util.Iterator<>() {
+                private int next;
+
+                @Override
+                public boolean hasNext() {
+                    return next < items.size();
+                }
+
+                @Override
+                public IngestItem next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    IngestItem item = items.get(next);
+                    items.set(next++, null);
+                    return item;
+                }
+            };
         }
     }
 
