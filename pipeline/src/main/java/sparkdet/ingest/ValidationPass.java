@@ -112,7 +112,7 @@ final class ValidationPass<T> implements VoidFunction<Iterator<T>> {
         try (ObjectOutputStream oos = new ObjectOutputStream(storage.create(reportPart(parts, partition)))) {
             oos.writeObject(new Report(stats, classes));
         }
-        LOG.info("partition {}: {} images, {} objects, {} quarantined; opened in {} s, done in {} s", partition,
+        LOG.debug("partition {}: {} images, {} objects, {} quarantined; opened in {} s, done in {} s", partition,
                 stats.images(), stats.objects(), stats.quarantined(), String.format(Locale.ROOT, "%.2f", (t1 - t0) / 1e9),
                 String.format(Locale.ROOT, "%.2f", (System.nanoTime() - t0) / 1e9));
     }
