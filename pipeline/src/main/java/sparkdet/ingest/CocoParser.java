@@ -30,7 +30,7 @@ public final class CocoParser {
      * a parsed share: image rows in file order with labels named by category (problems of the
      * share as rejected items), and the categories as classes in id order
      */
-    public record Result(List<IngestItem> items, ClassList categoryClasses, long annotations) {
+    public record Result(List<IngestItem> items, ClassList categoryClasses, long[] categoryIds, long annotations) {
     }
 
     private static final JsonFactory JSON = JsonFactory.builder()
@@ -362,7 +362,8 @@ public final class CocoParser {
             items.add(new IngestItem(new ImageRecord(Long.toString(img.id), img.id, path.get().toString(),
                     img.fileName, img.width, img.height, split, where, objects), problems));
         }
-        return new Result(items, classes, annotationCount);
+        return new Result(items, classes, categories.keySet().stream().mapToLong(Long::longValue).sorted().toArray(),
+                annotationCount);
     }
 
     /** the categories as classes, in category id order */

@@ -1,0 +1,77 @@
+package sparkdet.eval;
+
+import java.util.Arrays;
+
+/**
+ * Boxes as columns of primitive arrays, the layout evaluation runs on: image and class as
+ * indices into sorted id lists, boxes as COCO x, y, w, h. Ground truth uses the area, crowd and id
+ * columns; detections the score column.
+ */
+public final class BoxTable {
+    private int size;
+    int[] image = new int[16];
+    int[] category = new int[16];
+    double[] x = new double[16];
+    double[] y = new double[16];
+    double[] w = new double[16];
+    double[] h = new double[16];
+    double[] area = new double[16];
+    double[] score = new double[16];
+    boolean[] crowd = new boolean[16];
+    boolean[] difficult = new boolean[16];
+
+    public int size() {
+        return size;
+    }
+
+    /** adds a box; returns its row */
+    public int add(int imageIndex, int categoryIndex, double bx, double by, double bw, double bh, double boxArea,
+                   double boxScore, boolean isCrowd, boolean isDifficult) {
+        if (size == image.length) {
+            int n = size * 2;
+            image = Arrays.copyOf(image, n);
+            category = Arrays.copyOf(category, n);
+            x = Arrays.copyOf(x, n);
+            y = Arrays.copyOf(y, n);
+            w = Arrays.copyOf(w, n);
+            h = Arrays.copyOf(h, n);
+            area = Arrays.copyOf(area, n);
+            score = Arrays.copyOf(score, n);
+            crowd = Arrays.copyOf(crowd, n);
+            difficult = Arrays.copyOf(difficult, n);
+        }
+        image[size] = imageIndex;
+        category[size] = categoryIndex;
+        x[size] = bx;
+        y[size] = by;
+        w[size] = bw;
+        h[size] = bh;
+        area[size] = boxArea;
+        score[size] = boxScore;
+        crowd[size] = isCrowd;
+        difficult[size] = isDifficult;
+        return size++;
+    }
+
+    /**
+     * the rows grouped by (image, category) in that order, each group in the order the comparator
+     * keeps stable (rows of equal key keep their insertion order)
+     *
+     * @return start offsets: group g holds {@code order[start[g] .. start[g+1])}, g = image * categories + category
+     */
+    int[] groupStarts(int images, int categories, int[] order) {
+        int groups = images * categories;
+        int[] start = new int[groups + 1];
+        for (int i = 0; i < size; i++) {
+            start[image[i] * categories + category[i] + 1]++;
+        }
+        for (int g = 0; g < groups; g++) {
+            start[g + 1] += start[g];
+        }
+        int[] next = Arrays.copyOf(start, groups);
+        for (int i = 0; i < size; i++) {
+            order[next[image[i] * categories + category[i]]++] = i;
+        }
+        return start;
+    }
+}

@@ -1,0 +1,118 @@
+package sparkdet.eval;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A COCO results JSON ({@code [{image_id, category_id, bbox: [x, y, w, h], score}, ...]}) read as a
+ * stream into a {@link BoxTable}, checked the way pycocotools' loadRes checks it and more: a
+ * detection for an image the ground truth does not have is an error (pycocotools refuses the
+ * file), a NaN or infinite score or box is an error, a category the ground truth does not have
+ * is counted and left out (pycocotools never evaluates it).
+ */
+public final class CocoResultsReader {
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+    private static final int NAMED = 5;
+
+    /** what was read: the detections, and those left out for an unknown category */
+    public record Result(BoxTable detections, long unknownCategory) {
+    }
+
+    private CocoResultsReader() {
+    }
+
+    /**
+     * @param imageIndex the ground truth's image id -> index
+     * @param categoryIndex the ground truth's category id -> index
+     * @throws IOException naming the file and the problem (with up to five offending image ids)
+     */
+    public static Result read(InputStream in, String source, Map<Long, Integer> imageIndex,
+                              Map<Long, Integer> categoryIndex) throws IOException {
+        BoxTable table = new BoxTable();
+        long unknownCategory = 0;
+        List<Long> unknownImages = new ArrayList<>();
+        long unknownImageCount = 0;
+        try (JsonParser p = JSON.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException(source + ": a COCO results file is a JSON array of detections");
+            }
+            int n = 0;
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                long image = Long.MIN_VALUE;
+                long category = Long.MIN_VALUE;
+                double score = Double.NaN;
+                double[] box = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    JsonToken t = p.nextToken();
+                    switch (key) {
+                        case "image_id" -> image = t.isNumeric() ? p.getLongValue() : Long.MIN_VALUE;
+                        case "category_id" -> category = t.isNumeric() ? p.getLongValue() : Long.MIN_VALUE;
+                        case "score" -> score = t.isNumeric() ? p.getDoubleValue() : Double.NaN;
+                        case "bbox" -> box = readBox(p);
+                        default -> p.skipChildren();
+                    }
+                }
+                String where = source + "[" + n++ + "]";
+                if (image == Long.MIN_VALUE || category == Long.MIN_VALUE || box == null) {
+                    throw new IOException(where + ": a detection needs image_id, category_id and a bbox of 4 numbers");
+                }
+                if (!Double.isFinite(score)) {
+                    throw new IOException(where + ": score is not a finite number");
+                }
+                if (!(Double.isFinite(box[0]) && Double.isFinite(box[1]) && Double.isFinite(box[2]) && Double.isFinite(box[3]))) {
+                    throw new IOException(where + ": bbox has a coordinate that is not a finite number");
+                }
+                Integer img = imageIndex.get(image);
+                if (img == null) {
+                    if (unknownImages.size() < NAMED) {
+                        unknownImages.add(image);
+                    }
+                    unknownImageCount++;
+                    continue;
+                }
+                Integer cat = categoryIndex.get(category);
+                if (cat == null) {
+                    unknownCategory++;
+                    continue;
+                }
+                table.add(img, cat, box[0], box[1], box[2], box[3], box[2] * box[3], score, false, false);
+            }
+            if (p.currentToken() != JsonToken.END_ARRAY) {
+                throw new IOException(source + ": detection " + n + " is not a JSON object");
+            }
+        }
+        if (unknownImageCount > 0) {
+            throw new IOException(source + ": " + unknownImageCount + " detections are for images the ground truth"
+                    + " does not have (image ids " + unknownImages + (unknownImageCount > NAMED ? ", ..." : "")
+                    + "); pycocotools refuses such a file too");
+        }
+        return new Result(table, unknownCategory);
+    }
+
+    private static double[] readBox(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return null;
+        }
+        double[] box = new double[4];
+        int n = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (n < 4 && p.currentToken().isNumeric()) {
+                box[n] = p.getDoubleValue();
+            } else {
+                p.skipChildren();
+                n = 5;
+            }
+            n++;
+        }
+        return n == 4 ? box : null;
+    }
+}
