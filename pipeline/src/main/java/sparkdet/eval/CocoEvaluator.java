@@ -205,24 +205,7 @@ public final class CocoEvaluator {
     /** pycocotools' accumulate and summarize */
     public CocoMetrics summarize() {
         int k = categoryIds.length;
-        double[][][][][] precision = new double[T][R][k][A][M];
-        double[][][][] recall = new double[T][k][A][M];
-        for (double[][][][] p : precision) {
-            for (double[][][] q : p) {
-                for (double[][] c : q) {
-                    for (double[] x : c) {
-                        Arrays.fill(x, -1);
-                    }
-                }
-            }
-        }
-        for (double[][][] r : recall) {
-            for (double[][] c : r) {
-                for (double[] x : c) {
-                    Arrays.fill(x, -1);
-                }
-            }
-        }
+        Tables tables = new Tables(k);
         for (int c = 0; c < k; c++) {
             for (int a = 0; a < A; a++) {
                 Bucket b = buckets[c * A + a];
@@ -230,23 +213,21 @@ public final class CocoEvaluator {
                     continue;
                 }
                 for (int m = 0; m < M; m++) {
-                    accumulate(b, CocoParams.MAX_DETS[m], precision, recall, c, a, m);
+                    accumulate(b, CocoParams.MAX_DETS[m], tables, c, a, m);
                 }
             }
         }
+        int t75 = CocoParams.iouIndex(0.75);
         double[] stats = {
-            mean(precision, -1, 0, 2, true, recall), mean(precision, 0, 0, 2, true, recall),
-            mean(precision, CocoParams.iouIndex(0.75), 0, 2, true, recall),
-            mean(precision, -1, 1, 2, true, recall), mean(precision, -1, 2, 2, true, recall),
-            mean(precision, -1, 3, 2, true, recall),
-            mean(precision, -1, 0, 0, false, recall), mean(precision, -1, 0, 1, false, recall),
-            mean(precision, -1, 0, 2, false, recall), mean(precision, -1, 1, 2, false, recall),
-            mean(precision, -1, 2, 2, false, recall), mean(precision, -1, 3, 2, false, recall),
+            tables.meanPrecision(-1, -1, 0, 2), tables.meanPrecision(0, -1, 0, 2), tables.meanPrecision(t75, -1, 0, 2),
+            tables.meanPrecision(-1, -1, 1, 2), tables.meanPrecision(-1, -1, 2, 2), tables.meanPrecision(-1, -1, 3, 2),
+            tables.meanRecall(0, 0), tables.meanRecall(0, 1), tables.meanRecall(0, 2),
+            tables.meanRecall(1, 2), tables.meanRecall(2, 2), tables.meanRecall(3, 2),
         };
         Map<Long, double[]> perCategory = new LinkedHashMap<>();
         for (int c = 0; c < k; c++) {
-            double[] v = {categoryMean(precision, c, -1), categoryMean(precision, c, 0),
-                categoryMean(precision, c, CocoParams.iouIndex(0.75))};
+            double[] v = {tables.meanPrecision(-1, c, 0, 2), tables.meanPrecision(0, c, 0, 2),
+                tables.meanPrecision(t75, c, 0, 2)};
             if (v[0] > -1 || v[1] > -1) {
                 perCategory.put(categoryIds[c], v);
             }
@@ -254,8 +235,63 @@ public final class CocoEvaluator {
         return new CocoMetrics(stats, perCategory);
     }
 
-    private static void accumulate(Bucket b, int maxDet, double[][][][][] precision, double[][][][] recall,
-                                   int c, int a, int m) {
+    /** accumulate's precision[T][R][K][A][M] and recall[T][K][A][M], flat, -1 where nothing was computed */
+    private static final class Tables {
+        final int k;
+        final double[] precision;
+        final double[] recall;
+
+        Tables(int k) {
+            this.k = k;
+            precision = new double[T * R * k * A * M];
+            recall = new double[T * k * A * M];
+            Arrays.fill(precision, -1);
+            Arrays.fill(recall, -1);
+        }
+
+        int p(int t, int r, int c, int a, int m) {
+            return (((t * R + r) * k + c) * A + a) * M + m;
+        }
+
+        int r(int t, int c, int a, int m) {
+            return ((t * k + c) * A + a) * M + m;
+        }
+
+        /** summarize's mean over entries above -1 (t or c = -1: all of them); -1 when there are none */
+        double meanPrecision(int t, int c, int a, int m) {
+            double sum = 0;
+            long count = 0;
+            for (int ti = t < 0 ? 0 : t; ti < (t < 0 ? T : t + 1); ti++) {
+                for (int r = 0; r < R; r++) {
+                    for (int ci = c < 0 ? 0 : c; ci < (c < 0 ? k : c + 1); ci++) {
+                        double v = precision[p(ti, r, ci, a, m)];
+                        if (v > -1) {
+                            sum += v;
+                            count++;
+                        }
+                    }
+                }
+            }
+            return count == 0 ? -1 : sum / count;
+        }
+
+        double meanRecall(int a, int m) {
+            double sum = 0;
+            long count = 0;
+            for (int t = 0; t < T; t++) {
+                for (int c = 0; c < k; c++) {
+                    double v = recall[r(t, c, a, m)];
+                    if (v > -1) {
+                        sum += v;
+                        count++;
+                    }
+                }
+            }
+            return count == 0 ? -1 : sum / count;
+        }
+    }
+
+    private static void accumulate(Bucket b, int maxDet, Tables tables, int c, int a, int m) {
         int[] idx = new int[b.dets];
         int n = 0;
         for (int e = 0; e < b.entries; e++) {
@@ -284,7 +320,7 @@ public final class CocoEvaluator {
                 rc[i] = tp / npig;
                 pr[i] = tp / (fp + tp + eps);
             }
-            recall[t][c][a][m] = n > 0 ? rc[n - 1] : 0;
+            tables.recall[tables.r(t, c, a, m)] = n > 0 ? rc[n - 1] : 0;
             for (int i = n - 1; i > 0; i--) {
                 if (pr[i] > pr[i - 1]) {
                     pr[i - 1] = pr[i];
@@ -296,55 +332,8 @@ public final class CocoEvaluator {
                 while (i < n && rc[i] < threshold) {
                     i++;
                 }
-                precision[t][r][c][a][m] = i < n ? pr[i] : 0;
+                tables.precision[tables.p(t, r, c, a, m)] = i < n ? pr[i] : 0;
             }
         }
-    }
-
-    /** summarize's mean over the entries above -1 (t = -1: every IoU threshold); -1 when none */
-    private static double mean(double[][][][][] precision, int t, int a, int m, boolean ap, double[][][][] recall) {
-        double sum = 0;
-        long count = 0;
-        for (int ti = 0; ti < T; ti++) {
-            if (t >= 0 && ti != t) {
-                continue;
-            }
-            for (int c = 0; c < recall[ti].length; c++) {
-                if (ap) {
-                    for (int r = 0; r < R; r++) {
-                        double v = precision[ti][r][c][a][m];
-                        if (v > -1) {
-                            sum += v;
-                            count++;
-                        }
-                    }
-                } else {
-                    double v = recall[ti][c][a][m];
-                    if (v > -1) {
-                        sum += v;
-                        count++;
-                    }
-                }
-            }
-        }
-        return count == 0 ? -1 : sum / count;
-    }
-
-    private static double categoryMean(double[][][][][] precision, int c, int t) {
-        double sum = 0;
-        long count = 0;
-        for (int ti = 0; ti < T; ti++) {
-            if (t >= 0 && ti != t) {
-                continue;
-            }
-            for (int r = 0; r < R; r++) {
-                double v = precision[ti][r][c][0][M - 1];
-                if (v > -1) {
-                    sum += v;
-                    count++;
-                }
-            }
-        }
-        return count == 0 ? -1 : sum / count;
     }
 }

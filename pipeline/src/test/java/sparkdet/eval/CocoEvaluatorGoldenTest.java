@@ -54,4 +54,27 @@ class CocoEvaluatorGoldenTest {
             assertThat(v[2]).as(e.getKey() + " AP75").isCloseTo(e.getValue().get("AP75").asDouble(), EXACT);
         });
     }
+
+    /**
+     * the COCO-val2017-sized case (5000 images, 80 classes, 500k detections), regenerated with the
+     * golden generator as large-seed100/expected.json names it
+     */
+    @org.junit.jupiter.api.Test
+    void largeCaseMatchesPycocotools(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path golden = TestData.golden().resolve("eval");
+        JsonNode expected = new ObjectMapper().readTree(golden.resolve("large-seed100/expected.json").toFile());
+        List<String> cmd = new java.util.ArrayList<>(List.of("python3", golden.resolve("gen_case.py").toString()));
+        String[] args = expected.get("generate").asText().split(" ");
+        for (int i = 2; i < args.length; i++) {
+            cmd.add(args[i].equals("DIR") ? tmp.toString() : args[i]);
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        CocoMetrics m = evaluate(tmp.resolve("gt.json"), tmp.resolve("dt.json"));
+        for (int i = 0; i < 12; i++) {
+            assertThat(m.stats()[i]).as(CocoMetrics.NAMES[i])
+                    .isCloseTo(expected.get("coco_bbox").get("stats").get(i).asDouble(), EXACT);
+        }
+    }
 }
