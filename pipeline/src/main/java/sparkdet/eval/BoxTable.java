@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * Boxes as columns of primitive arrays, the layout evaluation runs on: image and class as
- * indices into sorted id lists, boxes as COCO x, y, w, h. Ground truth uses the area, crowd and id
- * columns; detections the score column.
+ * indices, boxes both as COCO x, y, w, h (what pycocotools computes with) and as corners (what the
+ * VOC devkit computes with), each kept as the source gave it so neither metric sees a rounding
+ * the reference does not make. Ground truth uses the area, crowd and difficult columns;
+ * detections the score column.
  */
 public final class BoxTable {
     private int size;
@@ -15,6 +17,8 @@ public final class BoxTable {
     double[] y = new double[16];
     double[] w = new double[16];
     double[] h = new double[16];
+    double[] x2 = new double[16];
+    double[] y2 = new double[16];
     double[] area = new double[16];
     double[] score = new double[16];
     boolean[] crowd = new boolean[16];
@@ -24,9 +28,21 @@ public final class BoxTable {
         return size;
     }
 
-    /** adds a box; returns its row */
-    public int add(int imageIndex, int categoryIndex, double bx, double by, double bw, double bh, double boxArea,
-                   double boxScore, boolean isCrowd, boolean isDifficult) {
+    /** adds a box given as COCO's x, y, w, h (the corners are x + w, y + h, as pycocotools computes them) */
+    public int addXywh(int imageIndex, int categoryIndex, double bx, double by, double bw, double bh, double boxArea,
+                       double boxScore, boolean isCrowd, boolean isDifficult) {
+        return add(imageIndex, categoryIndex, bx, by, bw, bh, bw + bx, bh + by, boxArea, boxScore, isCrowd, isDifficult);
+    }
+
+    /** adds a box given by its corners (w, h are their differences) */
+    public int addCorners(int imageIndex, int categoryIndex, double bx1, double by1, double bx2, double by2,
+                          double boxArea, double boxScore, boolean isCrowd, boolean isDifficult) {
+        return add(imageIndex, categoryIndex, bx1, by1, bx2 - bx1, by2 - by1, bx2, by2, boxArea, boxScore, isCrowd,
+                isDifficult);
+    }
+
+    private int add(int imageIndex, int categoryIndex, double bx, double by, double bw, double bh, double bx2,
+                    double by2, double boxArea, double boxScore, boolean isCrowd, boolean isDifficult) {
         if (size == image.length) {
             int n = size * 2;
             image = Arrays.copyOf(image, n);
@@ -35,6 +51,8 @@ public final class BoxTable {
             y = Arrays.copyOf(y, n);
             w = Arrays.copyOf(w, n);
             h = Arrays.copyOf(h, n);
+            x2 = Arrays.copyOf(x2, n);
+            y2 = Arrays.copyOf(y2, n);
             area = Arrays.copyOf(area, n);
             score = Arrays.copyOf(score, n);
             crowd = Arrays.copyOf(crowd, n);
@@ -46,6 +64,8 @@ public final class BoxTable {
         y[size] = by;
         w[size] = bw;
         h[size] = bh;
+        x2[size] = bx2;
+        y2[size] = by2;
         area[size] = boxArea;
         score[size] = boxScore;
         crowd[size] = isCrowd;

@@ -110,23 +110,22 @@ public final class CocoEvaluator {
             int gi = gtOrder[g0 + g];
             double gx = gt.x[gi];
             double gy = gt.y[gi];
-            double gw = gt.w[gi];
-            double gh = gt.h[gi];
-            double ga = gw * gh;
+            double gx2 = gt.x2[gi];
+            double gy2 = gt.y2[gi];
+            double ga = gt.w[gi] * gt.h[gi];
             boolean crowd = gt.crowd[gi];
             for (int d = 0; d < nd; d++) {
                 int di = dtOrder[d0 + d];
                 double dx = dt.x[di];
                 double dy = dt.y[di];
-                double dw = dt.w[di];
-                double dh = dt.h[di];
                 double o = 0;
-                double w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
+                // right and bottom edges are x + w and y + h as the source's boxes give them
+                double w = Math.min(dt.x2[di], gx2) - Math.max(dx, gx);
                 if (w > 0) {
-                    double h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
+                    double h = Math.min(dt.y2[di], gy2) - Math.max(dy, gy);
                     if (h > 0) {
                         double i = w * h;
-                        double da = dw * dh;
+                        double da = dt.w[di] * dt.h[di];
                         double u = crowd ? da : da + ga - i;
                         o = i / u;
                     }

@@ -83,7 +83,7 @@ public final class CocoResultsReader {
                     unknownCategory++;
                     continue;
                 }
-                table.add(img, cat, box[0], box[1], box[2], box[3], box[2] * box[3], score, false, false);
+                table.addXywh(img, cat, box[0], box[1], box[2], box[3], box[2] * box[3], score, false, false);
             }
             if (p.currentToken() != JsonToken.END_ARRAY) {
                 throw new IOException(source + ": detection " + n + " is not a JSON object");

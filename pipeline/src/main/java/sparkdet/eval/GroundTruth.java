@@ -37,7 +37,7 @@ public final class GroundTruth {
             for (BoxObject o : r.objects) {
                 Integer cat = categoryIndex.get(o.categoryId);
                 if (cat != null) {
-                    boxes.add(img, cat, o.xmin, o.ymin, o.width(), o.height(), o.area, 0, o.iscrowd, o.difficult);
+                    boxes.addCorners(img, cat, o.xmin, o.ymin, o.xmax, o.ymax, o.area, 0, o.iscrowd, o.difficult);
                 }
             }
         }
