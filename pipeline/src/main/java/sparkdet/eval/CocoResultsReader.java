@@ -2,6 +2,8 @@ package sparkdet.eval;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
@@ -18,7 +20,9 @@ import java.util.Map;
  * is counted and left out (pycocotools never evaluates it).
  */
 public final class CocoResultsReader {
-    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+    /** NaN and Infinity are read (Python's json writes them) so that they get a clear error below */
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final int NAMED = 5;
 
     /** what was read: the detections, and those left out for an unknown category */
@@ -88,6 +92,8 @@ public final class CocoResultsReader {
             if (p.currentToken() != JsonToken.END_ARRAY) {
                 throw new IOException(source + ": detection " + n + " is not a JSON object");
             }
+        } catch (JsonProcessingException e) {
+            throw new IOException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (unknownImageCount > 0) {
             throw new IOException(source + ": " + unknownImageCount + " detections are for images the ground truth"

@@ -26,12 +26,12 @@ class CocoEvaluatorGoldenTest {
             parsed = new CocoParser(0, 1).parse(in, gtFile.toString(), new org.apache.hadoop.fs.Path("file:/images"), null);
         }
         List<ImageRecord> images = parsed.items().stream().map(i -> i.record).filter(Objects::nonNull).toList();
-        GroundTruth gt = new GroundTruth(images, parsed.categoryIds());
+        EvalData gt = new EvalData(images, parsed.categoryClasses(), parsed.categoryIds());
         CocoResultsReader.Result dt;
         try (InputStream in = Files.newInputStream(dtFile)) {
-            dt = CocoResultsReader.read(in, dtFile.toString(), gt.imageIndex(), gt.categoryIndex());
+            dt = CocoResultsReader.read(in, dtFile.toString(), gt.imageByCocoId(), gt.classByCategoryId());
         }
-        CocoEvaluator evaluator = new CocoEvaluator(gt.imageIds().length, gt.categoryIds());
+        CocoEvaluator evaluator = new CocoEvaluator(gt.images().size(), gt.categoryIds());
         evaluator.evaluate(gt.boxes(), dt.detections());
         return evaluator.summarize();
     }

@@ -64,15 +64,13 @@ class VocEvaluatorGoldenTest {
         try (InputStream in = Files.newInputStream(dir.resolve("gt.json"))) {
             parsed = new CocoParser(0, 1).parse(in, "gt.json", new Path("file:/images"), null);
         }
-        List<ImageRecord> images = parsed.items().stream().map(i -> i.record).toList();
-        GroundTruth gt = new GroundTruth(images, parsed.categoryIds());
-        List<ImageRecord> ordered = new ArrayList<>(images);
-        ordered.sort(java.util.Comparator.comparingLong(r -> r.cocoImageId));
+        EvalData gt = new EvalData(parsed.items().stream().map(i -> i.record).toList(), parsed.categoryClasses(),
+                parsed.categoryIds());
         CocoResultsReader.Result dt;
         try (InputStream in = Files.newInputStream(dir.resolve("dt.json"))) {
-            dt = CocoResultsReader.read(in, "dt.json", gt.imageIndex(), gt.categoryIndex());
+            dt = CocoResultsReader.read(in, "dt.json", gt.imageByCocoId(), gt.classByCategoryId());
         }
-        return new Case(parsed.categoryClasses(), ordered, dt.detections());
+        return new Case(gt.classes(), gt.images(), dt.detections());
     }
 
     private static VocMetrics evaluate(Case c, boolean plus1) {

@@ -1,0 +1,84 @@
+package sparkdet.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkdet.ingest.IngestFormat;
+import sparkdet.ingest.IngestJob;
+import sparkdet.ingest.IngestRequest;
+import sparkdet.io.InputUnusableException;
+import sparkdet.io.Storage;
+import sparkdet.testing.TestData;
+import sparkdet.testing.TestSpark;
+
+/** evaluate end to end: every ground-truth and detection form gives the golden numbers in metrics.json. */
+class EvalJobTest {
+    private static final Offset<Double> EXACT = Offset.offset(1e-9);
+
+    @TempDir
+    Path tmp;
+
+    private JsonNode run(Path gt, Path dt, String name) throws Exception {
+        EvalRequest req = new EvalRequest(gt.toString(), dt.toString(), tmp.resolve(name).toString(), "all", 0.5, 0.5,
+                true, false);
+        new EvalJob(new Storage(new Configuration()), TestSpark::session).run(req);
+        assertThat(tmp.resolve(name + "/_SUCCESS")).exists();
+        assertThat(Files.readString(tmp.resolve(name + "/results.txt"))).contains("cls01").contains("COCO  AP");
+        return new ObjectMapper().readTree(tmp.resolve(name + "/metrics.json").toFile());
+    }
+
+    @Test
+    void cocoFilesVocFolderAndIngestedDatasetGiveTheGoldenNumbers() throws Exception {
+        Path seed = TestData.golden().resolve("eval/seed1");
+        JsonNode expected = new ObjectMapper().readTree(seed.resolve("expected.json").toFile());
+        double ap = expected.get("coco_bbox").get("stats").get(0).asDouble();
+        double vocMap = expected.get("voc_iou50_plus1").get("mAP_all_point").asDouble();
+
+        JsonNode fromCoco = run(seed.resolve("gt.json"), seed.resolve("dt.json"), "coco");
+        assertThat(fromCoco.get("coco").get("AP").asDouble()).isCloseTo(ap, EXACT);
+        assertThat(fromCoco.get("voc").get("mAP_all_point").asDouble()).isCloseTo(vocMap, EXACT);
+        assertThat(fromCoco.get("counts").get("images").asInt()).isEqualTo(200);
+        assertThat(fromCoco.get("counts").get("gt").asInt()).isEqualTo(863);
+        assertThat(fromCoco.get("coco").get("per_class").get("cls04").get("AP50").asDouble())
+                .isCloseTo(expected.get("coco_bbox").get("per_category").get("4").get("AP50").asDouble(), EXACT);
+        assertThat(fromCoco.get("at_threshold").get("per_class").get("cls01").get("f1").asDouble()).isCloseTo(
+                expected.get("voc_iou50_plus1").get("per_class").get("cls01").get("at_threshold").get("f1").asDouble(),
+                EXACT);
+        assertThat(fromCoco.get("timing_s").get("evaluate").asDouble()).isNotNegative();
+
+        JsonNode fromVoc = run(seed.resolve("voc"), seed.resolve("voc/detection-results"), "voc");
+        assertThat(fromVoc.get("voc").get("mAP_all_point").asDouble()).isCloseTo(vocMap, EXACT);
+        assertThat(fromVoc.get("voc").get("per_class").get("cls06").get("npos").asLong())
+                .isEqualTo(expected.get("voc_iou50_plus1").get("per_class").get("cls06").get("npos").asLong());
+
+        Path dataset = tmp.resolve("dataset");
+        new IngestJob(TestSpark.session()).run(IngestRequest.of(IngestFormat.COCO, seed.resolve("gt.json").toString(),
+                null, null, null, dataset.toString(), false, TestSpark.config()));
+        JsonNode fromDataset = run(dataset, seed.resolve("dt.json"), "from-dataset");
+        assertThat(fromDataset.get("coco").get("AP").asDouble()).isCloseTo(ap, EXACT);
+        assertThat(fromDataset.get("voc").get("mAP_all_point").asDouble()).isCloseTo(vocMap, EXACT);
+    }
+
+    @Test
+    void detectionsForUnknownImagesAreRefusedNamingThem() throws Exception {
+        Path seed = TestData.golden().resolve("eval/seed1");
+        Path dt = Files.writeString(tmp.resolve("dt.json"),
+                "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, 3, 4], \"score\": 0.9},"
+                        + " {\"image_id\": 424242, \"category_id\": 1, \"bbox\": [1, 2, 3, 4], \"score\": 0.5}]");
+        assertThatThrownBy(() -> run(seed.resolve("gt.json"), dt, "bad")).isInstanceOf(InputUnusableException.class)
+                .hasMessageContaining("424242").hasMessageContaining("dt.json");
+        assertThat(tmp.resolve("bad")).doesNotExist();
+        Path nan = Files.writeString(tmp.resolve("nan.json"),
+                "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, 3, 4], \"score\": NaN}]");
+        assertThatThrownBy(() -> run(seed.resolve("gt.json"), nan, "nan")).hasMessageContaining("nan.json[0]")
+                .hasMessageContaining("score is not a finite number");
+    }
+}
