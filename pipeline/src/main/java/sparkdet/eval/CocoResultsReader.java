@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import sparkdet.ingest.CocoParser;
 
 /**
  * A COCO results JSON ({@code [{image_id, category_id, bbox: [x, y, w, h], score}, ...]}) read as a
@@ -60,7 +61,7 @@ public final class CocoResultsReader {
                         case "image_id" -> image = t.isNumeric() ? p.getLongValue() : Long.MIN_VALUE;
                         case "category_id" -> category = t.isNumeric() ? p.getLongValue() : Long.MIN_VALUE;
                         case "score" -> score = t.isNumeric() ? p.getDoubleValue() : Double.NaN;
-                        case "bbox" -> box = readBox(p);
+                        case "bbox" -> box = CocoParser.readBox(p);
                         default -> p.skipChildren();
                     }
                 }
@@ -101,24 +102,5 @@ public final class CocoResultsReader {
                     + "); pycocotools refuses such a file too");
         }
         return new Result(table, unknownCategory);
-    }
-
-    private static double[] readBox(JsonParser p) throws IOException {
-        if (p.currentToken() != JsonToken.START_ARRAY) {
-            p.skipChildren();
-            return null;
-        }
-        double[] box = new double[4];
-        int n = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (n < 4 && p.currentToken().isNumeric()) {
-                box[n] = p.getDoubleValue();
-            } else {
-                p.skipChildren();
-                n = 5;
-            }
-            n++;
-        }
-        return n == 4 ? box : null;
     }
 }

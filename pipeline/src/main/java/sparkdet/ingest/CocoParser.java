@@ -232,7 +232,8 @@ public final class CocoParser {
         }
     }
 
-    private static double[] readBox(JsonParser p) throws IOException {
+    /** a COCO bbox: the current array of exactly 4 numbers, else null (the parser is past it either way) */
+    public static double[] readBox(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             p.skipChildren();
             return null;
