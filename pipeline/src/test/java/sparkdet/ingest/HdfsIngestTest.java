@@ -64,6 +64,18 @@ class HdfsIngestTest {
         assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path("/datasets/labelme/_SUCCESS")).getModificationTime())
                 .isEqualTo(before);
 
+        // evaluate reads that dataset from HDFS and writes its metrics back there
+        Path seed = TestData.golden().resolve("eval/seed1");
+        String metrics = hdfs + "/eval/seed1";
+        new sparkdet.eval.EvalJob(new sparkdet.io.Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
+                TestSpark::session).run(new sparkdet.eval.EvalRequest(seed.resolve("gt.json").toString(),
+                seed.resolve("dt.json").toString(), metrics, "all", 0.5, 0.5, true, false));
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/eval/seed1/_SUCCESS"))).isTrue();
+        try (java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path("/eval/seed1/metrics.json"))) {
+            double ap = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).get("coco").get("AP").asDouble();
+            assertThat(ap).isCloseTo(0.3410208899994056, org.assertj.core.data.Offset.offset(1e-9));
+        }
+
         Path lines = base.resolve("from-hdfs.txt");
         long n = new LinesExport(TestSpark.session()).run(target, lines.toString(), false, false, false);
         assertThat(n).isEqualTo(3);
