@@ -74,23 +74,30 @@ public final class BoxTable {
     }
 
     /**
-     * the rows grouped by (image, category) in that order, each group in the order the comparator
-     * keeps stable (rows of equal key keep their insertion order)
+     * the rows grouped by (image, category) in that order, each group in insertion order
      *
      * @return start offsets: group g holds {@code order[start[g] .. start[g+1])}, g = image * categories + category
      */
     int[] groupStarts(int images, int categories, int[] order) {
-        int groups = images * categories;
+        return groupBy(images * categories, i -> image[i] * categories + category[i], order);
+    }
+
+    /** the rows grouped by image, each group in insertion order (offsets as {@link #groupStarts}) */
+    int[] imageStarts(int images, int[] order) {
+        return groupBy(images, i -> image[i], order);
+    }
+
+    private int[] groupBy(int groups, java.util.function.IntUnaryOperator key, int[] order) {
         int[] start = new int[groups + 1];
         for (int i = 0; i < size; i++) {
-            start[image[i] * categories + category[i] + 1]++;
+            start[key.applyAsInt(i) + 1]++;
         }
         for (int g = 0; g < groups; g++) {
             start[g + 1] += start[g];
         }
         int[] next = Arrays.copyOf(start, groups);
         for (int i = 0; i < size; i++) {
-            order[next[image[i] * categories + category[i]]++] = i;
+            order[next[key.applyAsInt(i)]++] = i;
         }
         return start;
     }

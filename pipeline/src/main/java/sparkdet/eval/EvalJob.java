@@ -16,7 +16,8 @@ import sparkdet.io.Storage;
 
 /**
  * evaluate on one machine: load, COCO metric (evaluate + accumulate), VOC metric and the numbers
- * at a score threshold, then metrics.json and results.txt written all at once to any Hadoop URI.
+ * at a score threshold, then metrics.json, results.txt, the curves and the confusion matrix,
+ * written all at once to any Hadoop URI.
  */
 public final class EvalJob {
     private static final Logger LOG = LoggerFactory.getLogger(EvalJob.class);
@@ -73,6 +74,12 @@ public final class EvalJob {
             String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
             storage.writeText(out.resolve("metrics.json"), json);
             storage.writeText(out.resolve("results.txt"), resultsTable(metrics, voc, gt));
+            long t3 = System.nanoTime();
+            long[][] confusion = ConfusionMatrix.compute(gtBoxes, dt.boxes(), gt.images().size(), gt.classes().size(),
+                    0.5, req.scoreThreshold());
+            EvalReport.write(storage, out.dir(), voc, gt.classes(), confusion);
+            LOG.info("metrics in {} s, curves and confusion matrix in {} s", String.format(Locale.ROOT, "%.2f",
+                    (t3 - t0) / 1e9), String.format(Locale.ROOT, "%.2f", seconds(t3)));
             out.commit();
             return new Summary(out.target().toString(), metrics);
         } catch (IOException | RuntimeException e) {

@@ -121,6 +121,9 @@ public final class VocEvaluator {
         }
         double[] rec = new double[nd];
         double[] prec = new double[nd];
+        double[] scores = new double[nd];
+        long[] cumTp = new long[nd];
+        long[] cumFp = new long[nd];
         double ctp = 0;
         double cfp = 0;
         for (int d = 0; d < nd; d++) {
@@ -128,13 +131,17 @@ public final class VocEvaluator {
             cfp += fp[d];
             rec[d] = ctp / npos;
             prec[d] = ctp / Math.max(ctp + cfp, Math.ulp(1.0));
+            scores[d] = dt.score[dets[from + d]];
+            cumTp[d] = (long) ctp;
+            cumFp[d] = (long) cfp;
         }
         double precision = tpAt + fpAt == 0 ? 0 : (double) tpAt / (tpAt + fpAt);
         double recall = npos == 0 ? 0 : (double) tpAt / npos;
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         return new VocMetrics.ClassResult(npos, difficult, nd, tps, fps, ignored,
                 npos == 0 ? Double.NaN : ap07(rec, prec), npos == 0 ? Double.NaN : apAllPoint(rec, prec),
-                nd == 0 || npos == 0 ? 0 : rec[nd - 1], tpAt, fpAt, precision, recall, f1);
+                nd == 0 || npos == 0 ? 0 : rec[nd - 1], tpAt, fpAt, precision, recall, f1,
+                new VocMetrics.Curve(scores, prec, rec, cumTp, cumFp));
     }
 
     /** VOC2007: the mean of the best precision at recall >= 0, 0.1, ..., 1 (numpy's arange values) */
