@@ -49,7 +49,13 @@ class LauncherIT {
         assertThat(ok.code()).as(ok.output()).isZero();
         assertThat(ok.output()).contains("images      3").contains("objects     12");
         assertThat(Files.readAllLines(out.resolve("classes.txt"))).contains("tv/monitor");
+        Path root = Path.of(System.getProperty("sparkdet.root", "..")).toAbsolutePath().normalize();
+        Path archive = root.resolve("jobs/target/sparkdet.jsa");
+        assertThat(archive).as("the class-data archive of the first real command").exists();
+        assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(
+                Files.getLastModifiedTime(root.resolve("jobs/target/sparkdet.jar")));
 
+        // this start maps the archive: the same result, sooner
         Run bad = launch("ingest", "--format", "lines", "--input", tmp.resolve("none.txt").toString(),
                 "--classes", coco.resolve("annotations.json").toString(), "--output", tmp.resolve("x").toString());
         assertThat(bad.code()).isEqualTo(3);
