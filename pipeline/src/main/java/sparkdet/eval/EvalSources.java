@@ -21,6 +21,7 @@ import sparkdet.data.ImageIds;
 import sparkdet.data.ImageRecord;
 import sparkdet.ingest.CocoParser;
 import sparkdet.ingest.IngestItem;
+import sparkdet.ingest.VocLayout;
 import sparkdet.ingest.VocParser;
 import sparkdet.io.AtomicOutput;
 import sparkdet.io.InputUnusableException;
@@ -76,8 +77,8 @@ public final class EvalSources {
     }
 
     private EvalData vocGroundTruth(Path p) throws IOException {
-        Path annotations = storage.isDirectory(new Path(p, "Annotations")) ? new Path(p, "Annotations") : p;
-        Path root = annotations.equals(p) ? p.getParent() : p;
+        VocLayout layout = VocLayout.of(storage, p);
+        Path annotations = layout.annotations();
         List<Path> files = storage.listFiles(annotations, ".xml");
         if (files.isEmpty()) {
             throw new InputUnusableException("no .xml annotation files under " + annotations);
@@ -85,13 +86,13 @@ public final class EvalSources {
         VocParser parser = new VocParser();
         List<ImageRecord> images = new ArrayList<>();
         for (Path f : files) {
-            IngestItem item = parser.parse(storage.readBytes(f, MAX_XML_BYTES), f.toString(), new Path(root, "JPEGImages"), null);
+            IngestItem item = parser.parse(storage.readBytes(f, MAX_XML_BYTES), f.toString(), layout.images(), null);
             item.quarantined.forEach(q -> LOG.warn("ground truth: {}", q));
             if (item.record != null) {
                 images.add(item.record);
             }
         }
-        Path classesFile = new Path(root, "classes.txt");
+        Path classesFile = new Path(layout.root(), "classes.txt");
         ClassList classes;
         if (storage.exists(classesFile)) {
             classes = ClassList.parse(new String(storage.readBytes(classesFile, MAX_XML_BYTES), StandardCharsets.UTF_8));

@@ -39,12 +39,17 @@ public final class VocEvaluator {
         for (int i = 0; i < dt.size(); i++) {
             dtByClass[next[dt.category[i]]++] = i;
         }
+        long[] npos = new long[classes];
+        long[] difficult = new long[classes];
+        for (int i = 0; i < gt.size(); i++) {
+            (gt.difficult[i] ? difficult : npos)[gt.category[i]]++;
+        }
         double sum07 = 0;
         double sumAll = 0;
         int inMap = 0;
         for (int c = 0; c < classes; c++) {
-            results[c] = evaluateClass(c, gt, gtOrder, gtStart, dt, dtByClass, classStart[c], classStart[c + 1],
-                    scoreThreshold);
+            results[c] = evaluateClass(c, npos[c], difficult[c], gt, gtOrder, gtStart, dt, dtByClass, classStart[c],
+                    classStart[c + 1], scoreThreshold);
             if (results[c].npos() > 0) {
                 sum07 += results[c].apVoc07();
                 sumAll += results[c].apAllPoint();
@@ -55,19 +60,9 @@ public final class VocEvaluator {
                 inMap == 0 ? Double.NaN : sumAll / inMap, inMap);
     }
 
-    private VocMetrics.ClassResult evaluateClass(int c, BoxTable gt, int[] gtOrder, int[] gtStart, BoxTable dt,
-                                                 int[] dets, int from, int to, double scoreThreshold) {
-        long npos = 0;
-        long difficult = 0;
-        for (int i = 0; i < gt.size(); i++) {
-            if (gt.category[i] == c) {
-                if (gt.difficult[i]) {
-                    difficult++;
-                } else {
-                    npos++;
-                }
-            }
-        }
+    private VocMetrics.ClassResult evaluateClass(int c, long npos, long difficult, BoxTable gt, int[] gtOrder,
+                                                 int[] gtStart, BoxTable dt, int[] dets, int from, int to,
+                                                 double scoreThreshold) {
         StableSort.byScoreDescending(dets, from, to, dt.score);
         int nd = to - from;
         boolean[] used = new boolean[gt.size()];

@@ -195,9 +195,6 @@ public final class CocoParser {
                 default -> p.skipChildren();
             }
         }
-        if (imageId != Long.MIN_VALUE && !mine(imageId)) {
-            return;
-        }
         if (imageId == Long.MIN_VALUE || categoryId == Long.MIN_VALUE || bbox == null) {
             if (imageId == Long.MIN_VALUE && !reportsUnowned()) {
                 return;
@@ -324,7 +321,8 @@ public final class CocoParser {
     }
 
     private Result assemble(Path imageRoot, String split) throws IOException {
-        ClassList classes = categoryClasses();
+        long[] categoryIds = categories.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        ClassList classes = categoryClasses(categoryIds);
         List<IngestItem> items = new ArrayList<>(images.size() + quarantined.size());
         for (Quarantined q : quarantined) {
             items.add(IngestItem.rejected(q));
@@ -363,17 +361,14 @@ public final class CocoParser {
             items.add(new IngestItem(new ImageRecord(Long.toString(img.id), img.id, path.get().toString(),
                     img.fileName, img.width, img.height, split, where, objects), problems));
         }
-        return new Result(items, classes, categories.keySet().stream().mapToLong(Long::longValue).sorted().toArray(),
-                annotationCount);
+        return new Result(items, classes, categoryIds, annotationCount);
     }
 
-    /** the categories as classes, in category id order */
-    private ClassList categoryClasses() throws IOException {
-        List<Map.Entry<Long, String>> cats = new ArrayList<>(categories.entrySet());
-        cats.sort(Map.Entry.comparingByKey());
-        List<String> names = new ArrayList<>(cats.size());
-        for (Map.Entry<Long, String> e : cats) {
-            names.add(e.getValue());
+    /** the categories' names as classes, in the order of the sorted ids */
+    private ClassList categoryClasses(long[] sortedIds) throws IOException {
+        List<String> names = new ArrayList<>(sortedIds.length);
+        for (long id : sortedIds) {
+            names.add(categories.get(id));
         }
         try {
             return new ClassList(names);

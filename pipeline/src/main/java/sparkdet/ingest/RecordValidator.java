@@ -94,27 +94,23 @@ public final class RecordValidator implements Serializable {
         for (int i = 0; i < r.objects.size(); i++) {
             BoxObject o = r.objects.get(i);
             String where = r.source + "#object" + (i + 1);
-            String label = o.label;
-            int index = classes.indexOf(label);
+            int index = classes.indexOf(o.label);
             if (index < 0) {
                 problems.add(new Quarantined(where, QuarantineReason.UNKNOWN_LABEL,
-                        "label '" + label + "' is not in the classes file"));
+                        "label '" + o.label + "' is not in the classes file"));
                 continue;
             }
-            BoxObject named = index == o.classIndex && label.equals(o.label) ? o : o.withClass(index, label);
+            BoxObject named = index == o.classIndex ? o : o.withClass(index, o.label);
             BoxObject checked = checkBox(named, r, where, problems);
             if (checked != null) {
-                if (!sameCorners(checked, o)) {
+                // checkBox hands back the same object unless it clipped it
+                if (checked != named) {
                     clipped++;
                 }
                 kept.add(checked);
             }
         }
         return new Validated(new IngestItem(r.withObjects(kept), problems), clipped);
-    }
-
-    private static boolean sameCorners(BoxObject a, BoxObject b) {
-        return a.xmin == b.xmin && a.ymin == b.ymin && a.xmax == b.xmax && a.ymax == b.ymax;
     }
 
     /** existence, and the size from the header when the annotation has none */

@@ -23,8 +23,8 @@ import sparkdet.io.TextDecoding;
 
 /**
  * The three formats into {@link SourceData}. VOC files are parsed on the executors (a VOC set is
- * many small files); a COCO JSON is one stream and is parsed on the driver; annotation lines are
- * split on the driver and their images read on the executors.
+ * many small files); a COCO JSON is streamed by the executors, each keeping a share of the
+ * images; annotation lines are split on the driver and their images read on the executors.
  */
 final class SourceReaders {
     private static final Logger LOG = LoggerFactory.getLogger(SourceReaders.class);
@@ -89,14 +89,14 @@ final class SourceReaders {
         if (!storage.isDirectory(in)) {
             throw new InputUnusableException("VOC input " + in + " is not a folder");
         }
-        Path annotations = storage.isDirectory(new Path(in, "Annotations")) ? new Path(in, "Annotations") : in;
-        Path root = annotations.equals(in) ? in.getParent() : in;
-        Path images = req.images() != null ? Storage.path(req.images()) : new Path(root, "JPEGImages");
+        VocLayout layout = VocLayout.of(storage, in);
+        Path annotations = layout.annotations();
+        Path images = req.images() != null ? Storage.path(req.images()) : layout.images();
         boolean imagesKnown = req.images() != null || storage.isDirectory(images);
         List<Quarantined> problems = new ArrayList<>();
         List<Path> files = storage.listFiles(annotations, ".xml");
         if (req.split() != null) {
-            files = selectSplit(root, annotations, files, problems);
+            files = selectSplit(layout.root(), annotations, files, problems);
         }
         if (files.isEmpty() && problems.isEmpty()) {
             throw new InputUnusableException("no .xml annotation files under " + annotations);
