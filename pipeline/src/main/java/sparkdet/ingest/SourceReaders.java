@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
@@ -94,24 +94,23 @@ final class SourceReaders {
         Path images = req.images() != null ? Storage.path(req.images()) : layout.images();
         boolean imagesKnown = req.images() != null || storage.isDirectory(images);
         List<Quarantined> problems = new ArrayList<>();
-        List<Path> files = storage.listFiles(annotations, ".xml");
-        if (req.split() != null) {
-            files = selectSplit(layout.root(), annotations, files, problems);
-        }
-        if (files.isEmpty() && problems.isEmpty()) {
-            throw new InputUnusableException("no .xml annotation files under " + annotations);
-        }
-        List<String> uris = new ArrayList<>(files.size());
-        Map<String, Path> byStem = new HashMap<>();
-        for (Path f : files) {
+        Map<String, Path> byStem = new java.util.LinkedHashMap<>();
+        for (Path f : storage.listFiles(annotations, ".xml")) {
             String stem = ImageIds.stem(f.getName());
             Path first = byStem.putIfAbsent(stem, f);
             if (first != null) {
                 problems.add(new Quarantined(f.toString(), QuarantineReason.DUPLICATE_IMAGE_ID,
                         "image id '" + stem + "' is already taken by " + first));
-            } else {
-                uris.add(f.toString());
             }
+        }
+        Collection<Path> files = req.split() != null ? selectSplit(layout.root(), annotations, byStem, problems)
+                : byStem.values();
+        if (files.isEmpty() && problems.isEmpty()) {
+            throw new InputUnusableException("no .xml annotation files under " + annotations);
+        }
+        List<String> uris = new ArrayList<>(files.size());
+        for (Path f : files) {
+            uris.add(f.toString());
         }
         LOG.info("VOC: {} annotation files under {}, images {} {}", uris.size(), annotations, images,
                 imagesKnown ? "" : "(folder not found: images are not checked)");
@@ -156,15 +155,11 @@ final class SourceReaders {
         }
     }
 
-    private List<Path> selectSplit(Path root, Path annotations, List<Path> files, List<Quarantined> problems)
+    private List<Path> selectSplit(Path root, Path annotations, Map<String, Path> byStem, List<Quarantined> problems)
             throws IOException {
         Path list = new Path(root, "ImageSets/Main/" + req.split() + ".txt");
         if (!storage.exists(list)) {
             throw new InputUnusableException("split '" + req.split() + "' needs " + list + ", which does not exist");
-        }
-        Map<String, Path> byStem = new HashMap<>();
-        for (Path f : files) {
-            byStem.putIfAbsent(ImageIds.stem(f.getName()), f);
         }
         List<Path> selected = new ArrayList<>();
         String[] lines = decode(storage.readBytes(list, req.maxFileBytes() * 16), list).split("\r?\n");

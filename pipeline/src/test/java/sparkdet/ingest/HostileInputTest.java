@@ -114,6 +114,23 @@ class HostileInputTest {
     }
 
     @Test
+    void aSecondFileForTheSameStemIsQuarantinedWithOrWithoutASplit() throws Exception {
+        Path root = tmp.resolve("dups");
+        Path ann = Files.createDirectories(root.resolve("Annotations/more"));
+        Files.writeString(root.resolve("Annotations/a.xml"), voc("a.jpg", 100, 100, object("dog", 1, 1, 10, 10)));
+        Files.writeString(ann.resolve("a.xml"), voc("a.jpg", 100, 100, object("dog", 2, 2, 20, 20)));
+        Files.createDirectories(root.resolve("ImageSets/Main"));
+        Files.writeString(root.resolve("ImageSets/Main/train.txt"), "a\n");
+        for (String split : new String[] {null, "train"}) {
+            Path out = tmp.resolve("dups-" + split);
+            IngestSummary s = IngestFixtures.ingest(IngestFormat.VOC, root, null, split, null, out);
+            assertThat(s.stats().images()).as("split " + split).isEqualTo(1);
+            assertThat(IngestFixtures.quarantine(out)).as("split " + split).extracting(q -> q.get("reason").asText())
+                    .containsExactly("duplicate_image_id");
+        }
+    }
+
+    @Test
     void gbkAnnotationLinesWithChineseLabelAndPath() throws Exception {
         Path images = Files.createDirectories(tmp.resolve("图片"));
         Files.copy(TestData.require(TestData.DARKNET.resolve("dog.jpg")), images.resolve("小狗 01.jpg"));
