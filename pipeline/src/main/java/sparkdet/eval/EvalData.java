@@ -78,8 +78,4 @@ public final class EvalData {
         }
         return t;
     }
-
-    public long objects() {
-        return images.stream().mapToLong(r -> r.objects.size()).sum();
-    }
 }

@@ -10,7 +10,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.Locale;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -130,9 +129,5 @@ public final class EvalPlots {
 
     private static String clip(String name) {
         return name.length() > 28 ? name.substring(0, 27) + "…" : name;
-    }
-
-    static String format(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
     }
 }
