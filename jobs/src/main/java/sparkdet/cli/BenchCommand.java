@@ -5,15 +5,20 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import sparkdet.eval.EvalJob;
 import sparkdet.ingest.IngestFormat;
 import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
 import sparkdet.ingest.IngestSummary;
+import sparkdet.io.Storage;
 
 /**
- * {@code sparkdet bench}: figures for the closing notes, never a test. Today: the ingest job on
- * one annotation file (bench/ingest-coco.sh makes the COCO-train-sized one).
+ * {@code sparkdet bench}: figures for the closing notes, never a test. One job into a temporary
+ * folder, then its own figures, the whole process's wall time and the peak heap. The scripts in
+ * bench/ run it on the large cases (bench/ingest-coco.sh, bench/evaluate-large.sh).
  */
 final class BenchCommand implements Command {
     @Override
@@ -23,61 +28,85 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "measure a job: annotations/s, process wall time, peak heap";
+        return "measure a job: its own timings, process wall time, peak heap";
     }
 
     @Override
     public String help() {
         return """
             usage: sparkdet bench --job ingest --format voc|coco|lines --input PATH [--images DIR] [--classes FILE]
+                   sparkdet bench --job evaluate --gt PATH --detections PATH [evaluate's options]
 
-              Runs the job into a temporary folder (deleted afterwards) and prints the objects
-              ingested per second of the ingest job (parse, validate, write Parquet), the wall
-              time of the whole process since the JVM started, and the JVM's peak heap (the sum
-              of the heap pools' peaks: an upper bound). bench/ingest-coco.sh runs it on a
-              COCO-train-sized file.
+              Runs the job into a temporary folder (deleted afterwards) and prints its figures
+              (ingest: objects per second of parse, validate and write; evaluate: metrics.json's
+              timing_s), the wall time of the whole process since the JVM started, and the
+              JVM's peak heap (the sum of the heap pools' peaks: an upper bound).
+              bench/ingest-coco.sh and bench/evaluate-large.sh run it on large generated cases.
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("job", "format", "input", "images", "classes");
+        return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
+                "score-threshold", "max-dets", "mode");
     }
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of();
+        return Set.of("no-plus1");
     }
 
     @Override
     public int run(Args args, Context context) throws Exception {
-        if (!args.get("job", "ingest").equals("ingest")) {
-            throw new UsageException("--job: only ingest is measured so far");
+        String job = args.get("job", "ingest");
+        if (!job.equals("ingest") && !job.equals("evaluate")) {
+            throw new UsageException("--job: ingest or evaluate, not '" + job + "'");
         }
         Path tmp = Files.createTempDirectory("sparkdet-bench");
         try {
-            IngestRequest req = IngestRequest.of(IngestFormat.parse(args.required("format")), args.required("input"),
-                    args.get("images"), null, args.get("classes"), tmp.resolve("dataset").toString(), false,
-                    context.config());
-            IngestSummary s = new IngestJob(context.spark()).run(req);
-            double seconds = s.timings().get("total");
-            long objects = s.stats().objects();
-            double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+            if (job.equals("ingest")) {
+                ingest(args, context, tmp);
+            } else {
+                evaluate(args, context, tmp);
+            }
             long peak = 0;
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 if (pool.getType() == MemoryType.HEAP) {
                     peak += pool.getPeakUsage().getUsed();
                 }
             }
-            IngestCommand.print(context, s);
-            context.out().printf("bench ingest: %d objects in %.2f s = %.0f annotations/s; process wall %.2f s; "
-                            + "peak heap %d MB (max heap %d MB); master %s%n", objects, seconds, objects / seconds,
-                    wall, peak >> 20, Runtime.getRuntime().maxMemory() >> 20, context.spark().sparkContext().master());
+            double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+            context.out().printf("bench %s: process wall %.2f s; peak heap %d MB (max heap %d MB); %d cores%n", job,
+                    wall, peak >> 20, Runtime.getRuntime().maxMemory() >> 20,
+                    Runtime.getRuntime().availableProcessors());
             return Main.OK;
         } finally {
             try (var files = Files.walk(tmp)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    private static void ingest(Args args, Context context, Path tmp) throws Exception {
+        IngestRequest req = IngestRequest.of(IngestFormat.parse(args.required("format")), args.required("input"),
+                args.get("images"), null, args.get("classes"), tmp.resolve("dataset").toString(), false,
+                context.config());
+        IngestSummary s = new IngestJob(context.spark()).run(req);
+        double seconds = s.timings().get("total");
+        long objects = s.stats().objects();
+        IngestCommand.print(context, s);
+        context.out().printf("bench ingest: %d objects in %.2f s = %.0f annotations/s; master %s%n", objects, seconds,
+                objects / seconds, context.spark().sparkContext().master());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void evaluate(Args args, Context context, Path tmp) throws Exception {
+        EvalJob.Summary s = new EvalJob(new Storage(new Configuration()), context::spark)
+                .run(EvaluateCommand.request(args, context, tmp.resolve("eval").toString()));
+        EvaluateCommand.print(context, s.metrics());
+        Map<String, Double> t = (Map<String, Double>) s.metrics().get("timing_s");
+        context.out().printf("bench evaluate: %s detections; evaluate + accumulate %.2f s, load %.2f s; %s%n",
+                ((Map<String, Object>) s.metrics().get("counts")).get("detections"),
+                t.get("evaluate") + t.get("accumulate"), t.get("load"), s.metrics().get("mode"));
     }
 }

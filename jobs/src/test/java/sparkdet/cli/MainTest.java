@@ -54,6 +54,12 @@ class MainTest {
         Result format = run("ingest", "--format", "yolo", "--input", "x", "--output", "y");
         assertThat(format.code()).isEqualTo(2);
         assertThat(format.err()).contains("voc, coco or lines");
+        Result maxDets = run("evaluate", "--gt", "g", "--detections", "d", "--output", "o", "--max-dets", "5");
+        assertThat(maxDets.code()).isEqualTo(2);
+        assertThat(maxDets.err()).contains("--max-dets must be at least 10, not 5");
+        Result mode = run("evaluate", "--gt", "g", "--detections", "d", "--output", "o", "--mode", "yarn");
+        assertThat(mode.code()).isEqualTo(2);
+        assertThat(mode.err()).contains("--mode must be auto, local or cluster, not 'yarn'");
     }
 
     @Test

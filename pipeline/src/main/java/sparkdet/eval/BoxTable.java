@@ -9,7 +9,8 @@ import java.util.Arrays;
  * the reference does not make. Ground truth uses the area, crowd and difficult columns;
  * detections the score column.
  */
-public final class BoxTable {
+public final class BoxTable implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private int size;
     int[] image = new int[16];
     int[] category = new int[16];
@@ -71,6 +72,30 @@ public final class BoxTable {
         crowd[size] = isCrowd;
         difficult[size] = isDifficult;
         return size++;
+    }
+
+    /** the rows with a score below 0 */
+    long negativeScores() {
+        long n = 0;
+        for (int i = 0; i < size; i++) {
+            n += score[i] < 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * the rows of the images whose index is {@code shard} modulo {@code shards}, in their order,
+     * with image index / shards as their image index: one shard's share as a table of its own
+     */
+    BoxTable shard(int shards, int shard) {
+        BoxTable t = new BoxTable();
+        for (int i = 0; i < size; i++) {
+            if (image[i] % shards == shard) {
+                t.add(image[i] / shards, category[i], x[i], y[i], w[i], h[i], x2[i], y2[i], area[i], score[i], crowd[i],
+                        difficult[i]);
+            }
+        }
+        return t;
     }
 
     /**

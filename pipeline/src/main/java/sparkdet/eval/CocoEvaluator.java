@@ -19,67 +19,52 @@ import java.util.Map;
  */
 public final class CocoEvaluator {
     private static final int T = CocoParams.IOU_THRESHOLDS.length;
-    private static final int R = CocoParams.RECALL_THRESHOLDS.length;
     private static final int A = CocoParams.AREA_RANGES.length;
-    private static final int M = CocoParams.MAX_DETS.length;
-    private static final int MAX_DET = CocoParams.MAX_DETS[M - 1];
-    private static final byte MATCHED = 1;
-    private static final byte IGNORED = 2;
 
     private final int images;
     private final long[] categoryIds;
+    private final int[] maxDets;
 
     /** per (category, area): the detections of every image in image order, and their outcome */
-    private final Bucket[] buckets;
+    private final CocoBucket[] buckets;
 
     /**
      * @param images the number of ground-truth images (box image indices are below it)
      * @param categoryIds the ground truth's category ids, sorted (box category indices point into it)
+     * @param maxDets pycocotools' maxDets, increasing (the last one caps the detections per image and category)
      */
-    public CocoEvaluator(int images, long[] categoryIds) {
+    public CocoEvaluator(int images, long[] categoryIds, int[] maxDets) {
         this.images = images;
         this.categoryIds = categoryIds.clone();
-        buckets = new Bucket[categoryIds.length * A];
+        this.maxDets = maxDets.clone();
+        buckets = new CocoBucket[categoryIds.length * A];
         for (int i = 0; i < buckets.length; i++) {
-            buckets[i] = new Bucket();
+            buckets[i] = new CocoBucket(T);
         }
     }
 
-    private static final class Bucket {
-        double[] scores = new double[64];
-        byte[] flags = new byte[64 * T];
-        int[] entryStart = new int[16];
-        int entries;
-        int dets;
-        long npig;
-
-        void startEntry() {
-            if (entries + 1 >= entryStart.length) {
-                entryStart = Arrays.copyOf(entryStart, entryStart.length * 2);
-            }
-            entryStart[entries++] = dets;
-            entryStart[entries] = dets;
-        }
-
-        int addDet(double score) {
-            if (dets == scores.length) {
-                scores = Arrays.copyOf(scores, dets * 2);
-                flags = Arrays.copyOf(flags, dets * 2 * T);
-            }
-            scores[dets] = score;
-            entryStart[entries] = dets + 1;
-            return dets++;
-        }
+    /** with pycocotools' default maxDets 1, 10, 100 */
+    public CocoEvaluator(int images, long[] categoryIds) {
+        this(images, categoryIds, CocoParams.MAX_DETS);
     }
 
     /** matches every (image, category) group of ground truth and detections */
     public void evaluate(BoxTable gt, BoxTable dt) {
+        evaluate(gt, dt, image -> image);
+    }
+
+    /**
+     * matches every (image, category) group, recording each image by its index in a larger
+     * image set (increasing with the local index), so that buckets of disjoint sets merge
+     */
+    void evaluate(BoxTable gt, BoxTable dt, java.util.function.IntUnaryOperator globalImage) {
         int k = categoryIds.length;
+        int maxDet = maxDets[maxDets.length - 1];
         int[] gtOrder = new int[gt.size()];
         int[] dtOrder = new int[dt.size()];
         int[] gtStart = gt.groupStarts(images, k, gtOrder);
         int[] dtStart = dt.groupStarts(images, k, dtOrder);
-        double[] ious = new double[MAX_DET * 16];
+        double[] ious = new double[Math.min(maxDet, 1024) * 16];
         for (int group = 0; group < images * k; group++) {
             int g0 = gtStart[group];
             int g1 = gtStart[group + 1];
@@ -89,15 +74,16 @@ public final class CocoEvaluator {
                 continue;
             }
             StableSort.byScoreDescending(dtOrder, d0, d1, dt.score);
-            int nd = Math.min(d1 - d0, MAX_DET);
+            int nd = Math.min(d1 - d0, maxDet);
             int ng = g1 - g0;
             if (ious.length < nd * ng) {
                 ious = new double[nd * ng];
             }
             computeIous(gt, gtOrder, g0, ng, dt, dtOrder, d0, nd, ious);
             int category = group % k;
+            int image = globalImage.applyAsInt(group / k);
             for (int a = 0; a < A; a++) {
-                match(gt, gtOrder, g0, ng, dt, dtOrder, d0, nd, ious, buckets[category * A + a],
+                match(gt, gtOrder, g0, ng, dt, dtOrder, d0, nd, ious, buckets[category * A + a], image,
                         CocoParams.AREA_RANGES[a]);
             }
         }
@@ -137,7 +123,7 @@ public final class CocoEvaluator {
 
     /** pycocotools' evaluateImg for one area range, at every IoU threshold */
     private static void match(BoxTable gt, int[] gtOrder, int g0, int ng, BoxTable dt, int[] dtOrder, int d0, int nd,
-                              double[] ious, Bucket bucket, double[] range) {
+                              double[] ious, CocoBucket bucket, int image, double[] range) {
         // ground truth: not ignored first, each part in its given order (a stable sort on the flag)
         int[] sorted = new int[ng];
         boolean[] ignore = new boolean[ng];
@@ -154,7 +140,7 @@ public final class CocoEvaluator {
                 }
             }
         }
-        bucket.startEntry();
+        bucket.startEntry(image);
         for (int g = 0; g < ng; g++) {
             if (!ignore[g]) {
                 bucket.npig++;
@@ -188,151 +174,32 @@ public final class CocoEvaluator {
                 byte flag = 0;
                 if (m > -1) {
                     gtMatched[m] = true;
-                    flag = ignore[m] ? (byte) (MATCHED | IGNORED) : MATCHED;
+                    flag = ignore[m] ? (byte) (CocoBucket.MATCHED | CocoBucket.IGNORED) : CocoBucket.MATCHED;
                 } else {
                     int di = dtOrder[d0 + d];
                     double area = dt.w[di] * dt.h[di];
                     if (area < range[0] || area > range[1]) {
-                        flag = IGNORED;
+                        flag = CocoBucket.IGNORED;
                     }
                 }
-                bucket.flags[(first + d) * T + t] = flag;
+                bucket.flag(first + d, t, flag);
             }
         }
+    }
+
+    /** the bucket of one (category index, area range index) */
+    CocoBucket bucket(int category, int area) {
+        return buckets[category * A + area];
     }
 
     /** pycocotools' accumulate and summarize */
     public CocoMetrics summarize() {
-        int k = categoryIds.length;
-        Tables tables = new Tables(k);
-        for (int c = 0; c < k; c++) {
+        CocoAccumulation acc = new CocoAccumulation(categoryIds, maxDets);
+        for (int c = 0; c < categoryIds.length; c++) {
             for (int a = 0; a < A; a++) {
-                Bucket b = buckets[c * A + a];
-                if (b.entries == 0 || b.npig == 0) {
-                    continue;
-                }
-                for (int m = 0; m < M; m++) {
-                    accumulate(b, CocoParams.MAX_DETS[m], tables, c, a, m);
-                }
+                acc.add(c, a, buckets[c * A + a]);
             }
         }
-        int t75 = CocoParams.iouIndex(0.75);
-        double[] stats = {
-            tables.meanPrecision(-1, -1, 0, 2), tables.meanPrecision(0, -1, 0, 2), tables.meanPrecision(t75, -1, 0, 2),
-            tables.meanPrecision(-1, -1, 1, 2), tables.meanPrecision(-1, -1, 2, 2), tables.meanPrecision(-1, -1, 3, 2),
-            tables.meanRecall(0, 0), tables.meanRecall(0, 1), tables.meanRecall(0, 2),
-            tables.meanRecall(1, 2), tables.meanRecall(2, 2), tables.meanRecall(3, 2),
-        };
-        Map<Long, double[]> perCategory = new LinkedHashMap<>();
-        for (int c = 0; c < k; c++) {
-            double[] v = {tables.meanPrecision(-1, c, 0, 2), tables.meanPrecision(0, c, 0, 2),
-                tables.meanPrecision(t75, c, 0, 2)};
-            if (v[0] > -1 || v[1] > -1) {
-                perCategory.put(categoryIds[c], v);
-            }
-        }
-        return new CocoMetrics(stats, perCategory);
-    }
-
-    /** accumulate's precision[T][R][K][A][M] and recall[T][K][A][M], flat, -1 where nothing was computed */
-    private static final class Tables {
-        final int k;
-        final double[] precision;
-        final double[] recall;
-
-        Tables(int k) {
-            this.k = k;
-            precision = new double[T * R * k * A * M];
-            recall = new double[T * k * A * M];
-            Arrays.fill(precision, -1);
-            Arrays.fill(recall, -1);
-        }
-
-        int p(int t, int r, int c, int a, int m) {
-            return (((t * R + r) * k + c) * A + a) * M + m;
-        }
-
-        int r(int t, int c, int a, int m) {
-            return ((t * k + c) * A + a) * M + m;
-        }
-
-        /** summarize's mean over entries above -1 (t or c = -1: all of them); -1 when there are none */
-        double meanPrecision(int t, int c, int a, int m) {
-            double sum = 0;
-            long count = 0;
-            for (int ti = t < 0 ? 0 : t; ti < (t < 0 ? T : t + 1); ti++) {
-                for (int r = 0; r < R; r++) {
-                    for (int ci = c < 0 ? 0 : c; ci < (c < 0 ? k : c + 1); ci++) {
-                        double v = precision[p(ti, r, ci, a, m)];
-                        if (v > -1) {
-                            sum += v;
-                            count++;
-                        }
-                    }
-                }
-            }
-            return count == 0 ? -1 : sum / count;
-        }
-
-        double meanRecall(int a, int m) {
-            double sum = 0;
-            long count = 0;
-            for (int t = 0; t < T; t++) {
-                for (int c = 0; c < k; c++) {
-                    double v = recall[r(t, c, a, m)];
-                    if (v > -1) {
-                        sum += v;
-                        count++;
-                    }
-                }
-            }
-            return count == 0 ? -1 : sum / count;
-        }
-    }
-
-    private static void accumulate(Bucket b, int maxDet, Tables tables, int c, int a, int m) {
-        int[] idx = new int[b.dets];
-        int n = 0;
-        for (int e = 0; e < b.entries; e++) {
-            int end = Math.min(b.entryStart[e + 1], b.entryStart[e] + maxDet);
-            for (int d = b.entryStart[e]; d < end; d++) {
-                idx[n++] = d;
-            }
-        }
-        StableSort.byScoreDescending(idx, 0, n, b.scores);
-        double npig = b.npig;
-        double eps = Math.ulp(1.0);
-        double[] rc = new double[n];
-        double[] pr = new double[n];
-        for (int t = 0; t < T; t++) {
-            double tp = 0;
-            double fp = 0;
-            for (int i = 0; i < n; i++) {
-                byte f = b.flags[idx[i] * T + t];
-                if ((f & IGNORED) == 0) {
-                    if ((f & MATCHED) != 0) {
-                        tp++;
-                    } else {
-                        fp++;
-                    }
-                }
-                rc[i] = tp / npig;
-                pr[i] = tp / (fp + tp + eps);
-            }
-            tables.recall[tables.r(t, c, a, m)] = n > 0 ? rc[n - 1] : 0;
-            for (int i = n - 1; i > 0; i--) {
-                if (pr[i] > pr[i - 1]) {
-                    pr[i - 1] = pr[i];
-                }
-            }
-            int i = 0;
-            for (int r = 0; r < R; r++) {
-                double threshold = CocoParams.RECALL_THRESHOLDS[r];
-                while (i < n && rc[i] < threshold) {
-                    i++;
-                }
-                tables.precision[tables.p(t, r, c, a, m)] = i < n ? pr[i] : 0;
-            }
-        }
+        return acc.summarize();
     }
 }

@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
+import java.util.stream.LongStream;
 import sparkdet.ingest.CocoParser;
 
 /**
@@ -26,8 +28,11 @@ public final class CocoResultsReader {
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
     private static final int NAMED = 5;
 
-    /** what was read: the detections, and those left out for an unknown category */
-    public record Result(BoxTable detections, long unknownCategory) {
+    /**
+     * what was read: the detections, each one's position in the file, and the number left out for
+     * an unknown category
+     */
+    public record Result(BoxTable detections, long[] sequence, long unknownCategory) {
     }
 
     private CocoResultsReader() {
@@ -40,7 +45,14 @@ public final class CocoResultsReader {
      */
     public static Result read(InputStream in, String source, Map<Long, Integer> imageIndex,
                               Map<Long, Integer> categoryIndex) throws IOException {
+        return read(in, source, imageIndex, categoryIndex, image -> true);
+    }
+
+    /** the detections of the images (by index) that {@code keep} accepts, checking them all */
+    static Result read(InputStream in, String source, Map<Long, Integer> imageIndex, Map<Long, Integer> categoryIndex,
+                       IntPredicate keep) throws IOException {
         BoxTable table = new BoxTable();
+        LongStream.Builder sequence = LongStream.builder();
         long unknownCategory = 0;
         List<Long> unknownImages = new ArrayList<>();
         long unknownImageCount = 0;
@@ -83,12 +95,16 @@ public final class CocoResultsReader {
                     unknownImageCount++;
                     continue;
                 }
+                if (!keep.test(img)) {
+                    continue;
+                }
                 Integer cat = categoryIndex.get(category);
                 if (cat == null) {
                     unknownCategory++;
                     continue;
                 }
                 table.addXywh(img, cat, box[0], box[1], box[2], box[3], box[2] * box[3], score, false, false);
+                sequence.add(n - 1);
             }
             if (p.currentToken() != JsonToken.END_ARRAY) {
                 throw new IOException(source + ": detection " + n + " is not a JSON object");
@@ -101,6 +117,6 @@ public final class CocoResultsReader {
                     + " does not have (image ids " + unknownImages + (unknownImageCount > NAMED ? ", ..." : "")
                     + "); pycocotools refuses such a file too");
         }
-        return new Result(table, unknownCategory);
+        return new Result(table, sequence.build().toArray(), unknownCategory);
     }
 }

@@ -13,6 +13,7 @@ public final class DetectionTxtReader {
     private final ClassList classes;
     private final Map<String, Integer> imageByStem;
     private final BoxTable table = new BoxTable();
+    private final java.util.stream.LongStream.Builder sequence = java.util.stream.LongStream.builder();
     private long unknownClass;
     private long unknownImage;
 
@@ -28,6 +29,14 @@ public final class DetectionTxtReader {
      * @throws IOException naming the file and line of a line that is not a detection
      */
     public void read(String stem, String text, String source) throws IOException {
+        read(stem, text, source, 0);
+    }
+
+    /**
+     * @param fileNumber the file's place in the folder's sorted listing: a detection's sequence
+     *     number is (fileNumber, line), the order the files are read in
+     */
+    void read(String stem, String text, String source, int fileNumber) throws IOException {
         Integer image = imageByStem.get(stem);
         String[] lines = text.split("\r?\n|\r");
         for (int i = 0; i < lines.length; i++) {
@@ -58,12 +67,18 @@ public final class DetectionTxtReader {
                 unknownClass++;
             } else {
                 table.addCorners(image, cls, v[1], v[2], v[3], v[4], (v[3] - v[1]) * (v[4] - v[2]), v[0], false, false);
+                sequence.add(((long) fileNumber << 32) | i);
             }
         }
     }
 
     public BoxTable detections() {
         return table;
+    }
+
+    /** each detection's sequence number (see {@link #read(String, String, String, int)}); call once, at the end */
+    long[] sequence() {
+        return sequence.build().toArray();
     }
 
     /** detections left out because their class is not in the class list */

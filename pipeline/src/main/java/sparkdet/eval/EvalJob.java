@@ -7,17 +7,20 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.data.ClassList;
 import sparkdet.io.AtomicOutput;
+import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 
 /**
- * evaluate on one machine: load, COCO metric (evaluate + accumulate), VOC metric and the numbers
- * at a score threshold, then metrics.json, results.txt, the curves and the confusion matrix,
- * written all at once to any Hadoop URI.
+ * evaluate: load, COCO metric (evaluate + accumulate), VOC metric and the numbers at a score
+ * threshold, on the driver or, for detection sets too large for one machine, in Spark tasks
+ * ({@link ShardedEvaluation}); then metrics.json, results.txt, the curves and the confusion
+ * matrix, written all at once to any Hadoop URI.
  */
 public final class EvalJob {
     private static final Logger LOG = LoggerFactory.getLogger(EvalJob.class);
@@ -34,50 +37,48 @@ public final class EvalJob {
     public record Summary(String output, Map<String, Object> metrics) {
     }
 
+    /** what either path found */
+    private record Evaluation(String mode, CocoMetrics coco, VocMetrics voc, long[][] confusion, long detections,
+                              long unknownClass, long unknownImage, long negativeScores, double load, double evaluate,
+                              double accumulate) {
+    }
+
     public Summary run(EvalRequest req) throws IOException {
         AtomicOutput out = AtomicOutput.begin(storage, Storage.path(req.output()), req.overwrite());
         try {
             long t0 = System.nanoTime();
             EvalSources sources = new EvalSources(storage, spark);
             EvalData gt = sources.groundTruth(req.gt());
-            EvalSources.Detections dt = sources.detections(req.detections(), gt);
-            if (dt.unknownClass() > 0) {
-                LOG.warn("{} detections have a class the ground truth does not have: left out", dt.unknownClass());
-            }
-            if (dt.unknownImage() > 0) {
-                LOG.warn("{} detections are for images the ground truth does not have: left out", dt.unknownImage());
-            }
             BoxTable gtBoxes = gt.boxes();
-            double load = seconds(t0);
+            Evaluation e = onCluster(req, sources) ? sharded(req, sources, gt, gtBoxes, t0)
+                    : local(req, sources, gt, gtBoxes, t0);
+            if (e.unknownClass() > 0) {
+                LOG.warn("{} detections have a class the ground truth does not have: left out", e.unknownClass());
+            }
+            if (e.unknownImage() > 0) {
+                LOG.warn("{} detections are for images the ground truth does not have: left out", e.unknownImage());
+            }
+            if (e.negativeScores() > 0) {
+                LOG.warn("{} detections have a negative score: evaluated as given (scores only order detections)",
+                        e.negativeScores());
+            }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("counts", ordered("images", gt.images().size(), "gt", gtBoxes.size(),
-                    "detections", dt.boxes().size()));
-            double evaluate = 0;
-            double accumulate = 0;
-            if (req.coco()) {
-                long t1 = System.nanoTime();
-                CocoEvaluator coco = new CocoEvaluator(gt.images().size(), gt.categoryIds());
-                coco.evaluate(gtBoxes, dt.boxes());
-                evaluate = seconds(t1);
-                long t2 = System.nanoTime();
-                CocoMetrics m = coco.summarize();
-                accumulate = seconds(t2);
-                metrics.put("coco", cocoJson(m, gt));
+                    "detections", e.detections()));
+            if (e.coco() != null) {
+                metrics.put("coco", cocoJson(e.coco(), gt));
             }
-            VocMetrics voc = new VocEvaluator(gt.classes().size(), req.iou(), req.plus1())
-                    .evaluate(gtBoxes, dt.boxes(), gt.images().size(), req.scoreThreshold());
             if (!req.metric().equals("coco")) {
-                metrics.put("voc", vocJson(voc, gt.classes()));
+                metrics.put("voc", vocJson(e.voc(), gt.classes()));
             }
-            metrics.put("at_threshold", thresholdJson(voc, gt.classes()));
-            metrics.put("timing_s", ordered("load", load, "evaluate", evaluate, "accumulate", accumulate));
+            metrics.put("at_threshold", thresholdJson(e.voc(), gt.classes()));
+            metrics.put("mode", e.mode());
+            metrics.put("timing_s", ordered("load", e.load(), "evaluate", e.evaluate(), "accumulate", e.accumulate()));
             String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
             storage.writeText(out.resolve("metrics.json"), json);
-            storage.writeText(out.resolve("results.txt"), resultsTable(metrics, voc, gt));
+            storage.writeText(out.resolve("results.txt"), resultsTable(metrics, e.voc(), gt));
             long t3 = System.nanoTime();
-            long[][] confusion = ConfusionMatrix.compute(gtBoxes, dt.boxes(), gt.images().size(), gt.classes().size(),
-                    0.5, req.scoreThreshold());
-            EvalReport.write(storage, out.dir(), voc, gt.classes(), confusion);
+            EvalReport.write(storage, out.dir(), e.voc(), gt.classes(), e.confusion());
             LOG.info("metrics in {} s, curves and confusion matrix in {} s", String.format(Locale.ROOT, "%.2f",
                     (t3 - t0) / 1e9), String.format(Locale.ROOT, "%.2f", seconds(t3)));
             out.commit();
@@ -86,6 +87,60 @@ public final class EvalJob {
             out.abort();
             throw e;
         }
+    }
+
+    private boolean onCluster(EvalRequest req, EvalSources sources) throws IOException {
+        return switch (req.mode()) {
+            case "cluster" -> true;
+            case "local" -> false;
+            default -> sources.detectionBytes(req.detections()) > req.clusterAboveBytes();
+        };
+    }
+
+    private static Evaluation local(EvalRequest req, EvalSources sources, EvalData gt, BoxTable gtBoxes, long t0)
+            throws IOException {
+        EvalSources.Detections dt = sources.detections(req.detections(), gt);
+        double load = seconds(t0);
+        int images = gt.images().size();
+        CocoMetrics coco = null;
+        double evaluate = 0;
+        double accumulate = 0;
+        if (req.coco()) {
+            long t1 = System.nanoTime();
+            CocoEvaluator evaluator = new CocoEvaluator(images, gt.categoryIds(), CocoParams.maxDets(req.maxDets()));
+            evaluator.evaluate(gtBoxes, dt.boxes());
+            evaluate = seconds(t1);
+            long t2 = System.nanoTime();
+            coco = evaluator.summarize();
+            accumulate = seconds(t2);
+        }
+        VocMetrics voc = new VocEvaluator(gt.classes().size(), req.iou(), req.plus1())
+                .evaluate(gtBoxes, dt.boxes(), images, req.scoreThreshold());
+        long[][] confusion = ConfusionMatrix.compute(gtBoxes, dt.boxes(), images, gt.classes().size(), 0.5,
+                req.scoreThreshold());
+        return new Evaluation("local", coco, voc, confusion, dt.boxes().size(), dt.unknownClass(), dt.unknownImage(),
+                dt.boxes().negativeScores(), load, evaluate, accumulate);
+    }
+
+    private Evaluation sharded(EvalRequest req, EvalSources sources, EvalData gt, BoxTable gtBoxes, long t0)
+            throws IOException {
+        SparkSession session = spark.get();
+        int shards = req.shards() > 0 ? req.shards() : session.sparkContext().defaultParallelism();
+        DetectionShards source = sources.detectionShards(req.detections(), gt, shards);
+        double load = seconds(t0);
+        ShardedEvaluation.Setup setup = new ShardedEvaluation.Setup(gtBoxes, gt.images().size(), gt.categoryIds(),
+                CocoParams.maxDets(req.maxDets()), req.coco(), req.iou(), req.plus1(), req.scoreThreshold(),
+                VocEvaluator.positives(gtBoxes, gt.classes().size()));
+        ShardedEvaluation.Result r;
+        try {
+            r = ShardedEvaluation.run(JavaSparkContext.fromSparkContext(session.sparkContext()), setup, source);
+        } catch (IOException e) {
+            throw new InputUnusableException(e.getMessage(), e);
+        }
+        ShardedEvaluation.Totals t = r.totals();
+        return new Evaluation("cluster (" + shards + " shards)", r.coco(), r.voc(), t.confusion(), t.detections(),
+                t.unknownClass(), t.unknownImage(), t.negativeScores(), load, r.evaluateSeconds(),
+                r.accumulateSeconds());
     }
 
     /** a JSON object with its keys in the order given */
@@ -104,6 +159,7 @@ public final class EvalJob {
     private static Map<String, Object> cocoJson(CocoMetrics m, EvalData gt) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("stats", m.stats());
+        j.put("max_dets", m.maxDets());
         for (int i = 0; i < CocoMetrics.NAMES.length; i++) {
             j.put(CocoMetrics.NAMES[i], m.stats()[i]);
         }

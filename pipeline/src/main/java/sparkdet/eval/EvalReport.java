@@ -17,7 +17,7 @@ import sparkdet.viz.EvalPlots;
  * pr_curves/all.png, f1_curve.csv and .png, confusion_matrix.csv and .png.
  */
 final class EvalReport {
-    private static final int F1_POINTS = 101;
+    private static final int F1_POINTS = VocMetrics.Curve.F1_THRESHOLDS.length;
 
     private EvalReport() {
     }
@@ -89,10 +89,7 @@ final class EvalReport {
     }
 
     private static void writeF1(Storage storage, Path dir, VocMetrics voc, ClassList classes) throws IOException {
-        double[] thresholds = new double[F1_POINTS];
-        for (int i = 0; i < F1_POINTS; i++) {
-            thresholds[i] = i / (double) (F1_POINTS - 1);
-        }
+        double[] thresholds = VocMetrics.Curve.F1_THRESHOLDS;
         List<EvalPlots.Series> perClass = new ArrayList<>();
         double[] mean = new double[F1_POINTS];
         int counted = 0;

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-
+import java.util.HashMap;
 import java.util.List;
-
-
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -24,6 +22,7 @@ import sparkdet.ingest.IngestItem;
 import sparkdet.ingest.VocLayout;
 import sparkdet.ingest.VocParser;
 import sparkdet.io.AtomicOutput;
+import sparkdet.io.HadoopConf;
 import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 
@@ -140,16 +139,10 @@ public final class EvalSources {
 
     /**
      * a COCO results JSON, a folder of get_map.py txt files, or a predict output (its
-     * detections.json)
+     * detections.json), read here
      */
     public Detections detections(String uri, EvalData gt) throws IOException {
-        Path p = Storage.path(uri);
-        if (!storage.exists(p)) {
-            throw new InputUnusableException("detections " + p + " do not exist");
-        }
-        if (storage.isDirectory(p) && storage.exists(new Path(p, "detections.json"))) {
-            p = new Path(p, "detections.json");
-        }
+        Path p = detectionsPath(uri);
         if (!storage.isDirectory(p)) {
             try (InputStream in = storage.open(p)) {
                 CocoResultsReader.Result r = CocoResultsReader.read(in, p.toString(), gt.imageByCocoId(),
@@ -171,4 +164,31 @@ public final class EvalSources {
         return new Detections(reader.detections(), reader.unknownClass(), reader.unknownImage());
     }
 
+    /** the same detections, to be read in {@code shards} shards by Spark tasks */
+    DetectionShards detectionShards(String uri, EvalData gt, int shards) throws IOException {
+        Path p = detectionsPath(uri);
+        HadoopConf hadoop = new HadoopConf(storage.conf());
+        if (!storage.isDirectory(p)) {
+            return new DetectionShards.CocoResults(p.toString(), new HashMap<>(gt.imageByCocoId()),
+                    new HashMap<>(gt.classByCategoryId()), shards, hadoop);
+        }
+        return DetectionShards.TxtFolder.of(storage.listFiles(p, ".txt"), gt.classes(),
+                new HashMap<>(gt.imageByStem()), MAX_XML_BYTES, shards, hadoop);
+    }
+
+    /** the size of the detections in bytes */
+    long detectionBytes(String uri) throws IOException {
+        return storage.size(detectionsPath(uri));
+    }
+
+    private Path detectionsPath(String uri) throws IOException {
+        Path p = Storage.path(uri);
+        if (!storage.exists(p)) {
+            throw new InputUnusableException("detections " + p + " do not exist");
+        }
+        if (storage.isDirectory(p) && storage.exists(new Path(p, "detections.json"))) {
+            p = new Path(p, "detections.json");
+        }
+        return p;
+    }
 }

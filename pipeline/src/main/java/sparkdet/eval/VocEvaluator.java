@@ -18,15 +18,67 @@ public final class VocEvaluator {
         this.plus1 = plus1;
     }
 
+    /** outcomes of a detection: a first match, no match or a repeated one, a match to a difficult object */
+    static final byte TP = 1;
+    static final byte FP = 2;
+    static final byte DIFFICULT = 3;
+
+    /** one class's detections in matching order (descending score, ties in row order) and their outcomes */
+    record ClassMatches(int[] rows, byte[] outcomes) {
+    }
+
     /**
      * @param gt ground truth (category = class index, corners, difficult)
      * @param dt detections (category = class index, corners, score)
      * @param images the number of images (image indices are below it)
      */
     public VocMetrics evaluate(BoxTable gt, BoxTable dt, int images, double scoreThreshold) {
+        ClassMatches[] matches = match(gt, dt, images);
+        long[][] positives = positives(gt, classes);
+        VocMetrics.ClassResult[] results = new VocMetrics.ClassResult[classes];
+        for (int c = 0; c < classes; c++) {
+            int[] rows = matches[c].rows();
+            double[] scores = new double[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                scores[i] = dt.score[rows[i]];
+            }
+            results[c] = classResult(positives[0][c], positives[1][c], scores, matches[c].outcomes(), scoreThreshold);
+        }
+        return metrics(results, scoreThreshold);
+    }
+
+    /** per class: the ground truth that is not difficult ([0]) and that is ([1]) */
+    static long[][] positives(BoxTable gt, int classes) {
+        long[][] counts = new long[2][classes];
+        for (int i = 0; i < gt.size(); i++) {
+            counts[gt.difficult[i] ? 1 : 0][gt.category[i]]++;
+        }
+        return counts;
+    }
+
+    /** mAP over the classes with positives */
+    VocMetrics metrics(VocMetrics.ClassResult[] results, double scoreThreshold) {
+        double sum07 = 0;
+        double sumAll = 0;
+        int inMap = 0;
+        for (VocMetrics.ClassResult r : results) {
+            if (r.npos() > 0) {
+                sum07 += r.apVoc07();
+                sumAll += r.apAllPoint();
+                inMap++;
+            }
+        }
+        return new VocMetrics(iouThreshold, plus1, scoreThreshold, results, inMap == 0 ? Double.NaN : sum07 / inMap,
+                inMap == 0 ? Double.NaN : sumAll / inMap, inMap);
+    }
+
+    /**
+     * the devkit's matching, class by class: a detection's outcome depends only on the detections
+     * of its own image before it, so images can be matched apart and their outcomes merged by score
+     */
+    ClassMatches[] match(BoxTable gt, BoxTable dt, int images) {
         int[] gtOrder = new int[gt.size()];
         int[] gtStart = gt.groupStarts(images, classes, gtOrder);
-        VocMetrics.ClassResult[] results = new VocMetrics.ClassResult[classes];
         int[] dtByClass = new int[dt.size()];
         int[] classStart = new int[classes + 1];
         for (int i = 0; i < dt.size(); i++) {
@@ -39,43 +91,22 @@ public final class VocEvaluator {
         for (int i = 0; i < dt.size(); i++) {
             dtByClass[next[dt.category[i]]++] = i;
         }
-        long[] npos = new long[classes];
-        long[] difficult = new long[classes];
-        for (int i = 0; i < gt.size(); i++) {
-            (gt.difficult[i] ? difficult : npos)[gt.category[i]]++;
-        }
-        double sum07 = 0;
-        double sumAll = 0;
-        int inMap = 0;
+        boolean[] used = new boolean[gt.size()];
+        ClassMatches[] out = new ClassMatches[classes];
         for (int c = 0; c < classes; c++) {
-            results[c] = evaluateClass(c, npos[c], difficult[c], gt, gtOrder, gtStart, dt, dtByClass, classStart[c],
-                    classStart[c + 1], scoreThreshold);
-            if (results[c].npos() > 0) {
-                sum07 += results[c].apVoc07();
-                sumAll += results[c].apAllPoint();
-                inMap++;
-            }
+            StableSort.byScoreDescending(dtByClass, classStart[c], classStart[c + 1], dt.score);
+            int[] rows = java.util.Arrays.copyOfRange(dtByClass, classStart[c], classStart[c + 1]);
+            out[c] = new ClassMatches(rows, matchClass(c, gt, gtOrder, gtStart, dt, rows, used));
         }
-        return new VocMetrics(iouThreshold, plus1, scoreThreshold, results, inMap == 0 ? Double.NaN : sum07 / inMap,
-                inMap == 0 ? Double.NaN : sumAll / inMap, inMap);
+        return out;
     }
 
-    private VocMetrics.ClassResult evaluateClass(int c, long npos, long difficult, BoxTable gt, int[] gtOrder,
-                                                 int[] gtStart, BoxTable dt, int[] dets, int from, int to,
-                                                 double scoreThreshold) {
-        StableSort.byScoreDescending(dets, from, to, dt.score);
-        int nd = to - from;
-        boolean[] used = new boolean[gt.size()];
-        double[] tp = new double[nd];
-        double[] fp = new double[nd];
-        long tps = 0;
-        long fps = 0;
-        long ignored = 0;
-        long tpAt = 0;
-        long fpAt = 0;
+    private byte[] matchClass(int c, BoxTable gt, int[] gtOrder, int[] gtStart, BoxTable dt, int[] rows,
+                              boolean[] used) {
+        byte[] outcomes = new byte[rows.length];
         double one = plus1 ? 1 : 0;
-        for (int d = 0; d < nd; d++) {
-            int di = dets[from + d];
+        for (int d = 0; d < rows.length; d++) {
+            int di = rows[d];
             int group = dt.image[di] * classes + c;
             double bx1 = dt.x[di];
             double by1 = dt.y[di];
@@ -96,47 +127,70 @@ public final class VocEvaluator {
                     jmax = gi;
                 }
             }
-            boolean counted = dt.score[di] >= scoreThreshold;
-            if (jmax >= 0 && best >= iouThreshold) {
-                if (gt.difficult[jmax]) {
-                    ignored++;
-                    continue;
-                }
-                if (!used[jmax]) {
-                    used[jmax] = true;
-                    tp[d] = 1;
-                    tps++;
-                    tpAt += counted ? 1 : 0;
-                    continue;
-                }
+            if (jmax >= 0 && best >= iouThreshold && gt.difficult[jmax]) {
+                outcomes[d] = DIFFICULT;
+            } else if (jmax >= 0 && best >= iouThreshold && !used[jmax]) {
+                used[jmax] = true;
+                outcomes[d] = TP;
+            } else {
+                outcomes[d] = FP;
             }
-            fp[d] = 1;
-            fps++;
-            fpAt += counted ? 1 : 0;
         }
+        return outcomes;
+    }
+
+    /**
+     * AP, the curve and the counts of one class from its detections' outcomes in descending score
+     *
+     * @param npos ground truth that is not difficult
+     */
+    static VocMetrics.ClassResult classResult(long npos, long difficult, double[] scores, byte[] outcomes,
+                                              double scoreThreshold) {
+        int nd = scores.length;
+        long tps = 0;
+        long fps = 0;
+        long tpAt = 0;
+        long fpAt = 0;
+        int n = 0;
         double[] rec = new double[nd];
         double[] prec = new double[nd];
-        double[] scores = new double[nd];
+        double[] curveScores = new double[nd];
         long[] cumTp = new long[nd];
         long[] cumFp = new long[nd];
-        double ctp = 0;
-        double cfp = 0;
         for (int d = 0; d < nd; d++) {
-            ctp += tp[d];
-            cfp += fp[d];
-            rec[d] = ctp / npos;
-            prec[d] = ctp / Math.max(ctp + cfp, Math.ulp(1.0));
-            scores[d] = dt.score[dets[from + d]];
-            cumTp[d] = (long) ctp;
-            cumFp[d] = (long) cfp;
+            if (outcomes[d] == DIFFICULT) {
+                continue;   // the devkit leaves both tp and fp at 0 for it: the curve does not move
+            }
+            boolean counted = scores[d] >= scoreThreshold;
+            if (outcomes[d] == TP) {
+                tps++;
+                tpAt += counted ? 1 : 0;
+            } else {
+                fps++;
+                fpAt += counted ? 1 : 0;
+            }
+            n++;
         }
+        // the devkit's cumulative sums run over every detection, the ignored ones included
+        long ctp = 0;
+        long cfp = 0;
+        for (int d = 0; d < nd; d++) {
+            ctp += outcomes[d] == TP ? 1 : 0;
+            cfp += outcomes[d] == FP ? 1 : 0;
+            rec[d] = (double) ctp / npos;
+            prec[d] = ctp / Math.max((double) (ctp + cfp), Math.ulp(1.0));
+            curveScores[d] = scores[d];
+            cumTp[d] = ctp;
+            cumFp[d] = cfp;
+        }
+        long ignored = nd - n;
         double precision = tpAt + fpAt == 0 ? 0 : (double) tpAt / (tpAt + fpAt);
         double recall = npos == 0 ? 0 : (double) tpAt / npos;
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         return new VocMetrics.ClassResult(npos, difficult, nd, tps, fps, ignored,
                 npos == 0 ? Double.NaN : ap07(rec, prec), npos == 0 ? Double.NaN : apAllPoint(rec, prec),
                 nd == 0 || npos == 0 ? 0 : rec[nd - 1], tpAt, fpAt, precision, recall, f1,
-                new VocMetrics.Curve(scores, prec, rec, cumTp, cumFp));
+                new VocMetrics.Curve(curveScores, prec, rec, cumTp, cumFp));
     }
 
     /** VOC2007: the mean of the best precision at recall >= 0, 0.1, ..., 1 (numpy's arange values) */

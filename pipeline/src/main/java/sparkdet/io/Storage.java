@@ -57,6 +57,11 @@ public final class Storage {
         }
     }
 
+    /** the bytes in a file, or in all the files under a folder */
+    public long size(Path p) throws IOException {
+        return fs(p).getContentSummary(p).getLength();
+    }
+
     public InputStream open(Path p) throws IOException {
         return fs(p).open(p);
     }

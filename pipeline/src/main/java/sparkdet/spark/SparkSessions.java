@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The Spark session of a command. Under spark-submit the master and the cluster settings come
  * from spark-submit; otherwise from {@code sparkdet.spark} in the configuration (local[*] by
- * default). Either way the settings sparkdet relies on (Kryo, the Java 17 flags for executors,
+ * default). Either way the settings sparkdet relies on (Kryo, records through Kryo, the Java 17 flags for executors,
  * OMP_NUM_THREADS) are set unless the user set them.
  */
 public final class SparkSessions {
@@ -24,6 +24,7 @@ public final class SparkSessions {
         sc.setIfMissing("spark.app.name", "sparkdet " + appName);
         sc.setIfMissing("spark.ui.enabled", Boolean.toString(spark.getBoolean("ui")));
         sc.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        sc.setIfMissing("spark.kryo.registrator", RecordRegistrator.class.getName());
         sc.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(spark.getInt("threads-per-task")));
         sc.setIfMissing("spark.executor.extraJavaOptions", spark.getString("executor-java-options"));
         for (Map.Entry<String, com.typesafe.config.ConfigValue> e : spark.getConfig("conf").entrySet()) {

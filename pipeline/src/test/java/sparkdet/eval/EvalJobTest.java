@@ -11,6 +11,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import sparkdet.ingest.IngestFormat;
 import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
@@ -27,8 +29,12 @@ class EvalJobTest {
     Path tmp;
 
     private JsonNode run(Path gt, Path dt, String name) throws Exception {
+        return run(gt, dt, name, "local");
+    }
+
+    private JsonNode run(Path gt, Path dt, String name, String mode) throws Exception {
         EvalRequest req = new EvalRequest(gt.toString(), dt.toString(), tmp.resolve(name).toString(), "all", 0.5, 0.5,
-                true, false);
+                true, false, 100, mode, 0, 2);
         new EvalJob(new Storage(new Configuration()), TestSpark::session).run(req);
         assertThat(tmp.resolve(name + "/_SUCCESS")).exists();
         assertThat(Files.readString(tmp.resolve(name + "/results.txt"))).contains("cls01").contains("COCO  AP");
@@ -67,18 +73,20 @@ class EvalJobTest {
         assertThat(fromDataset.get("voc").get("mAP_all_point").asDouble()).isCloseTo(vocMap, EXACT);
     }
 
-    @Test
-    void detectionsForUnknownImagesAreRefusedNamingThem() throws Exception {
+    /** in cluster mode the message comes from a Spark task and must reach the user as it is */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "cluster"})
+    void detectionsForUnknownImagesAreRefusedNamingThem(String mode) throws Exception {
         Path seed = TestData.golden().resolve("eval/seed1");
         Path dt = Files.writeString(tmp.resolve("dt.json"),
                 "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, 3, 4], \"score\": 0.9},"
                         + " {\"image_id\": 424242, \"category_id\": 1, \"bbox\": [1, 2, 3, 4], \"score\": 0.5}]");
-        assertThatThrownBy(() -> run(seed.resolve("gt.json"), dt, "bad")).isInstanceOf(InputUnusableException.class)
+        assertThatThrownBy(() -> run(seed.resolve("gt.json"), dt, "bad", mode)).isInstanceOf(InputUnusableException.class)
                 .hasMessageContaining("424242").hasMessageContaining("dt.json");
         assertThat(tmp.resolve("bad")).doesNotExist();
         Path nan = Files.writeString(tmp.resolve("nan.json"),
                 "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, 3, 4], \"score\": NaN}]");
-        assertThatThrownBy(() -> run(seed.resolve("gt.json"), nan, "nan")).hasMessageContaining("nan.json[0]")
+        assertThatThrownBy(() -> run(seed.resolve("gt.json"), nan, "nan", mode)).hasMessageContaining("nan.json[0]")
                 .hasMessageContaining("score is not a finite number");
     }
 }

@@ -1,0 +1,104 @@
+package sparkdet.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkdet.io.Storage;
+import sparkdet.testing.TestData;
+import sparkdet.testing.TestSpark;
+
+/**
+ * The cluster path (matching in Spark tasks, accumulation where each (class, area) meets) gives
+ * the single-machine path's numbers bit for bit, and so the golden ones, whatever the number of
+ * shards.
+ */
+class ShardedEvaluationTest {
+    private static final Offset<Double> EXACT = Offset.offset(1e-9);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private Path run(Path gt, Path dt, String mode, int shards, int maxDets, String name) throws Exception {
+        Path out = tmp.resolve(name);
+        new EvalJob(new Storage(new Configuration()), TestSpark::session).run(new EvalRequest(gt.toString(),
+                dt.toString(), out.toString(), "all", 0.5, 0.5, true, false, maxDets, mode, 0, shards));
+        return out;
+    }
+
+    private static JsonNode metrics(Path out) throws Exception {
+        ObjectNode m = (ObjectNode) JSON.readTree(out.resolve("metrics.json").toFile());
+        m.remove("timing_s");
+        m.remove("mode");
+        return m;
+    }
+
+    private static void assertSameFiles(Path local, Path cluster) throws Exception {
+        assertThat(metrics(cluster)).isEqualTo(metrics(local));
+        List<String> files = new java.util.ArrayList<>(List.of("results.txt", "confusion_matrix.csv", "f1_curve.csv"));
+        try (var curves = Files.list(local.resolve("pr_curves"))) {
+            curves.map(p -> "pr_curves/" + p.getFileName()).filter(f -> f.endsWith(".csv")).forEach(files::add);
+        }
+        assertThat(files).hasSizeGreaterThan(4);
+        for (String f : files) {
+            assertThat(Files.readString(cluster.resolve(f))).as(f).isEqualTo(Files.readString(local.resolve(f)));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seed1", "seed2", "seed3"})
+    void clusterPathGivesTheGoldenNumbersAndTheLocalFiles(String seedName) throws Exception {
+        Path seed = TestData.golden().resolve("eval/" + seedName);
+        JsonNode expected = JSON.readTree(seed.resolve("expected.json").toFile());
+        Path local = run(seed.resolve("gt.json"), seed.resolve("dt.json"), "local", 0, 100, "local");
+        Path cluster = run(seed.resolve("gt.json"), seed.resolve("dt.json"), "cluster", 3, 100, "cluster");
+        assertThat(JSON.readTree(cluster.resolve("metrics.json").toFile()).get("mode").asText())
+                .isEqualTo("cluster (3 shards)");
+        JsonNode got = metrics(cluster);
+        for (int i = 0; i < 12; i++) {
+            assertThat(got.get("coco").get("stats").get(i).asDouble()).as("stats[%d]", i)
+                    .isCloseTo(expected.get("coco_bbox").get("stats").get(i).asDouble(), EXACT);
+        }
+        assertThat(got.get("voc").get("mAP_voc07").asDouble())
+                .isCloseTo(expected.get("voc_iou50_plus1").get("mAP_voc07_11pt").asDouble(), EXACT);
+        assertSameFiles(local, cluster);
+
+        Path vocLocal = run(seed.resolve("voc"), seed.resolve("voc/detection-results"), "local", 0, 100, "voc-local");
+        Path vocCluster = run(seed.resolve("voc"), seed.resolve("voc/detection-results"), "cluster", 2, 100,
+                "voc-cluster");
+        assertThat(metrics(vocCluster).get("voc").get("mAP_all_point").asDouble())
+                .isCloseTo(expected.get("voc_iou50_plus1").get("mAP_all_point").asDouble(), EXACT);
+        assertSameFiles(vocLocal, vocCluster);
+    }
+
+    @Test
+    void equalScoresAcrossShardsAndAnotherMaxDetsKeepTheLocalOrder() throws Exception {
+        Path seed = TestData.golden().resolve("eval/seed2");
+        ArrayNode dets = (ArrayNode) JSON.readTree(seed.resolve("dt.json").toFile());
+        for (JsonNode d : dets) {
+            // three score values only: ties everywhere, across images and so across shards
+            ((ObjectNode) d).put("score", Math.round(d.get("score").asDouble() * 2) / 2.0);
+        }
+        Path tied = tmp.resolve("tied.json");
+        JSON.writeValue(tied.toFile(), dets);
+        Path local = run(seed.resolve("gt.json"), tied, "local", 0, 10, "tied-local");
+        Path cluster = run(seed.resolve("gt.json"), tied, "cluster", 4, 10, "tied-cluster");
+        assertSameFiles(local, cluster);
+        assertThat(metrics(local).get("coco").get("max_dets").asInt()).isEqualTo(10);
+        // with at most 10 detections per image AR10 and "AR100" (at maxDets) are the same number
+        assertThat(metrics(local).get("coco").get("AR100").asDouble())
+                .isEqualTo(metrics(local).get("coco").get("AR10").asDouble());
+    }
+}
