@@ -75,6 +75,19 @@ class HdfsIngestTest {
             double ap = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).get("coco").get("AP").asDouble();
             assertThat(ap).isCloseTo(0.3410208899994056, org.assertj.core.data.Offset.offset(1e-9));
         }
+        // the cluster path: Spark tasks stream the detections from HDFS themselves
+        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(seed.resolve("dt.json").toUri()),
+                new org.apache.hadoop.fs.Path("/eval/dt.json"));
+        new sparkdet.eval.EvalJob(new sparkdet.io.Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
+                TestSpark::session).run(new sparkdet.eval.EvalRequest(seed.resolve("gt.json").toString(),
+                hdfs + "/eval/dt.json", hdfs + "/eval/seed1-cluster", "all", 0.5, 0.5, true, false, 100, "cluster", 0,
+                2));
+        try (java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path("/eval/seed1-cluster/metrics.json"))) {
+            var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
+            assertThat(m.get("mode").asText()).isEqualTo("cluster (2 shards)");
+            assertThat(m.get("coco").get("AP").asDouble())
+                    .isCloseTo(0.3410208899994056, org.assertj.core.data.Offset.offset(1e-9));
+        }
 
         Path lines = base.resolve("from-hdfs.txt");
         long n = new LinesExport(TestSpark.session()).run(target, lines.toString(), false, false, false);
