@@ -27,10 +27,26 @@ public final class SparkSessions {
         sc.setIfMissing("spark.kryo.registrator", RecordRegistrator.class.getName());
         sc.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(spark.getInt("threads-per-task")));
         sc.setIfMissing("spark.executor.extraJavaOptions", spark.getString("executor-java-options"));
+        if (!sc.get("spark.master").startsWith("local") && !sc.contains("spark.jars")) {
+            // started by bin/sparkdet rather than spark-submit: the executors need this jar too
+            appJar().ifPresent(jar -> sc.set("spark.jars", jar));
+        }
         for (Map.Entry<String, com.typesafe.config.ConfigValue> e : spark.getConfig("conf").entrySet()) {
             sc.setIfMissing(unquote(e.getKey()), String.valueOf(e.getValue().unwrapped()));
         }
         return SparkSession.builder().config(sc).getOrCreate();
+    }
+
+    /** the jar these classes were loaded from, when they were loaded from one */
+    private static java.util.Optional<String> appJar() {
+        try {
+            java.nio.file.Path p = java.nio.file.Path.of(SparkSessions.class.getProtectionDomain().getCodeSource()
+                    .getLocation().toURI());
+            return p.toString().endsWith(".jar") ? java.util.Optional.of(p.toUri().toString())
+                    : java.util.Optional.empty();
+        } catch (java.net.URISyntaxException | SecurityException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static String unquote(String key) {
