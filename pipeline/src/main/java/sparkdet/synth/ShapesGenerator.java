@@ -140,7 +140,7 @@ public final class ShapesGenerator {
         }
     }
 
-    /** antialiased, and with pure strokes: stroke normalization would move edges off the box */
+    /** antialiased, and with pure strokes: normalization may nudge edges, and the boxes come from the exact geometry */
     static void fill(BufferedImage image, PlacedShape shape, Color colour) {
         Graphics2D g = image.createGraphics();
         try {
