@@ -20,18 +20,23 @@ final class SynthCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet synth --out DIR [--images N] [--seed S]
+            usage: sparkdet synth --out DIR [--images N] [--seed S] [--size PX]
 
               --out     the folder to create (must not exist): Annotations/, JPEGImages/,
-                        ImageSets/Main/{train,val}.txt, classes.txt (circle, square, triangle)
+                        ImageSets/Main/{train,val}.txt (80/20), classes.txt (circle, square,
+                        triangle)
               --images  how many images (default 200)
               --seed    the random seed (default 1): the same seed gives the same files
+              --size    the side of the square images in pixels (default 160, at least 16)
+            Each image: a noisy colour gradient with 1 to 6 filled shapes, their boxes 16 to 64
+            pixels a side whatever --size is (but no larger than the image), overlapping at most
+            at box IoU 0.3.
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("out", "images", "seed");
+        return Set.of("out", "images", "seed", "size");
     }
 
     @Override
@@ -49,8 +54,12 @@ final class SynthCommand implements Command {
         if (images < 1) {
             throw new UsageException("--images must be at least 1");
         }
-        ShapesGenerator.generate(out, images, args.intValue("seed", 1));
-        context.out().printf("wrote %d images to %s%n", images, out.toAbsolutePath());
+        int size = args.intValue("size", ShapesGenerator.DEFAULT_SIZE);
+        if (size < ShapesGenerator.MIN_SIDE) {
+            throw new UsageException("--size must be at least " + ShapesGenerator.MIN_SIDE + " (the smallest box)");
+        }
+        ShapesGenerator.generate(out, images, args.intValue("seed", 1), size);
+        context.out().printf("wrote %d images of %dx%d to %s%n", images, size, size, out.toAbsolutePath());
         return Main.OK;
     }
 }
