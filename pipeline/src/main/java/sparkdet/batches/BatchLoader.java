@@ -45,6 +45,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private final Thread assembler;
     private final BlockingQueue<Item> ready = new ArrayBlockingQueue<>(QUEUED_BATCHES);
     private Item head;
+    private volatile boolean closed;
 
     /** a queued batch, the end of the epoch (both null), or the error that stopped the loader */
     private record Item(Batch batch, Throwable error) {
@@ -79,6 +80,9 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     @Override
     public boolean hasNext() {
+        if (closed) {
+            throw new IllegalStateException("the batch loader is closed");
+        }
         if (head == null) {
             try {
                 head = ready.take();
@@ -105,6 +109,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         assembler.interrupt();
         workers.shutdownNow();
         try {

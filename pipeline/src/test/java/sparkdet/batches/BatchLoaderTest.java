@@ -1,6 +1,7 @@
 package sparkdet.batches;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -187,12 +188,28 @@ class BatchLoaderTest {
 
     @Test
     void closeStopsTheThreads() throws Exception {
-        List<ImageRecord> shard = Shards.photos();
-        try (BatchLoader loader = new BatchLoader(shard, new Configuration(), LoaderOptions.training(1, SIZE, 0, 0))) {
+        BatchLoader loader = new BatchLoader(Shards.photos(), new Configuration(), LoaderOptions.training(1, SIZE, 0, 0));
+        try {
             assertThat(loader.next().count()).isEqualTo(1);
             assertThat(loaderThreads()).isNotEmpty();
+        } finally {
+            loader.close();
         }
         assertThat(loaderThreads()).isEmpty();
+        assertThatThrownBy(loader::next).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    /** a bug is no unreadable image: it stops the loader and reaches the consumer */
+    @Test
+    void aBugInTheLoaderReachesTheConsumer() throws Exception {
+        ImageSource broken = uri -> {
+            throw new AssertionError("bug while reading " + uri);
+        };
+        try (BatchLoader loader = new BatchLoader(Shards.photos(), broken, LoaderOptions.validation(2, SIZE))) {
+            assertThatThrownBy(loader::hasNext).isInstanceOf(IllegalStateException.class)
+                    .hasRootCauseInstanceOf(AssertionError.class).hasMessageContaining("bug while reading");
+            assertThat(loader.skipped()).isZero();
+        }
     }
 
     private static List<String> loaderThreads() {
