@@ -27,16 +27,22 @@ class YoloLossTest {
     /**
      * On the PyTorch fixture's outputs for a 64x64 batch of two, the loss equals the value that
      * bubbliiiing/yolov4-tiny-pytorch's YOLOLoss (nets/yolo_training.py) gives for the same boxes,
-     * summed over both scales as its fit loop does: 0.7919474840164185 (computed once with that
-     * code and Debian's PyTorch 1.13).
+     * summed over both scales as its fit loop does, and so do the gradients with respect to the
+     * outputs (sums of their absolute values); expected numbers computed once with that code and
+     * Debian's PyTorch 1.13.
      */
     @Test
-    void equalsTheRepositorysLossOnFixtureOutputs() throws Exception {
+    void equalsTheRepositorysLossAndGradientsOnFixtureOutputs() throws Exception {
         try (PointerScope scope = new PointerScope()) {
             Map<String, Tensor> io = Fixtures.tensors(Fixtures.IO);
-            YoloLoss.Value v = loss(64, 0).compute(new Tensor[] {io.get("out0"), io.get("out1")}, BOXES);
+            Tensor out0 = io.get("out0").requires_grad_(true);
+            Tensor out1 = io.get("out1").requires_grad_(true);
+            YoloLoss.Value v = loss(64, 0).compute(new Tensor[] {out0, out1}, BOXES);
             assertThat((double) v.value()).isCloseTo(0.7919474840164185, within(2e-6));
             assertThat(v.loss().item_float()).isEqualTo(v.value());
+            v.loss().backward();
+            assertThat(out0.grad().abs().sum().item_double()).isCloseTo(0.02527914196252823, within(1e-8));
+            assertThat(out1.grad().abs().sum().item_double()).isCloseTo(0.06886999309062958, within(1e-8));
         }
     }
 
