@@ -1,0 +1,49 @@
+package sparkdet.batches;
+
+import java.util.List;
+import sparkdet.transforms.Box;
+import sparkdet.transforms.Sample;
+
+/**
+ * Images ready for a model, and their targets.
+ *
+ * @param images count x 3 x size x size floats, RGB planes (CHW), pixel / 255; one contiguous array
+ *               so that a tensor can wrap it without a copy
+ * @param count images in the batch
+ * @param size side of each image
+ * @param boxes per image, rows of x1, y1, x2, y2, class (input pixels)
+ * @param imageIds per image, the dataset's image id
+ */
+public record Batch(float[] images, int count, int size, float[][][] boxes, List<String> imageIds) {
+    private static final float[] UNIT = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            UNIT[i] = i / 255f;
+        }
+    }
+
+    static Batch of(List<Sample> samples, List<String> ids, int size) {
+        int plane = size * size;
+        float[] images = new float[samples.size() * 3 * plane];
+        float[][][] boxes = new float[samples.size()][][];
+        for (int i = 0; i < samples.size(); i++) {
+            Sample s = samples.get(i);
+            if (s.image().width() != size || s.image().height() != size) {
+                throw new IllegalArgumentException("sample " + ids.get(i) + " is " + s.image().width() + "x"
+                        + s.image().height() + ", the batch takes " + size + "x" + size);
+            }
+            byte[] rgb = s.image().rgb();
+            int r = i * 3 * plane;
+            int g = r + plane;
+            int b = g + plane;
+            for (int p = 0; p < plane; p++) {
+                images[r + p] = UNIT[rgb[3 * p] & 0xff];
+                images[g + p] = UNIT[rgb[3 * p + 1] & 0xff];
+                images[b + p] = UNIT[rgb[3 * p + 2] & 0xff];
+            }
+            boxes[i] = s.boxes().stream().map(Box::toRow).toArray(float[][]::new);
+        }
+        return new Batch(images, samples.size(), size, boxes, List.copyOf(ids));
+    }
+}

@@ -1,0 +1,56 @@
+package sparkdet.batches;
+
+import sparkdet.transforms.Augmentation;
+
+/**
+ * How a {@link BatchLoader} turns a shard into batches.
+ *
+ * @param batchSize images per batch
+ * @param inputSize side of the square model input, in pixels
+ * @param augmentation the random augmentation, or {@link Augmentation#none()}
+ * @param includeDifficult whether objects marked difficult are kept (VOC leaves them out of training)
+ * @param seed with the epoch, fixes the order and every random draw
+ * @param epoch the shard is reshuffled for each epoch
+ * @param threads loader threads decoding and augmenting ahead of the consumer
+ * @param dropLast whether a last, incomplete batch is left out (training: one odd small batch
+ *                 would skew batch-norm statistics)
+ */
+public record LoaderOptions(int batchSize, int inputSize, Augmentation augmentation, boolean includeDifficult,
+                           long seed, int epoch, int threads, boolean dropLast) {
+    public static final int DEFAULT_THREADS = 2;
+
+    public LoaderOptions {
+        if (batchSize < 1 || inputSize < 1 || threads < 1) {
+            throw new IllegalArgumentException("batchSize, inputSize and threads must be positive, got "
+                    + batchSize + ", " + inputSize + ", " + threads);
+        }
+    }
+
+    public static LoaderOptions training(int batchSize, int inputSize, long seed, int epoch) {
+        return new LoaderOptions(batchSize, inputSize, Augmentation.defaults(), false, seed, epoch,
+                DEFAULT_THREADS, true);
+    }
+
+    public static LoaderOptions validation(int batchSize, int inputSize) {
+        return new LoaderOptions(batchSize, inputSize, Augmentation.none(), false, 0, 0, DEFAULT_THREADS, false);
+    }
+
+    public LoaderOptions withEpoch(int newEpoch) {
+        return new LoaderOptions(batchSize, inputSize, augmentation, includeDifficult, seed, newEpoch, threads,
+                dropLast);
+    }
+
+    public LoaderOptions withAugmentation(Augmentation newAugmentation) {
+        return new LoaderOptions(batchSize, inputSize, newAugmentation, includeDifficult, seed, epoch, threads,
+                dropLast);
+    }
+
+    public LoaderOptions withIncludeDifficult(boolean include) {
+        return new LoaderOptions(batchSize, inputSize, augmentation, include, seed, epoch, threads, dropLast);
+    }
+
+    public LoaderOptions withThreads(int newThreads) {
+        return new LoaderOptions(batchSize, inputSize, augmentation, includeDifficult, seed, epoch, newThreads,
+                dropLast);
+    }
+}

@@ -1,0 +1,36 @@
+package sparkdet.model;
+
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A CSPDarknet53-tiny stage: a 3x3 conv, the second half of its channels through two 3x3 convs,
+ * both joined by a 1x1 conv (the stage's feature), then the stage input route and that feature
+ * concatenated and max-pooled by 2.
+ */
+final class ResblockBody extends Module {
+    private final BasicConv conv1;
+    private final BasicConv conv2;
+    private final BasicConv conv3;
+    private final BasicConv conv4;
+
+    ResblockBody(long in, long out) {
+        conv1 = register_module("conv1", new BasicConv(in, out, 3));
+        conv2 = register_module("conv2", new BasicConv(out / 2, out / 2, 3));
+        conv3 = register_module("conv3", new BasicConv(out / 2, out / 2, 3));
+        conv4 = register_module("conv4", new BasicConv(out, out, 1));
+    }
+
+    /** @return {pooled output, feature before pooling} */
+    Tensor[] forward(Tensor x) {
+        Tensor route = conv1.forward(x);
+        long half = route.size(1) / 2;
+        Tensor a = conv2.forward(route.narrow(1, half, half));
+        Tensor b = conv3.forward(a);
+        Tensor feat = conv4.forward(torch.cat(new TensorVector(b, a), 1));
+        Tensor pooled = torch.max_pool2d(torch.cat(new TensorVector(route, feat), 1), 2, 2);
+        return new Tensor[] {pooled, feat};
+    }
+}

@@ -1,0 +1,84 @@
+package sparkdet.model;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model's parameters and buffers (BatchNorm running statistics included) by state-dict name, in
+ * torch.save's zip format: the file is a PyTorch state dict, so torch.load reads sparkdet's weights
+ * and sparkdet reads .pth files saved by the YOLO repositories (also the legacy pre-1.6 format).
+ */
+public final class Weights {
+    private static final Logger LOG = LoggerFactory.getLogger(Weights.class);
+
+    private Weights() {
+    }
+
+    public static void save(YoloV4Tiny model, OutputStream out) throws IOException {
+        try (PointerScope scope = new PointerScope()) {
+            TorchSaveWriter.write(model.stateDict(), out);
+        }
+    }
+
+    public static void save(YoloV4Tiny model, Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            save(model, out);
+        }
+    }
+
+    /** loads every tensor of the file whose name and shape match, converting its dtype to the model's */
+    public static LoadReport loadMatching(YoloV4Tiny model, byte[] file, String source) throws IOException {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Map<String, Tensor> stored = TorchFileReader.read(file, source);
+            List<String> loaded = new ArrayList<>();
+            List<LoadReport.Skipped> skipped = new ArrayList<>();
+            Map<String, Tensor> target = model.stateDict();
+            for (Map.Entry<String, Tensor> e : target.entrySet()) {
+                String name = e.getKey();
+                Tensor have = e.getValue();
+                Tensor found = stored.get(name);
+                if (found == null) {
+                    skipped.add(new LoadReport.Skipped(name, "missing in the file"));
+                    continue;
+                }
+                long[] fileShape = found.sizes().vec().get();
+                long[] modelShape = have.sizes().vec().get();
+                if (!Arrays.equals(fileShape, modelShape)) {
+                    skipped.add(new LoadReport.Skipped(name, "file " + Arrays.toString(fileShape) + ", model "
+                            + Arrays.toString(modelShape) + YoloV4Tiny.shapeHint(name)));
+                    continue;
+                }
+                have.copy_(found);
+                loaded.add(name);
+            }
+            List<String> unused = new ArrayList<>(stored.keySet());
+            unused.removeAll(target.keySet());
+            LoadReport report = new LoadReport(source, loaded, skipped, unused);
+            LOG.info("{}", report);
+            return report;
+        }
+    }
+
+    public static LoadReport loadMatching(YoloV4Tiny model, Path file) throws IOException {
+        return loadMatching(model, Files.readAllBytes(file), file.toString());
+    }
+
+    /** loads a file that must fill the whole model, as sparkdet's own weights do */
+    public static void load(YoloV4Tiny model, byte[] file, String source) throws IOException {
+        LoadReport report = loadMatching(model, file, source);
+        if (!report.complete()) {
+            throw new IOException(source + " does not fit the model: " + report);
+        }
+    }
+}

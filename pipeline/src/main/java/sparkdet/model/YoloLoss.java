@@ -1,0 +1,236 @@
+package sparkdet.model;
+
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The training loss of bubbliiiing/yolov4-tiny-pytorch (nets/yolo_training.py, YOLOLoss), per
+ * output scale l and summed over the scales as its fit loop does:
+ * <pre>
+ *   box:  mean over objects of (1 - CIoU)                        x 0.05
+ *   cls:  mean over objects and classes of BCE                   x classes / 80
+ *   obj:  mean of BCE over cells with an object or not ignored   x balance[l] x 5 (H W) / 416^2
+ * </pre>
+ * with balance = 0.4 for P5 and 1.0 for P4; a cell is ignored (neither positive nor negative) when
+ * its decoded prediction overlaps any ground truth box of its image with IoU above 0.5. BCE is on
+ * probabilities clipped to [1e-7, 1 - 1e-7], as there. Label smoothing, when not 0, turns class
+ * targets into y (1 - s) + s / classes (the repository defines it but leaves it unapplied).
+ * Everything past target assignment is tensor operations over the whole batch.
+ */
+public final class YoloLoss {
+    private static final double[] BALANCE = {0.4, 1.0, 4};
+    private static final double BOX_RATIO = 0.05;
+    private static final double IGNORE_THRESHOLD = 0.5;
+    private static final double EPS = 1e-7;
+    private static final double MIN_DENOMINATOR = 1e-6;
+
+    private final float[][] anchors;
+    private final int[][] mask;
+    private final int numClasses;
+    private final int inputH;
+    private final int inputW;
+    private final double labelSmoothing;
+    private final double objRatio;
+    private final double clsRatio;
+
+    /** the loss and its value, read once */
+    public record Value(Tensor loss, float value) {
+    }
+
+    /**
+     * @param anchors (w, h) in input pixels
+     * @param mask the anchor indices of each output, in output order
+     */
+    public YoloLoss(float[][] anchors, int[][] mask, int numClasses, int inputH, int inputW, double labelSmoothing) {
+        if (mask.length > BALANCE.length) {
+            throw new IllegalArgumentException("at most " + BALANCE.length + " output scales, got " + mask.length);
+        }
+        for (int[] m : mask) {
+            for (int a : m) {
+                if (a < 0 || a >= anchors.length) {
+                    throw new IllegalArgumentException("anchor mask names anchor " + a + " of " + anchors.length);
+                }
+            }
+        }
+        this.anchors = anchors;
+        this.mask = mask;
+        this.numClasses = numClasses;
+        this.inputH = inputH;
+        this.inputW = inputW;
+        this.labelSmoothing = labelSmoothing;
+        this.objRatio = 5.0 * inputH * inputW / (416.0 * 416.0);
+        this.clsRatio = numClasses / 80.0;
+    }
+
+    /**
+     * @param outputs the model's outputs, in the order of the anchor mask
+     * @param boxes per image, rows x1, y1, x2, y2, class in input pixels
+     */
+    public Value compute(Tensor[] outputs, float[][][] boxes) {
+        if (outputs.length != mask.length) {
+            throw new IllegalArgumentException(outputs.length + " outputs for " + mask.length + " anchor groups");
+        }
+        validate(boxes, outputs[0].size(0));
+        Tensor total = null;
+        for (int l = 0; l < outputs.length; l++) {
+            Tensor part = scaleLoss(l, outputs[l], boxes);
+            total = total == null ? part : total.add(part);
+        }
+        return new Value(total, total.item_float());
+    }
+
+    private Tensor scaleLoss(int l, Tensor output, float[][][] boxes) {
+        int bs = (int) output.size(0);
+        int gridH = (int) output.size(2);
+        int gridW = (int) output.size(3);
+        int perScale = mask[l].length;
+        int attrs = 5 + numClasses;
+        if (output.size(1) != (long) perScale * attrs) {
+            throw new IllegalArgumentException("output " + l + " has " + output.size(1) + " channels, expected "
+                    + perScale + " x (5 + " + numClasses + ")");
+        }
+        YoloTargets targets = YoloTargets.build(boxes, anchors, mask, l, numClasses, gridH, gridW, inputH, inputW);
+        // [batch * anchors * rows * columns, 5 + classes], cells in the order of YoloTargets' indices
+        Tensor cells = output.view(bs, perScale, attrs, gridH, gridW).permute(0, 1, 3, 4, 2).reshape(-1, attrs);
+
+        Tensor objectMask = Tensor.create(targets.objectMask);
+        Tensor notIgnored = ignoreMask(cells, boxes, l, bs, gridH, gridW).logical_not();
+        Tensor counted = objectMask.gt(new Scalar(0.5)).logical_or(notIgnored).toType(torch.ScalarType.Float);
+        Tensor conf = cells.select(1, 4).sigmoid();
+        Tensor objLoss = bce(conf, objectMask).mul(counted).sum().div(counted.sum());
+        Tensor loss = objLoss.mul(new Scalar(BALANCE[l] * objRatio));
+
+        int n = targets.count();
+        if (n > 0) {
+            Tensor positive = cells.index_select(0, Tensor.create(targets.cells));
+            Tensor xy = positive.narrow(1, 0, 2).sigmoid().add(Tensor.create(targets.gridXy, n, 2));
+            Tensor wh = positive.narrow(1, 2, 2).exp().mul(Tensor.create(targets.anchorWh, n, 2));
+            Tensor target = Tensor.create(targets.boxes, n, 4);
+            Tensor boxLoss = ciou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2)).neg().add(new Scalar(1)).mean();
+            Tensor classTarget = Tensor.create(targets.classes, n, numClasses);
+            if (labelSmoothing != 0) {
+                classTarget = classTarget.mul(new Scalar(1 - labelSmoothing)).add(new Scalar(labelSmoothing / numClasses));
+            }
+            Tensor clsLoss = bce(positive.narrow(1, 5, numClasses).sigmoid(), classTarget).mean();
+            loss = loss.add(boxLoss.mul(new Scalar(BOX_RATIO))).add(clsLoss.mul(new Scalar(clsRatio)));
+        }
+        return loss;
+    }
+
+    /**
+     * cells whose decoded box overlaps some ground truth box of its image with IoU above the
+     * threshold; a constant of the step, so computed without autograd
+     */
+    private Tensor ignoreMask(Tensor cells, float[][][] boxes, int l, int bs, int gridH, int gridW) {
+        int perScale = mask[l].length;
+        int perImage = perScale * gridH * gridW;
+        float[] grid = new float[4 * perImage];
+        for (int k = 0; k < perScale; k++) {
+            float[] anchor = anchors[mask[l][k]];
+            for (int j = 0; j < gridH; j++) {
+                for (int i = 0; i < gridW; i++) {
+                    int c = (k * gridH + j) * gridW + i;
+                    grid[c] = i;
+                    grid[perImage + c] = j;
+                    grid[2 * perImage + c] = anchor[0] * gridW / inputW;
+                    grid[3 * perImage + c] = anchor[1] * gridH / inputH;
+                }
+            }
+        }
+        int most = 1;
+        for (float[][] image : boxes) {
+            most = Math.max(most, image.length);
+        }
+        // images with fewer boxes are padded with unit boxes far outside the grid: IoU 0 with anything
+        float[] truth = new float[bs * most * 4];
+        for (int b = 0; b < bs; b++) {
+            for (int t = 0; t < most; t++) {
+                int at = (b * most + t) * 4;
+                if (t < boxes[b].length) {
+                    float[] r = boxes[b][t];
+                    truth[at] = (r[0] + r[2]) / 2 / inputW * gridW;
+                    truth[at + 1] = (r[1] + r[3]) / 2 / inputH * gridH;
+                    truth[at + 2] = (r[2] - r[0]) / inputW * gridW;
+                    truth[at + 3] = (r[3] - r[1]) / inputH * gridH;
+                } else {
+                    truth[at] = -1e4f;
+                    truth[at + 1] = -1e4f;
+                    truth[at + 2] = 1;
+                    truth[at + 3] = 1;
+                }
+            }
+        }
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            Tensor g = Tensor.create(grid, 4, 1, 1, perImage);
+            Tensor raw = cells.detach().view(bs, 1, perImage, cells.size(1));
+            Tensor px = raw.select(3, 0).sigmoid().add(g.select(0, 0));
+            Tensor py = raw.select(3, 1).sigmoid().add(g.select(0, 1));
+            Tensor pw = raw.select(3, 2).exp().mul(g.select(0, 2));
+            Tensor ph = raw.select(3, 3).exp().mul(g.select(0, 3));
+            Tensor gt = Tensor.create(truth, bs, most, 1, 4);
+            Tensor iou = iou(px, py, pw, ph, gt.select(3, 0), gt.select(3, 1), gt.select(3, 2), gt.select(3, 3));
+            return iou.amax(new long[] {1}, false).gt(new Scalar(IGNORE_THRESHOLD)).reshape(-1);
+        }
+    }
+
+    /** IoU of centre-size boxes, broadcasting */
+    private static Tensor iou(Tensor ax, Tensor ay, Tensor aw, Tensor ah, Tensor bx, Tensor by, Tensor bw, Tensor bh) {
+        Tensor iw = overlap(ax, aw, bx, bw);
+        Tensor ih = overlap(ay, ah, by, bh);
+        Tensor inter = iw.mul(ih);
+        return inter.div(aw.mul(ah).add(bw.mul(bh)).sub(inter));
+    }
+
+    private static Tensor overlap(Tensor a, Tensor aSize, Tensor b, Tensor bSize) {
+        Tensor aHalf = aSize.div(new Scalar(2));
+        Tensor bHalf = bSize.div(new Scalar(2));
+        Tensor hi = torch.minimum(a.add(aHalf), b.add(bHalf));
+        Tensor lo = torch.maximum(a.sub(aHalf), b.sub(bHalf));
+        return hi.sub(lo).clamp_min(new Scalar(0));
+    }
+
+    /** complete IoU of predicted and target boxes, [n, 2] centres and sizes, as the repository's box_ciou */
+    static Tensor ciou(Tensor pXy, Tensor pWh, Tensor tXy, Tensor tWh) {
+        Tensor pHalf = pWh.div(new Scalar(2));
+        Tensor tHalf = tWh.div(new Scalar(2));
+        Tensor pMin = pXy.sub(pHalf);
+        Tensor pMax = pXy.add(pHalf);
+        Tensor tMin = tXy.sub(tHalf);
+        Tensor tMax = tXy.add(tHalf);
+        Tensor interWh = torch.minimum(pMax, tMax).sub(torch.maximum(pMin, tMin)).clamp_min(new Scalar(0));
+        Tensor inter = interWh.select(1, 0).mul(interWh.select(1, 1));
+        Tensor union = pWh.select(1, 0).mul(pWh.select(1, 1)).add(tWh.select(1, 0).mul(tWh.select(1, 1))).sub(inter);
+        Tensor iou = inter.div(union.clamp_min(new Scalar(MIN_DENOMINATOR)));
+        Tensor centreDistance = pXy.sub(tXy).square().sum(1);
+        Tensor encloseWh = torch.maximum(pMax, tMax).sub(torch.minimum(pMin, tMin)).clamp_min(new Scalar(0));
+        Tensor diagonal = encloseWh.square().sum(1);
+        Tensor pAtan = pWh.select(1, 0).div(pWh.select(1, 1).clamp_min(new Scalar(MIN_DENOMINATOR))).atan();
+        Tensor tAtan = tWh.select(1, 0).div(tWh.select(1, 1).clamp_min(new Scalar(MIN_DENOMINATOR))).atan();
+        Tensor v = pAtan.sub(tAtan).square().mul(new Scalar(4 / (Math.PI * Math.PI)));
+        Tensor alpha = v.div(iou.neg().add(new Scalar(1)).add(v).clamp_min(new Scalar(MIN_DENOMINATOR)));
+        return iou.sub(centreDistance.div(diagonal.clamp_min(new Scalar(MIN_DENOMINATOR)))).sub(alpha.mul(v));
+    }
+
+    private static Tensor bce(Tensor p, Tensor target) {
+        Tensor q = p.clamp_min(new Scalar(EPS)).clamp_max(new Scalar(1 - EPS));
+        return target.mul(q.log()).add(target.neg().add(new Scalar(1)).mul(q.neg().add(new Scalar(1)).log())).neg();
+    }
+
+    private void validate(float[][][] boxes, long batch) {
+        if (boxes.length != batch) {
+            throw new IllegalArgumentException(boxes.length + " box lists for a batch of " + batch);
+        }
+        for (int b = 0; b < boxes.length; b++) {
+            for (int r = 0; r < boxes[b].length; r++) {
+                float[] row = boxes[b][r];
+                if (row.length < 5 || !(row[2] > row[0]) || !(row[3] > row[1])
+                        || row[4] < 0 || row[4] >= numClasses || row[4] != Math.floor(row[4])) {
+                    throw new IllegalArgumentException("image " + b + " box " + r + " is not x1 < x2, y1 < y2 and a class in [0, "
+                            + numClasses + "): " + java.util.Arrays.toString(row));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package sparkdet.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.StringSharedModuleDict;
+import org.bytedeco.pytorch.StringSharedModuleDictItem;
+import org.bytedeco.pytorch.StringTensorDict;
+import org.bytedeco.pytorch.StringTensorDictItem;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * YOLOv4-tiny as bubbliiiing/yolov4-tiny-pytorch defines it (phi = 0): CSPDarknet53-tiny, an FPN
+ * neck and two heads, P5 (stride 32) then P4 (stride 16), each [N, 3 * (5 + classes), H, W]. Every
+ * parameter and buffer has that repository's state-dict name, so its .pth files load by name.
+ * A width multiplier below 1 gives a small variant with the same structure.
+ */
+public final class YoloV4Tiny extends Module {
+    public static final String ARCHITECTURE = "yolov4-tiny";
+    public static final int ANCHORS_PER_SCALE = 3;
+    /** the strides of the outputs, in output order */
+    public static final int[] STRIDES = {32, 16};
+    private static final String BACKBONE_PREFIX = "backbone.";
+
+    private final int numClasses;
+    private final double width;
+    private final CspDarknetTiny backbone;
+    private final BasicConv convForP5;
+    private final YoloHead headP5;
+    private final UpsampleBlock upsample;
+    private final YoloHead headP4;
+
+    public YoloV4Tiny(int numClasses, double width) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
+        }
+        Torch.load();
+        this.numClasses = numClasses;
+        this.width = width;
+        Widths c = new Widths(width);
+        long out = ANCHORS_PER_SCALE * (5L + numClasses);
+        backbone = register_module("backbone", new CspDarknetTiny(c));
+        convForP5 = register_module("conv_for_P5", new BasicConv(c.of(512), c.of(256), 1));
+        headP5 = register_module("yolo_headP5", new YoloHead(c.of(256), c.of(512), out));
+        upsample = register_module("upsample", new UpsampleBlock(c.of(256), c.of(128)));
+        headP4 = register_module("yolo_headP4", new YoloHead(c.of(128) + c.of(256), c.of(256), out));
+        initBackbone();
+    }
+
+    /**
+     * The repository initialises only its backbone (conv weights normal(0, sqrt(2 / (k * k * out))),
+     * BN weight 1 and bias 0, which is libtorch's BN default); the neck and heads keep the framework's
+     * default initialisation, which libtorch shares with PyTorch.
+     */
+    private void initBackbone() {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+                if (e.getKey().startsWith(BACKBONE_PREFIX) && e.getKey().endsWith(".conv.weight")) {
+                    Tensor w = e.getValue();
+                    w.normal_(0, Math.sqrt(2.0 / (w.size(0) * w.size(2) * w.size(3))), new GeneratorOptional());
+                }
+            }
+        }
+    }
+
+    /** @return the P5 (stride 32) and P4 (stride 16) outputs, each [N, 3 * (5 + classes), H, W] */
+    public Tensor[] forward(Tensor images) {
+        Tensor[] feats = backbone.forward(images);
+        Tensor p5 = convForP5.forward(feats[1]);
+        Tensor out0 = headP5.forward(p5);
+        Tensor p4 = torch.cat(new TensorVector(upsample.forward(p5), feats[0]), 1);
+        return new Tensor[] {out0, headP4.forward(p4)};
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    public double width() {
+        return width;
+    }
+
+    /**
+     * Freezes or unfreezes the backbone's parameters (requires_grad off / on). As in the repository,
+     * this does not change the module's mode: in train mode a frozen backbone's BatchNorm layers
+     * still normalise with batch statistics and keep updating their running mean and variance.
+     */
+    public void setBackboneFrozen(boolean frozen) {
+        for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+            if (e.getKey().startsWith(BACKBONE_PREFIX)) {
+                e.getValue().requires_grad_(!frozen);
+            }
+        }
+    }
+
+    /** why a tensor's shape may differ from a file's: the head outputs depend on the class count */
+    static String shapeHint(String name) {
+        return name.startsWith("yolo_headP5.1.") || name.startsWith("yolo_headP4.1.") ? " (class count changed)" : "";
+    }
+
+    /**
+     * parameters and buffers by their state-dict names, in PyTorch's order (module by module, each
+     * module's parameters then its buffers), so that saved files list them as torch.save would
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        StringSharedModuleDict modules = named_modules();
+        for (long i = 0; i < modules.size(); i++) {
+            StringSharedModuleDictItem item = modules.get(i);
+            // JavaCPP gives the root module's empty name as null
+            String dot = item.key() == null || item.key().getString().isEmpty() ? "" : item.key().getString() + ".";
+            toMap(item.value().named_parameters(false)).forEach((k, v) -> out.put(dot + k, v));
+            toMap(item.value().named_buffers(false)).forEach((k, v) -> out.put(dot + k, v));
+        }
+        return out;
+    }
+
+    /** the parameters by name, in registration order */
+    public Map<String, Tensor> namedParameters() {
+        return toMap(named_parameters(true));
+    }
+
+    /** the parameters that training updates: those not frozen */
+    public List<Tensor> trainableParameters() {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : namedParameters().values()) {
+            if (t.requires_grad()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Tensor> toMap(StringTensorDict dict) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (long i = 0; i < dict.size(); i++) {
+            StringTensorDictItem item = dict.get(i);
+            out.put(item.key().getString(), item.value());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package sparkdet.transforms;
+
+import java.util.Arrays;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Size;
+import sparkdet.image.OpenCv;
+import sparkdet.image.RgbImage;
+
+/**
+ * The pixel operations the transforms are built from, on whole byte arrays: resizing and colour
+ * changes in OpenCV (native, vectorised), copying and mirroring as row copies in Java.
+ */
+public final class Pixels {
+    /** the grey of letterbox bars and of canvas not covered by a picture, as in the YOLO repositories */
+    public static final int GREY = 128;
+
+    private Pixels() {
+    }
+
+    /**
+     * Bilinear, the cheapest filter that looks right (what YOLOv5's augmentation uses); area
+     * averaging below half size, where bilinear would skip whole source pixels and alias.
+     */
+    public static RgbImage resize(RgbImage src, int width, int height) {
+        if (src.width() == width && src.height() == height) {
+            return src;
+        }
+        OpenCv.load();
+        boolean muchSmaller = width * 2 < src.width() || height * 2 < src.height();
+        try (PointerScope scope = new PointerScope()) {
+            Mat out = new Mat();
+            opencv_imgproc.resize(mat(src), out, new Size(width, height), 0, 0,
+                    muchSmaller ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_LINEAR);
+            return image(out);
+        }
+    }
+
+    public static RgbImage filled(int width, int height, int grey) {
+        byte[] rgb = new byte[width * height * 3];
+        Arrays.fill(rgb, (byte) grey);
+        return new RgbImage(width, height, rgb);
+    }
+
+    /** copies {@code src} onto {@code dst} with its top-left corner at (dx, dy), only inside {@code clip} */
+    public static void paste(RgbImage src, RgbImage dst, int dx, int dy, Region clip) {
+        int x0 = Math.max(Math.max(clip.x0(), 0), dx);
+        int x1 = Math.min(Math.min(clip.x1(), dst.width()), dx + src.width());
+        int y0 = Math.max(Math.max(clip.y0(), 0), dy);
+        int y1 = Math.min(Math.min(clip.y1(), dst.height()), dy + src.height());
+        if (x0 >= x1) {
+            return;
+        }
+        int rowBytes = (x1 - x0) * 3;
+        for (int y = y0; y < y1; y++) {
+            int from = ((y - dy) * src.width() + (x0 - dx)) * 3;
+            System.arraycopy(src.rgb(), from, dst.rgb(), (y * dst.width() + x0) * 3, rowBytes);
+        }
+    }
+
+    public static RgbImage mirrored(RgbImage src) {
+        int w = src.width();
+        byte[] in = src.rgb();
+        byte[] out = new byte[in.length];
+        for (int y = 0; y < src.height(); y++) {
+            int row = y * w * 3;
+            for (int x = 0; x < w; x++) {
+                int from = row + x * 3;
+                int to = row + (w - 1 - x) * 3;
+                out[to] = in[from];
+                out[to + 1] = in[from + 1];
+                out[to + 2] = in[from + 2];
+            }
+        }
+        return new RgbImage(w, src.height(), out);
+    }
+
+    /**
+     * Multiplies hue, saturation and value by the gains in OpenCV's 8-bit HSV (hue 0..179, wrapping;
+     * saturation and value clipped to 255), as the YOLO repositories' colour augmentation does.
+     */
+    public static RgbImage hsvScaled(RgbImage src, double hueGain, double saturationGain, double valueGain) {
+        OpenCv.load();
+        byte[] table = new byte[256 * 3];
+        for (int i = 0; i < 256; i++) {
+            table[3 * i] = (byte) ((int) (i * hueGain) % 180);
+            table[3 * i + 1] = (byte) (int) Math.min(255, i * saturationGain);
+            table[3 * i + 2] = (byte) (int) Math.min(255, i * valueGain);
+        }
+        try (PointerScope scope = new PointerScope()) {
+            Mat hsv = new Mat();
+            opencv_imgproc.cvtColor(mat(src), hsv, opencv_imgproc.COLOR_RGB2HSV);
+            Mat lut = new Mat(1, 256, opencv_core.CV_8UC3, new BytePointer(table));
+            Mat scaled = new Mat();
+            opencv_core.LUT(hsv, lut, scaled);
+            Mat rgb = new Mat();
+            opencv_imgproc.cvtColor(scaled, rgb, opencv_imgproc.COLOR_HSV2RGB);
+            return image(rgb);
+        }
+    }
+
+    /** a native copy of the pixels, freed with the enclosing PointerScope */
+    private static Mat mat(RgbImage image) {
+        return new Mat(image.height(), image.width(), opencv_core.CV_8UC3, new BytePointer(image.rgb()));
+    }
+
+    private static RgbImage image(Mat rgb) {
+        byte[] pixels = new byte[rgb.cols() * rgb.rows() * 3];
+        rgb.data().get(pixels);
+        return new RgbImage(rgb.cols(), rgb.rows(), pixels);
+    }
+}

@@ -1,0 +1,41 @@
+package sparkdet.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/** The files scripts/make_yolov4_tiny_fixture.py wrote with PyTorch. */
+final class Fixtures {
+    static final String WEIGHTS = "yolov4_tiny_w025_c3.pth";
+    static final String IO = "yolov4_tiny_w025_c3_io.pt";
+    static final String LEGACY = "legacy_state_dict.pth";
+    static final double WIDTH = 0.25;
+    static final int CLASSES = 3;
+
+    private Fixtures() {
+    }
+
+    static byte[] bytes(String name) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("fixture " + name + " is missing: run scripts/make_yolov4_tiny_fixture.py");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Map<String, Tensor> tensors(String name) throws IOException {
+        return TorchFileReader.read(bytes(name), name);
+    }
+
+    /** the fixture network with the fixture's weights */
+    static YoloV4Tiny model() throws IOException {
+        YoloV4Tiny model = new YoloV4Tiny(CLASSES, WIDTH);
+        Weights.load(model, bytes(WEIGHTS), WEIGHTS);
+        return model;
+    }
+}

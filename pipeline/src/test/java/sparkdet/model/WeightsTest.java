@@ -1,0 +1,91 @@
+package sparkdet.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.ByteVector;
+import org.bytedeco.pytorch.GenericDict;
+import org.bytedeco.pytorch.IValue;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class WeightsTest {
+    /**
+     * A model whose BN statistics moved away from their defaults is saved and loaded into a model
+     * with other random weights: every parameter and buffer, and the eval outputs, are bit-identical.
+     */
+    @Test
+    void savedAndReloadedWeightsGiveBitIdenticalOutputs() throws Exception {
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(1);
+            YoloV4Tiny a = new YoloV4Tiny(2, 0.25);
+            Tensor x = torch.rand(2, 3, 64, 64);
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                a.forward(x); // train mode: running statistics move
+            }
+            byte[] file = save(a);
+            torch.manual_seed(2);
+            YoloV4Tiny b = new YoloV4Tiny(2, 0.25);
+            assertThat(b.stateDict().get("backbone.conv1.conv.weight").equal(a.stateDict().get("backbone.conv1.conv.weight")))
+                    .isFalse();
+            Weights.load(b, file, "a.pth");
+            Map<String, Tensor> sa = a.stateDict();
+            Map<String, Tensor> sb = b.stateDict();
+            assertThat(sb.keySet()).containsExactlyElementsOf(sa.keySet());
+            sa.forEach((name, t) -> assertThat(sb.get(name).equal(t)).as(name).isTrue());
+            assertThat(sb.get("conv_for_P5.bn.num_batches_tracked").item_long()).isEqualTo(1);
+            a.eval();
+            b.eval();
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                Tensor[] ya = a.forward(x);
+                Tensor[] yb = b.forward(x);
+                assertThat(yb[0].equal(ya[0])).isTrue();
+                assertThat(yb[1].equal(ya[1])).isTrue();
+            }
+        }
+    }
+
+    /** the file is a plain dict of tensors in torch.save's zip format: libtorch's own pickle_load reads it too */
+    @Test
+    void savedWeightsAreATorchSaveDictThatLibtorchReads() throws Exception {
+        try (PointerScope scope = new PointerScope()) {
+            YoloV4Tiny model = new YoloV4Tiny(1, 0.25);
+            byte[] file = save(model);
+            assertThat(new String(file, 0, 2, StandardCharsets.US_ASCII)).isEqualTo("PK");
+            IValue loaded = torch.pickle_load(new ByteVector(file));
+            assertThat(loaded.isGenericDict()).isTrue();
+            GenericDict dict = loaded.toGenericDict();
+            assertThat(dict.size()).isEqualTo(model.stateDict().size());
+            Tensor w = dict.at(new IValue("yolo_headP4.1.weight")).toTensor();
+            assertThat(w.equal(model.stateDict().get("yolo_headP4.1.weight"))).isTrue();
+        }
+    }
+
+    @Test
+    void strictLoadOfAnotherWidthNamesTheMismatches() throws Exception {
+        try (PointerScope scope = new PointerScope()) {
+            byte[] file = save(new YoloV4Tiny(1, 0.25));
+            assertThatThrownBy(() -> Weights.load(new YoloV4Tiny(1, 0.5), file, "small.pth"))
+                    .hasMessageContaining("small.pth does not fit the model")
+                    .hasMessageContaining("backbone.conv1.conv.weight: file [8, 3, 3, 3], model [16, 3, 3, 3]");
+        }
+    }
+
+    @Test
+    void notATorchFileIsAClearError() {
+        assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), "hello".getBytes(), "x.pth"))
+                .hasMessageContaining("x.pth is not a PyTorch file");
+    }
+
+    private static byte[] save(YoloV4Tiny model) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Weights.save(model, out);
+        return out.toByteArray();
+    }
+}

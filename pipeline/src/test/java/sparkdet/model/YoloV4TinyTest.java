@@ -1,0 +1,78 @@
+package sparkdet.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.SGD;
+import org.bytedeco.pytorch.SGDOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class YoloV4TinyTest {
+    /** the full-width network for COCO has the parameter count the repository's summary.py reports */
+    @Test
+    void fullWidthHasTheRepositorysParameterCount() {
+        try (PointerScope scope = new PointerScope()) {
+            YoloV4Tiny model = new YoloV4Tiny(80, 1.0);
+            long n = model.namedParameters().values().stream().mapToLong(Tensor::numel).sum();
+            assertThat(n).isEqualTo(6_056_606L);
+            Tensor[] out = model.forward(torch.zeros(1, 3, 416, 416));
+            assertThat(out[0].sizes().vec().get()).containsExactly(1, 255, 13, 13);
+            assertThat(out[1].sizes().vec().get()).containsExactly(1, 255, 26, 26);
+        }
+    }
+
+    @Test
+    void widthScalesEveryChannelCount() {
+        try (PointerScope scope = new PointerScope()) {
+            Map<String, Tensor> s = new YoloV4Tiny(3, 0.25).stateDict();
+            assertThat(s.get("backbone.conv1.conv.weight").sizes().vec().get()).containsExactly(8, 3, 3, 3);
+            assertThat(s.get("backbone.resblock_body3.conv2.conv.weight").sizes().vec().get()).containsExactly(32, 32, 3, 3);
+            assertThat(s.get("backbone.conv3.conv.weight").sizes().vec().get()).containsExactly(128, 128, 3, 3);
+            assertThat(s.get("yolo_headP4.0.conv.weight").sizes().vec().get()).containsExactly(64, 96, 3, 3);
+        }
+    }
+
+    /**
+     * A frozen backbone gets no gradients and an SGD step leaves its weights bit-identical while
+     * the heads move; its BN running statistics still update in train mode, as in the repository.
+     * Unfreezing brings the gradients back.
+     */
+    @Test
+    void frozenBackboneIsLeftAloneByTheOptimiser() {
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(3);
+            YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
+            model.setBackboneFrozen(true);
+            Map<String, Tensor> before = snapshot(model);
+            SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
+            Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
+            out[0].pow(new org.bytedeco.pytorch.Scalar(2)).mean().add(out[1].pow(new org.bytedeco.pytorch.Scalar(2)).mean()).backward();
+            Map<String, Tensor> params = model.namedParameters();
+            params.forEach((name, p) -> assertThat(p.grad().defined()).as(name).isEqualTo(!name.startsWith("backbone.")));
+            sgd.step();
+            Map<String, Tensor> after = model.stateDict();
+            params.keySet().forEach(name -> assertThat(after.get(name).equal(before.get(name))).as(name)
+                    .isEqualTo(name.startsWith("backbone.")));
+            assertThat(after.get("backbone.conv1.bn.running_mean").equal(before.get("backbone.conv1.bn.running_mean"))).isFalse();
+
+            model.setBackboneFrozen(false);
+            sgd.zero_grad();
+            model.forward(torch.rand(1, 3, 64, 64))[0].sum().backward();
+            assertThat(params.get("backbone.conv1.conv.weight").grad().defined()).isTrue();
+        }
+    }
+
+    private static Map<String, Tensor> snapshot(YoloV4Tiny model) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            model.stateDict().forEach((k, v) -> out.put(k, v.clone()));
+        }
+        return out;
+    }
+}
