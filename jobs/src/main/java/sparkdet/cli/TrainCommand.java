@@ -1,0 +1,71 @@
+package sparkdet.cli;
+
+import java.util.Locale;
+import java.util.Set;
+import sparkdet.train.Recipe;
+import sparkdet.train.TrainJob;
+
+/** {@code sparkdet train}: a YOLO detector trained data-parallel on a dataset written by ingest. */
+final class TrainCommand implements Command {
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train YOLOv4-tiny on an ingested dataset, data-parallel across executors";
+    }
+
+    @Override
+    public String help() {
+        return """
+            usage: sparkdet train --conf RECIPE [--data URI] [--val-data URI] [--output URI] [--resume | --overwrite]
+
+              --conf      the recipe (HOCON, the sparkdet.train section; conf/shapes.conf is the demo's,
+                          conf/sparkdet-defaults.conf documents every key)
+              --data      the dataset written by `sparkdet ingest` (overrides train.data)
+              --val-data  a dataset to validate on (overrides train.val-data)
+              --output    where model.zip, checkpoints/, history.csv, loss.png and map.png go
+              --resume    continue the run in --output from checkpoints/last
+              --overwrite start over, deleting what --output holds
+
+            One Spark barrier stage: one rank per worker (train.workers; one per executor on a cluster,
+            one in local mode), ranks joined through PyTorch's c10d (Gloo), gradients averaged every step.
+            A failed task retries the whole stage, which resumes from the last checkpoint.
+            """;
+    }
+
+    @Override
+    public Set<String> valuedOptions() {
+        return Set.of("data", "val-data", "output");
+    }
+
+    @Override
+    public Set<String> flagOptions() {
+        return Set.of("resume", "overwrite");
+    }
+
+    @Override
+    public int run(Args args, Context context) throws Exception {
+        if (args.flag("resume") && args.flag("overwrite")) {
+            throw new UsageException("--resume and --overwrite exclude each other");
+        }
+        Recipe recipe = Recipe.of(context.config(), args.get("data"), args.get("output"));
+        if (args.get("val-data") != null) {
+            recipe = recipe.withValData(args.get("val-data"));
+        }
+        TrainJob.Summary s = new TrainJob(context.spark()).run(recipe, args.flag("resume"), args.flag("overwrite"));
+        context.out().printf("trained on %d images (%d validate), %d rank(s)%n", s.trainImages(),
+                s.validationImages(), s.ranks().size());
+        for (var r : s.ranks()) {
+            context.out().printf(Locale.ROOT, "rank %d: %d steps, %d images, %d skipped, final loss %.4f%n", r.rank(),
+                    r.steps(), r.images(), r.skipped(), r.finalLoss());
+        }
+        var best = s.ranks().get(0).bestMap();
+        context.out().printf(Locale.ROOT, "best validation mAP@0.5 %s%nwrote %s (and checkpoints/, history.csv, "
+                + "loss.png, map.png beside it)%n", Double.isInfinite(best) ? "-" : String.format(Locale.ROOT, "%.4f",
+                best), s.model());
+        return Main.OK;
+    }
+}

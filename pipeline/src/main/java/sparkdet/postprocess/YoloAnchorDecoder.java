@@ -1,0 +1,95 @@
+package sparkdet.postprocess;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Raw YOLOv3/v4/v4-tiny heads to boxes, the way the PyTorch YOLO repositories decode them: one
+ * output per scale, [N, A*(5+C), H, W], channel a*(5+C)+k with k = tx, ty, tw, th, objectness,
+ * classes; centre = (sigmoid(t) + cell) * stride, size = exp(t) * anchor; confidence = objectness
+ * x the best class probability. Works on plain float arrays, so that libtorch and ONNX Runtime
+ * outputs decode alike.
+ */
+public final class YoloAnchorDecoder {
+    private final float[][] anchors;
+    private final int[][] mask;
+    private final int classes;
+    private final int inputSize;
+
+    /**
+     * @param anchors (w, h) pairs in input pixels
+     * @param mask per output (in output order), the indices of its anchors
+     */
+    public YoloAnchorDecoder(float[][] anchors, int[][] mask, int classes, int inputSize) {
+        this.anchors = anchors;
+        this.mask = mask;
+        this.classes = classes;
+        this.inputSize = inputSize;
+    }
+
+    /**
+     * @param heads per output, the N x A*(5+C) x H x W values in that (contiguous, row-major) order
+     * @param shapes per output, {N, A*(5+C), H, W}
+     * @return per image, the boxes in input pixels after the threshold and NMS
+     */
+    public List<List<Detection>> decode(float[][] heads, long[][] shapes, double scoreThreshold, double nmsIou,
+                                        int maxDets) {
+        int n = (int) shapes[0][0];
+        List<List<Detection>> out = new ArrayList<>();
+        for (int image = 0; image < n; image++) {
+            List<Detection> candidates = new ArrayList<>();
+            for (int s = 0; s < heads.length; s++) {
+                collect(heads[s], shapes[s], image, mask[s], scoreThreshold, candidates);
+            }
+            out.add(Nms.apply(candidates, nmsIou, maxDets));
+        }
+        return out;
+    }
+
+    private void collect(float[] head, long[] shape, int image, int[] anchorIndex, double scoreThreshold,
+                         List<Detection> out) {
+        int h = (int) shape[2];
+        int w = (int) shape[3];
+        int per = 5 + classes;
+        if (shape[1] != (long) anchorIndex.length * per) {
+            throw new IllegalArgumentException("a head has " + shape[1] + " channels; " + anchorIndex.length
+                    + " anchors x (5 + " + classes + " classes) = " + anchorIndex.length * per + " expected");
+        }
+        float strideX = (float) inputSize / w;
+        float strideY = (float) inputSize / h;
+        int plane = h * w;
+        int base = (int) (image * shape[1] * plane);
+        for (int a = 0; a < anchorIndex.length; a++) {
+            int channel0 = base + a * per * plane;
+            float[] anchor = anchors[anchorIndex[a]];
+            for (int cell = 0; cell < plane; cell++) {
+                float objectness = sigmoid(head[channel0 + 4 * plane + cell]);
+                if (objectness < scoreThreshold) {
+                    continue;   // confidence = objectness x class probability <= objectness
+                }
+                int best = 0;
+                float bestLogit = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    float v = head[channel0 + (5 + c) * plane + cell];
+                    if (v > bestLogit) {
+                        bestLogit = v;
+                        best = c;
+                    }
+                }
+                float score = objectness * sigmoid(bestLogit);
+                if (score < scoreThreshold) {
+                    continue;
+                }
+                float cx = (sigmoid(head[channel0 + cell]) + cell % w) * strideX;
+                float cy = (sigmoid(head[channel0 + plane + cell]) + cell / w) * strideY;
+                float bw = (float) Math.exp(head[channel0 + 2 * plane + cell]) * anchor[0];
+                float bh = (float) Math.exp(head[channel0 + 3 * plane + cell]) * anchor[1];
+                out.add(new Detection(cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2, score, best));
+            }
+        }
+    }
+
+    private static float sigmoid(float x) {
+        return (float) (1 / (1 + Math.exp(-x)));
+    }
+}

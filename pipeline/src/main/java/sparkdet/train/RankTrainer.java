@@ -1,0 +1,226 @@
+package sparkdet.train;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparkdet.batches.Batch;
+import sparkdet.batches.BatchLoader;
+import sparkdet.batches.LoaderOptions;
+import sparkdet.data.ClassList;
+import sparkdet.data.ImageRecord;
+import sparkdet.io.HadoopConf;
+import sparkdet.io.Storage;
+import sparkdet.model.Anchors;
+import sparkdet.model.LoadReport;
+import sparkdet.model.ModelArchive;
+import sparkdet.model.ModelSpec;
+import sparkdet.model.Torch;
+import sparkdet.model.Weights;
+import sparkdet.model.YoloLoss;
+import sparkdet.model.YoloV4Tiny;
+import sparkdet.postprocess.YoloAnchorDecoder;
+import sparkdet.transforms.Augmentation;
+
+/**
+ * One rank of a training run, inside a barrier task: joins the group, starts every rank from rank
+ * 0's weights (fresh, pretrained, or the last checkpoint when resuming or when Spark retries the
+ * stage), then per epoch: its own shard shuffled by (seed, epoch, rank), forward, loss, backward,
+ * gradients averaged over the ranks, one optimiser step; the epoch ends together on all ranks.
+ * Rank 0 validates, writes history, plots and checkpoints, and finally model.zip.
+ */
+final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankTrainer.Result> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RankTrainer.class);
+    static final String MODEL_FILE = "model.zip";
+
+    /** what a rank did: steps, images, skipped images, and a checksum of its final parameters */
+    record Result(int rank, long steps, long images, long skipped, long parameterCrc, double finalLoss,
+                  double bestMap) implements Serializable {
+    }
+
+    private final Recipe recipe;
+    private final List<String> classes;
+    private final float[][] anchors;
+    private final Broadcast<List<ImageRecord>> validation;
+    private final HadoopConf hadoop;
+    private final boolean resume;
+    private final Duration timeout;
+
+    RankTrainer(Recipe recipe, List<String> classes, float[][] anchors, Broadcast<List<ImageRecord>> validation,
+                HadoopConf hadoop, boolean resume, Duration timeout) {
+        this.recipe = recipe;
+        this.classes = classes;
+        this.anchors = anchors;
+        this.validation = validation;
+        this.hadoop = hadoop;
+        this.resume = resume;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Iterator<Result> call(Iterator<ImageRecord> rows) throws Exception {
+        BarrierTaskContext context = BarrierTaskContext.get();
+        List<ImageRecord> shard = new ArrayList<>();
+        rows.forEachRemaining(shard::add);
+        Torch.load();
+        torch.set_num_threads(recipe.threadsPerWorker());
+        try (Collective group = BarrierRendezvous.join(context, timeout)) {
+            boolean retry = context.stageAttemptNumber() > 0;
+            return List.of(train(group, shard, resume || retry)).iterator();
+        }
+    }
+
+    private Result train(Collective group, List<ImageRecord> shard, boolean fromLast) throws IOException {
+        int rank = group.rank();
+        Storage storage = new Storage(hadoop.get());
+        Path output = Storage.path(recipe.output());
+        Checkpoints checkpoints = new Checkpoints(storage, output);
+        torch.manual_seed(recipe.seed());
+        YoloV4Tiny model = new YoloV4Tiny(classes.size(), recipe.width());
+        List<Tensor> parameters = new ArrayList<>(model.namedParameters().values());
+        Optimizer optimizer = Optimizers.create(recipe, parameters);
+        int firstEpoch = 0;
+        double bestMap = Double.NEGATIVE_INFINITY;
+        boolean restored = fromLast && checkpoints.exists(Checkpoints.LAST);
+        if (restored) {
+            // every rank reads the same files: the optimiser's momentum is per rank and must match too
+            checkpoints.restore(Checkpoints.LAST, model, optimizer);
+            Checkpoints.State state = checkpoints.state(Checkpoints.LAST);
+            firstEpoch = state.epoch() + 1;
+            bestMap = state.bestMap();
+            LOG.info("rank {}: resuming after epoch {} from {}", rank, state.epoch(), checkpoints.path(Checkpoints.LAST));
+        } else if (recipe.pretrained() != null && rank == 0) {
+            Path p = Storage.path(recipe.pretrained());
+            LoadReport report = Weights.loadMatching(model, storage.readBytes(p, 4L << 30), p.toString());
+            LOG.info("pretrained weights: {}", report);
+        }
+        group.broadcast(new ArrayList<>(model.stateDict().values()));
+
+        YoloLoss loss = new YoloLoss(anchors, Anchors.yolov4TinyMask(), classes.size(), recipe.inputSize(),
+                recipe.inputSize(), recipe.labelSmoothing());
+        History history = rank == 0 ? new History(storage, output) : null;
+        if (history != null && restored) {
+            history.readExisting(firstEpoch - 1);
+        }
+        Validator validator = rank == 0 ? new Validator(validation.value(), hadoop.get(), recipe.batchSize(),
+                recipe.inputSize(), classes.size(), new YoloAnchorDecoder(anchors, Anchors.yolov4TinyMask(),
+                classes.size(), recipe.inputSize())) : null;
+        long steps = 0;
+        long images = 0;
+        long skipped = 0;
+        double lastLoss = Double.NaN;
+        for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
+            long t0 = System.nanoTime();
+            boolean frozen = recipe.frozen(epoch);
+            model.setBackboneFrozen(frozen);
+            model.train(true);
+            int batch = recipe.batchSize(epoch);
+            double lr = new LearningRate(recipe, batch * group.world()).at(epoch);
+            Optimizers.setLearningRate(optimizer, lr);
+            double lossSum = 0;
+            long epochSteps = 0;
+            long epochImages = 0;
+            try (BatchLoader loader = new BatchLoader(shard, hadoop.get(), loaderOptions(epoch, batch, rank))) {
+                while (group.sum(new double[] {loader.hasNext() ? 1 : 0})[0] == group.world()) {
+                    Batch b = loader.next();
+                    try (PointerScope scope = new PointerScope()) {
+                        optimizer.zero_grad();
+                        Tensor[] out = model.forward(Tensor.create(b.images(), b.count(), 3, b.size(), b.size()));
+                        YoloLoss.Value v = loss.compute(out, b.boxes());
+                        v.loss().backward();
+                        group.averageGradients(parameters);
+                        optimizer.step();
+                        lossSum += v.value();
+                    }
+                    epochSteps++;
+                    epochImages += b.count();
+                    if (rank == 0 && epochSteps % 20 == 0) {
+                        LOG.info("epoch {}/{} step {}: loss {}", epoch + 1, recipe.epochs(), epochSteps,
+                                String.format(Locale.ROOT, "%.4f", lossSum / epochSteps));
+                    }
+                }
+                skipped += loader.skipped();
+            }
+            double[] totals = group.sum(new double[] {lossSum, epochSteps});
+            lastLoss = totals[1] == 0 ? Double.NaN : totals[0] / totals[1];
+            steps += epochSteps;
+            images += epochImages;
+            if (rank == 0) {
+                boolean last = epoch == recipe.epochs() - 1;
+                double map = (epoch + 1) % recipe.evalPeriod() == 0 || last ? validator.map50(model) : Double.NaN;
+                boolean best = !Double.isNaN(map) && map > bestMap;
+                bestMap = best ? map : bestMap;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                history.add(new History.Epoch(epoch + 1, frozen ? "frozen" : "unfrozen", lastLoss, map, lr, seconds));
+                LOG.info("epoch {}/{} ({}): loss {}, val mAP@0.5 {}, lr {}, {} s", epoch + 1, recipe.epochs(),
+                        frozen ? "frozen" : "unfrozen", String.format(Locale.ROOT, "%.4f", lastLoss),
+                        Double.isNaN(map) ? "-" : String.format(Locale.ROOT, "%.4f", map),
+                        String.format(Locale.ROOT, "%.3g", lr), String.format(Locale.ROOT, "%.1f", seconds));
+                Checkpoints.State state = new Checkpoints.State(epoch, bestMap, classes, anchorList());
+                checkpoints.save(Checkpoints.LAST, model, optimizer, state);
+                if (best) {
+                    checkpoints.save(Checkpoints.BEST, model, optimizer, state);
+                }
+                if ((epoch + 1) % recipe.savePeriod() == 0) {
+                    checkpoints.save(String.format(Locale.ROOT, "epoch-%04d", epoch + 1), model, optimizer, state);
+                }
+            }
+        }
+        if (rank == 0) {
+            ModelArchive.write(storage, new Path(output, MODEL_FILE).toString(), ModelSpec.yolov4Tiny(
+                    new ClassList(classes), recipe.width(), anchors, recipe.inputSize(), recipe.inputSize()), model);
+        }
+        return new Result(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap);
+    }
+
+    private LoaderOptions loaderOptions(int epoch, int batch, int rank) {
+        Recipe.Augment a = recipe.augment();
+        boolean mosaic = a.mosaic() && epoch < recipe.epochs() * a.mosaicEpochsRatio();
+        Augmentation augmentation = new Augmentation(true, mosaic ? a.mosaicProbability() : 0, a.jitter(), a.scaleMin(),
+                a.scaleMax(), a.flipProbability(), 1.0, a.hue(), a.saturation(), a.value());
+        // each rank its own random stream: the same seed on every rank would augment alike
+        return new LoaderOptions(batch, recipe.inputSize(), augmentation, recipe.includeDifficult(),
+                recipe.seed() * 1_000_003L + rank, epoch, recipe.loaderThreads(), true);
+    }
+
+    private List<List<Double>> anchorList() {
+        List<List<Double>> out = new ArrayList<>();
+        for (float[] a : anchors) {
+            out.add(List.of((double) a[0], (double) a[1]));
+        }
+        return out;
+    }
+
+    /** a checksum of the parameters' bytes: equal on two ranks only if every bit is */
+    static long crc(List<Tensor> parameters) {
+        CRC32 crc = new CRC32();
+        try (PointerScope scope = new PointerScope()) {
+            for (Tensor p : parameters) {
+                Tensor c = p.detach().contiguous();
+                FloatPointer data = c.data_ptr_float();
+                float[] values = new float[(int) c.numel()];
+                data.get(values);
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(values.length * 4);
+                buf.asFloatBuffer().put(values);
+                crc.update(buf.array());
+            }
+        }
+        return crc.getValue();
+    }
+}

@@ -1,0 +1,102 @@
+package sparkdet.train;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * A training recipe: the {@code sparkdet.train} section of the configuration (defaults and their
+ * meaning in conf/sparkdet-defaults.conf), checked once on the driver so that no executor finds
+ * a bad value an hour in.
+ */
+public record Recipe(String data, String valData, String output, String trainSplit, String valSplit, double valFraction,
+                     String model, double width, int inputSize, List<Double> anchors, String pretrained,
+                     List<String> classes, boolean includeDifficult, int epochs, int freezeEpochs,
+                     int freezeBatchSize, int batchSize, int workers, int threadsPerWorker, int loaderThreads,
+                     String optimizer, double momentum, boolean nesterov, double weightDecay, double lr,
+                     double minLrRatio, String schedule, int warmupEpochs, double warmupLrRatio,
+                     double labelSmoothing, Augment augment, int savePeriod, int evalPeriod, long seed)
+        implements Serializable {
+
+    /** the augmentation switches */
+    public record Augment(boolean mosaic, double mosaicProbability, double mosaicEpochsRatio, double flipProbability,
+                          double jitter, double scaleMin, double scaleMax, double hue, double saturation,
+                          double value) implements Serializable {
+    }
+
+    public Recipe {
+        require(inputSize > 0 && inputSize % 32 == 0, "input-size must be a positive multiple of 32, not " + inputSize
+                + " (the network downsamples by 32)");
+        require(model.equals("yolov4-tiny"), "model: yolov4-tiny is the one network so far, not '" + model + "'");
+        require(width > 0 && width <= 2, "width must be in (0, 2], not " + width);
+        require(anchors.isEmpty() || anchors.size() == 12, "anchors: 6 pairs (w, h) in input pixels, or [] for k-means");
+        require(epochs > 0 && freezeEpochs >= 0 && freezeEpochs <= epochs,
+                "epochs must be positive and freeze-epochs between 0 and epochs");
+        require(freezeBatchSize >= 2 && batchSize >= 2, "batch sizes must be at least 2 per worker: batch "
+                + "normalisation needs two images to normalise over (got " + freezeBatchSize + " and " + batchSize + ")");
+        require(workers >= 0 && threadsPerWorker >= 1 && loaderThreads >= 1,
+                "workers >= 0, threads-per-worker >= 1, loader-threads >= 1");
+        require(optimizer.equals("sgd") || optimizer.equals("adam"), "optimizer: sgd or adam, not '" + optimizer + "'");
+        require(schedule.equals("cos") || schedule.equals("step"), "schedule: cos or step, not '" + schedule + "'");
+        require(lr > 0 && minLrRatio > 0 && minLrRatio <= 1, "lr > 0 and 0 < min-lr-ratio <= 1");
+        require(labelSmoothing >= 0 && labelSmoothing < 1, "label-smoothing in [0, 1)");
+        require(savePeriod >= 1 && evalPeriod >= 1, "save-period and eval-period must be at least 1");
+        require(valFraction >= 0 && valFraction < 1, "val-fraction in [0, 1)");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("train recipe: " + message);
+        }
+    }
+
+    /** the recipe in {@code sparkdet.train}; data and output override the recipe's paths when given */
+    public static Recipe of(Config config, String dataOverride, String outputOverride) {
+        Config c = config.getConfig("sparkdet.train");
+        Config a = c.getConfig("augment");
+        try {
+            String data = dataOverride != null ? dataOverride : c.getIsNull("data") ? null : c.getString("data");
+            String output = outputOverride != null ? outputOverride
+                    : c.getIsNull("output") ? null : c.getString("output");
+            if (data == null || output == null) {
+                throw new IllegalArgumentException("train needs a dataset and an output: --data/--output or "
+                        + "train.data/train.output in the recipe");
+            }
+            return new Recipe(data, c.getIsNull("val-data") ? null : c.getString("val-data"), output,
+                    c.getString("train-split"), c.getString("val-split"),
+                    c.getDouble("val-fraction"), c.getString("model"), c.getDouble("width"), c.getInt("input-size"),
+                    c.getDoubleList("anchors"), c.getIsNull("pretrained") ? null : c.getString("pretrained"),
+                    c.getStringList("classes"), c.getBoolean("include-difficult"), c.getInt("epochs"),
+                    c.getInt("freeze-epochs"), c.getInt("freeze-batch-size"), c.getInt("batch-size"),
+                    c.getInt("workers"), c.getInt("threads-per-worker"), c.getInt("loader-threads"),
+                    c.getString("optimizer"), c.getDouble("momentum"), c.getBoolean("nesterov"),
+                    c.getDouble("weight-decay"), c.getDouble("lr"), c.getDouble("min-lr-ratio"),
+                    c.getString("schedule"), c.getInt("warmup-epochs"), c.getDouble("warmup-lr-ratio"),
+                    c.getDouble("label-smoothing"),
+                    new Augment(a.getBoolean("mosaic"), a.getDouble("mosaic-probability"),
+                            a.getDouble("mosaic-epochs-ratio"), a.getDouble("flip-probability"), a.getDouble("jitter"),
+                            a.getDouble("scale-min"), a.getDouble("scale-max"), a.getDouble("hue"),
+                            a.getDouble("saturation"), a.getDouble("value")),
+                    c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("train recipe: " + e.getMessage(), e);
+        }
+    }
+
+    public Recipe withValData(String uri) {
+        return new Recipe(data, uri, output, trainSplit, valSplit, valFraction, model, width, inputSize, anchors,
+                pretrained, classes, includeDifficult, epochs, freezeEpochs, freezeBatchSize, batchSize, workers,
+                threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio, schedule,
+                warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed);
+    }
+
+    /** whether an epoch (0-based) trains with the backbone frozen */
+    public boolean frozen(int epoch) {
+        return epoch < freezeEpochs;
+    }
+
+    public int batchSize(int epoch) {
+        return frozen(epoch) ? freezeBatchSize : batchSize;
+    }
+}

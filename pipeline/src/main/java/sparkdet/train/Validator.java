@@ -1,0 +1,89 @@
+package sparkdet.train;
+
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import sparkdet.batches.Batch;
+import sparkdet.batches.BatchLoader;
+import sparkdet.batches.LoaderOptions;
+import sparkdet.data.ImageRecord;
+import sparkdet.eval.BoxTable;
+import sparkdet.eval.VocEvaluator;
+import sparkdet.model.YoloV4Tiny;
+import sparkdet.postprocess.Detection;
+import sparkdet.postprocess.YoloAnchorDecoder;
+
+/**
+ * Validation mAP@0.5 during training: the validation images letterboxed as predict sees them,
+ * detections decoded as predict decodes them (score >= 0.001, NMS 0.5, at most 100), and VOC
+ * all-point AP per class by the evaluation code. Ground truth and detections are compared in the
+ * letterboxed input's pixels: a uniform scale and shift leave every IoU unchanged.
+ */
+final class Validator {
+    private static final double SCORE = 0.001;
+    private static final double NMS_IOU = 0.5;
+    private static final int MAX_DETS = 100;
+
+    private final List<ImageRecord> images;
+    private final Configuration hadoop;
+    private final int batchSize;
+    private final int inputSize;
+    private final int classes;
+    private final YoloAnchorDecoder decoder;
+
+    Validator(List<ImageRecord> images, Configuration hadoop, int batchSize, int inputSize, int classes,
+              YoloAnchorDecoder decoder) {
+        this.images = images;
+        this.hadoop = hadoop;
+        this.batchSize = batchSize;
+        this.inputSize = inputSize;
+        this.classes = classes;
+        this.decoder = decoder;
+    }
+
+    /** VOC all-point mAP@0.5 over the classes with ground truth; NaN without validation images */
+    double map50(YoloV4Tiny model) {
+        if (images.isEmpty()) {
+            return Double.NaN;
+        }
+        BoxTable gt = new BoxTable();
+        BoxTable dt = new BoxTable();
+        int index = 0;
+        boolean wasTraining = model.is_training();
+        model.eval();
+        try (BatchLoader loader = new BatchLoader(images, hadoop, LoaderOptions.validation(batchSize, inputSize));
+             NoGradGuard noGrad = new NoGradGuard()) {
+            while (loader.hasNext()) {
+                Batch b = loader.next();
+                List<List<Detection>> found;
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor[] out = model.forward(Tensor.create(b.images(), b.count(), 3, b.size(), b.size()));
+                    float[][] heads = new float[out.length][];
+                    long[][] shapes = new long[out.length][];
+                    for (int s = 0; s < out.length; s++) {
+                        Tensor t = out[s].contiguous();
+                        shapes[s] = t.sizes().vec().get();
+                        heads[s] = new float[(int) t.numel()];
+                        t.data_ptr_float().get(heads[s]);
+                    }
+                    found = decoder.decode(heads, shapes, SCORE, NMS_IOU, MAX_DETS);
+                }
+                for (int i = 0; i < b.count(); i++, index++) {
+                    for (float[] g : b.boxes()[i]) {
+                        gt.addCorners(index, (int) g[4], g[0], g[1], g[2], g[3], (g[2] - g[0]) * (g[3] - g[1]), 0,
+                                false, false);
+                    }
+                    for (Detection d : found.get(i)) {
+                        dt.addCorners(index, d.classIndex(), d.x1(), d.y1(), d.x2(), d.y2(),
+                                (d.x2() - d.x1()) * (d.y2() - d.y1()), d.score(), false, false);
+                    }
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return new VocEvaluator(classes, 0.5, false).evaluate(gt, dt, index, 0.5).mapAllPoint();
+    }
+}
