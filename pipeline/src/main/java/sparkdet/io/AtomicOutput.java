@@ -58,8 +58,17 @@ public final class AtomicOutput {
 
     /** marks the output complete and moves it into place */
     public void commit() throws IOException {
-        FileSystem fs = storage.fs(target);
         storage.writeBytes(new Path(staging, SUCCESS), new byte[0]);
+        moveIntoPlace(storage.fs(target), staging, target);
+        done = true;
+        LOG.info("wrote {}", target);
+    }
+
+    /**
+     * renames a complete file or folder onto the target, replacing what is there: Hadoop's rename
+     * does not replace, so an existing target is moved aside first and put back if the rename fails
+     */
+    public static void moveIntoPlace(FileSystem fs, Path complete, Path target) throws IOException {
         Path old = null;
         if (fs.exists(target)) {
             old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
@@ -67,17 +76,15 @@ public final class AtomicOutput {
                 throw new IOException("could not move the previous " + target + " aside");
             }
         }
-        if (!fs.rename(staging, target)) {
+        if (!fs.rename(complete, target)) {
             if (old != null) {
                 fs.rename(old, target);
             }
-            throw new IOException("could not rename " + staging + " to " + target);
+            throw new IOException("could not rename " + complete + " to " + target);
         }
-        done = true;
         if (old != null) {
             fs.delete(old, true);
         }
-        LOG.info("wrote {}", target);
     }
 
     /** removes the staging folder of a failed run; the target is untouched */

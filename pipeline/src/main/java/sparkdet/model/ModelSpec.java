@@ -1,0 +1,122 @@
+package sparkdet.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import sparkdet.data.ClassList;
+
+/**
+ * Everything predict needs besides the weights: the architecture and its options, the classes,
+ * the anchors in input pixels and which output uses which, the input size, and how pixels are
+ * normalised (value * scale, then minus mean, divided by std, per RGB channel). model.json.
+ */
+public record ModelSpec(String architecture, double width, ClassList classes, float[][] anchors, int[][] anchorsMask,
+        int inputHeight, int inputWidth, Normalization normalization) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int FORMAT = 1;
+
+    /** pixel value * scale, then (value - mean) / std per channel */
+    public record Normalization(double scale, double[] mean, double[] std) {
+        /** what the YOLO repositories do: pixels / 255, no mean or std */
+        public static final Normalization UNIT = new Normalization(1.0 / 255, new double[] {0, 0, 0}, new double[] {1, 1, 1});
+    }
+
+    public static ModelSpec yolov4Tiny(ClassList classes, double width, float[][] anchors, int inputHeight, int inputWidth) {
+        return new ModelSpec(YoloV4Tiny.ARCHITECTURE, width, classes, anchors, Anchors.yolov4TinyMask(),
+                inputHeight, inputWidth, Normalization.UNIT);
+    }
+
+    public ModelSpec {
+        if (!YoloV4Tiny.ARCHITECTURE.equals(architecture)) {
+            throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: " + YoloV4Tiny.ARCHITECTURE + ")");
+        }
+        for (int stride : YoloV4Tiny.STRIDES) {
+            if (inputHeight % stride != 0 || inputWidth % stride != 0) {
+                throw new IllegalArgumentException("input size " + inputWidth + "x" + inputHeight
+                        + " is not a multiple of the network's stride " + stride);
+            }
+        }
+    }
+
+    /** a new network of this architecture, with freshly initialised weights */
+    public YoloV4Tiny newModel() {
+        return new YoloV4Tiny(classes.size(), width);
+    }
+
+    public YoloLoss newLoss(double labelSmoothing) {
+        return new YoloLoss(anchors, anchorsMask, classes.size(), inputHeight, inputWidth, labelSmoothing);
+    }
+
+    String toJson(String weightsFile) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("architecture", architecture);
+        root.put("width", width);
+        root.put("num_classes", classes.size());
+        ArrayNode names = root.putArray("classes");
+        classes.names().forEach(names::add);
+        ArrayNode a = root.putArray("anchors");
+        for (float[] anchor : anchors) {
+            a.addArray().add(anchor[0]).add(anchor[1]);
+        }
+        ArrayNode m = root.putArray("anchors_mask");
+        for (int[] group : anchorsMask) {
+            ArrayNode g = m.addArray();
+            for (int i : group) {
+                g.add(i);
+            }
+        }
+        root.putObject("input_size").put("height", inputHeight).put("width", inputWidth);
+        ObjectNode norm = root.putObject("normalize");
+        norm.put("scale", normalization.scale());
+        ArrayNode mean = norm.putArray("mean");
+        ArrayNode std = norm.putArray("std");
+        for (int c = 0; c < 3; c++) {
+            mean.add(normalization.mean()[c]);
+            std.add(normalization.std()[c]);
+        }
+        root.put("weights", weightsFile);
+        return JSON.writeValueAsString(root);
+    }
+
+    static ModelSpec fromJson(String json, String source) throws IOException {
+        JsonNode root = JSON.readTree(json);
+        if (root.path("format").asInt() != FORMAT) {
+            throw new IOException(source + ": model.json format " + root.path("format") + " is not " + FORMAT);
+        }
+        List<String> names = new ArrayList<>();
+        root.path("classes").forEach(n -> names.add(n.asText()));
+        JsonNode anchorsNode = root.path("anchors");
+        float[][] anchors = new float[anchorsNode.size()][];
+        for (int i = 0; i < anchors.length; i++) {
+            anchors[i] = new float[] {(float) anchorsNode.get(i).get(0).asDouble(), (float) anchorsNode.get(i).get(1).asDouble()};
+        }
+        JsonNode maskNode = root.path("anchors_mask");
+        int[][] mask = new int[maskNode.size()][];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = new int[maskNode.get(i).size()];
+            for (int j = 0; j < mask[i].length; j++) {
+                mask[i][j] = maskNode.get(i).get(j).asInt();
+            }
+        }
+        JsonNode norm = root.path("normalize");
+        double[] mean = new double[3];
+        double[] std = new double[3];
+        for (int c = 0; c < 3; c++) {
+            mean[c] = norm.path("mean").path(c).asDouble();
+            std[c] = norm.path("std").path(c).asDouble();
+        }
+        try {
+            return new ModelSpec(root.path("architecture").asText(), root.path("width").asDouble(), new ClassList(names),
+                    anchors, mask, root.path("input_size").path("height").asInt(), root.path("input_size").path("width").asInt(),
+                    new Normalization(norm.path("scale").asDouble(), mean, std));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ": " + e.getMessage(), e);
+        }
+    }
+}
