@@ -65,7 +65,8 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         this.maker = new SampleMaker(this.shard, source, options);
         String name = "sparkdet-loader-" + LOADERS.incrementAndGet();
         AtomicInteger threadNo = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(options.threads(), r -> daemon(r, name + "-" + threadNo.incrementAndGet()));
+        this.workers = Executors.newFixedThreadPool(options.threads(),
+                r -> daemon(r, name + "-" + threadNo.incrementAndGet()));
         this.assembler = daemon(this::assemble, name + "-batches");
         assembler.start();
     }
