@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +44,8 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private final SampleMaker maker;
     private final ExecutorService workers;
     private final Thread assembler;
+    /** every thread this loader started, joined on close: a pool's termination comes before its threads end */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Item> ready = new ArrayBlockingQueue<>(QUEUED_BATCHES);
     private Item head;
     private volatile boolean closed;
@@ -62,14 +65,16 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         this.maker = new SampleMaker(this.shard, source, options);
         String name = "sparkdet-loader-" + LOADERS.incrementAndGet();
         AtomicInteger threadNo = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(options.threads(), r -> daemon(r, name + "-" + threadNo.incrementAndGet()));
+        this.workers = Executors.newFixedThreadPool(options.threads(),
+                r -> daemon(r, name + "-" + threadNo.incrementAndGet()));
         this.assembler = daemon(this::assemble, name + "-batches");
         assembler.start();
     }
 
-    private static Thread daemon(Runnable r, String name) {
+    private Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
+        threads.add(t);
         return t;
     }
 
@@ -112,10 +117,14 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         closed = true;
         assembler.interrupt();
         workers.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
         try {
-            assembler.join(TimeUnit.SECONDS.toMillis(CLOSE_WAIT_SECONDS));
-            if (!workers.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("loader threads still busy {} s after close", CLOSE_WAIT_SECONDS);
+            for (Thread t : threads) {
+                // at least 1 ms: join(0) would wait forever
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (t.isAlive()) {
+                    LOG.warn("loader thread {} still busy {} s after close", t.getName(), CLOSE_WAIT_SECONDS);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

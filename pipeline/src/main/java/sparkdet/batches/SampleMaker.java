@@ -47,7 +47,10 @@ final class SampleMaker {
         return unusable.size();
     }
 
-    /** the sample for the epoch's position {@code position}, showing shard record {@code index}; empty when its image is unusable */
+    /**
+     * the sample for the epoch's position {@code position}, showing shard record {@code index};
+     * empty when its image is unusable
+     */
     Optional<Sample> make(int position, int index) {
         Optional<Sample> primary = load(index);
         Augmentation aug = options.augmentation();

@@ -30,7 +30,7 @@ public record Letterbox(RgbImage image, int sourceWidth, int sourceHeight, doubl
         int dx = (size - cw) / 2;
         int dy = (size - ch) / 2;
         RgbImage square = Pixels.filled(size, size, Pixels.GREY);
-        Pixels.paste(Pixels.resize(source, cw, ch), square, dx, dy, Region.of(size, size));
+        Pixels.paste(Pixels.resizeSmooth(source, cw, ch), square, dx, dy, Region.of(size, size));
         return new Letterbox(square, w, h, scale, cw, ch, dx, dy);
     }
 

@@ -22,19 +22,30 @@ public final class Pixels {
     }
 
     /**
-     * Bilinear, the cheapest filter that looks right (what YOLOv5's augmentation uses); area
-     * averaging below half size, where bilinear would skip whole source pixels and alias.
+     * Bilinear, for augmentation: the cheapest filter that looks right (YOLOv5 augments with it too;
+     * area averaging would cost 4x more at the non-integer ratios a random scale gives).
      */
     public static RgbImage resize(RgbImage src, int width, int height) {
+        return resize(src, width, height, opencv_imgproc.INTER_LINEAR);
+    }
+
+    /**
+     * Area averaging when shrinking (no aliasing), bicubic when enlarging: for the letterbox, which
+     * predict and validation see once per image.
+     */
+    public static RgbImage resizeSmooth(RgbImage src, int width, int height) {
+        boolean shrinking = width <= src.width() && height <= src.height();
+        return resize(src, width, height, shrinking ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_CUBIC);
+    }
+
+    private static RgbImage resize(RgbImage src, int width, int height, int interpolation) {
         if (src.width() == width && src.height() == height) {
             return src;
         }
         OpenCv.load();
-        boolean muchSmaller = width * 2 < src.width() || height * 2 < src.height();
         try (PointerScope scope = new PointerScope()) {
             Mat out = new Mat();
-            opencv_imgproc.resize(mat(src), out, new Size(width, height), 0, 0,
-                    muchSmaller ? opencv_imgproc.INTER_AREA : opencv_imgproc.INTER_LINEAR);
+            opencv_imgproc.resize(mat(src), out, new Size(width, height), 0, 0, interpolation);
             return image(out);
         }
     }

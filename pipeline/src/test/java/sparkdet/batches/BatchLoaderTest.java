@@ -188,7 +188,8 @@ class BatchLoaderTest {
 
     @Test
     void closeStopsTheThreads() throws Exception {
-        BatchLoader loader = new BatchLoader(Shards.photos(), new Configuration(), LoaderOptions.training(1, SIZE, 0, 0));
+        BatchLoader loader = new BatchLoader(Shards.photos(), new Configuration(),
+                LoaderOptions.training(1, SIZE, 0, 0));
         try {
             assertThat(loader.next().count()).isEqualTo(1);
             assertThat(loaderThreads()).isNotEmpty();

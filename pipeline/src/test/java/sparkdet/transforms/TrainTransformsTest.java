@@ -1,6 +1,7 @@
 package sparkdet.transforms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.util.HashSet;
 import java.util.List;
@@ -103,8 +104,8 @@ class TrainTransformsTest {
         for (int p = 0; p < grey.rgb().length; p += 3) {
             assertThat(grey.rgb()[p]).isEqualTo(grey.rgb()[p + 1]).isEqualTo(grey.rgb()[p + 2]);
         }
-        assertThat(mean(Pixels.hsvScaled(dog, 1, 1, 0.5))).isCloseTo(mean(dog) / 2, org.assertj.core.data.Offset.offset(2.0));
-        assertThat(mean(Pixels.hsvScaled(dog, 1, 1, 1))).isCloseTo(mean(dog), org.assertj.core.data.Offset.offset(1.0));
+        assertThat(mean(Pixels.hsvScaled(dog, 1, 1, 0.5))).isCloseTo(mean(dog) / 2, offset(2.0));
+        assertThat(mean(Pixels.hsvScaled(dog, 1, 1, 1))).isCloseTo(mean(dog), offset(1.0));
     }
 
     private static double mean(RgbImage img) {
