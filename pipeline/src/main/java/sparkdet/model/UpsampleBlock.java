@@ -9,10 +9,15 @@ import org.bytedeco.pytorch.global.torch;
  * upsample inside a module named upsample, hence the parameter names upsample.upsample.0.*.
  */
 final class UpsampleBlock extends Module {
+    /**
+     * held although forward never calls it: libtorch calls back into the Java peer of every module
+     * (train(), eval()), and a peer only native code references is collected, failing that call
+     */
+    private final Module sequential;
     private final BasicConv conv;
 
     UpsampleBlock(long in, long out) {
-        Module sequential = register_module("upsample", new Module());
+        sequential = register_module("upsample", new Module());
         conv = sequential.register_module("0", new BasicConv(in, out, 1));
     }
 

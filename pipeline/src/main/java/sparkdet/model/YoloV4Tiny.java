@@ -141,7 +141,8 @@ public final class YoloV4Tiny extends Module {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (long i = 0; i < dict.size(); i++) {
             StringTensorDictItem item = dict.get(i);
-            out.put(item.key().getString(), item.value());
+            // value() points into the dict, which native code frees with it: keep an owning reference instead
+            out.put(item.key().getString(), new Tensor(item.value()));
         }
         return out;
     }

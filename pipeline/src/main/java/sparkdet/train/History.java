@@ -32,7 +32,7 @@ final class History {
         this.output = output;
     }
 
-    /** the rows of a run being resumed, up to and including an epoch */
+    /** the rows of a run being resumed, up to and including a (1-based) epoch */
     void readExisting(int upToEpoch) throws IOException {
         Path csv = new Path(output, "history.csv");
         if (!storage.exists(csv)) {

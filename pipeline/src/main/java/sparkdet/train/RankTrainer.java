@@ -1,7 +1,6 @@
 package sparkdet.train;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,15 +43,10 @@ import sparkdet.transforms.Augmentation;
  * gradients averaged over the ranks, one optimiser step; the epoch ends together on all ranks.
  * Rank 0 validates, writes history, plots and checkpoints, and finally model.zip.
  */
-final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankTrainer.Result> {
+final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankResult> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RankTrainer.class);
     static final String MODEL_FILE = "model.zip";
-
-    /** what a rank did: steps, images, skipped images, and a checksum of its final parameters */
-    record Result(int rank, long steps, long images, long skipped, long parameterCrc, double finalLoss,
-                  double bestMap) implements Serializable {
-    }
 
     private final Recipe recipe;
     private final List<String> classes;
@@ -74,7 +68,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankTr
     }
 
     @Override
-    public Iterator<Result> call(Iterator<ImageRecord> rows) throws Exception {
+    public Iterator<RankResult> call(Iterator<ImageRecord> rows) throws Exception {
         BarrierTaskContext context = BarrierTaskContext.get();
         List<ImageRecord> shard = new ArrayList<>();
         rows.forEachRemaining(shard::add);
@@ -86,7 +80,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankTr
         }
     }
 
-    private Result train(Collective group, List<ImageRecord> shard, boolean fromLast) throws IOException {
+    private RankResult train(Collective group, List<ImageRecord> shard, boolean fromLast) throws IOException {
         int rank = group.rank();
         Storage storage = new Storage(hadoop.get());
         Path output = Storage.path(recipe.output());
@@ -116,7 +110,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankTr
                 recipe.inputSize(), recipe.labelSmoothing());
         History history = rank == 0 ? new History(storage, output) : null;
         if (history != null && restored) {
-            history.readExisting(firstEpoch - 1);
+            history.readExisting(firstEpoch);
         }
         Validator validator = rank == 0 ? new Validator(validation.value(), hadoop.get(), recipe.batchSize(),
                 recipe.inputSize(), classes.size(), new YoloAnchorDecoder(anchors, Anchors.yolov4TinyMask(),
@@ -125,7 +119,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankTr
         long images = 0;
         long skipped = 0;
         double lastLoss = Double.NaN;
-        for (int epoch = firstEpoch; epoch < recipe.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch < recipe.stopEpoch(); epoch++) {
             long t0 = System.nanoTime();
             boolean frozen = recipe.frozen(epoch);
             model.setBackboneFrozen(frozen);
@@ -186,7 +180,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankTr
             ModelArchive.write(storage, new Path(output, MODEL_FILE).toString(), ModelSpec.yolov4Tiny(
                     new ClassList(classes), recipe.width(), anchors, recipe.inputSize(), recipe.inputSize()), model);
         }
-        return new Result(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap);
+        return new RankResult(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap);
     }
 
     private LoaderOptions loaderOptions(int epoch, int batch, int rank) {

@@ -16,7 +16,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                      int freezeBatchSize, int batchSize, int workers, int threadsPerWorker, int loaderThreads,
                      String optimizer, double momentum, boolean nesterov, double weightDecay, double lr,
                      double minLrRatio, String schedule, int warmupEpochs, double warmupLrRatio,
-                     double labelSmoothing, Augment augment, int savePeriod, int evalPeriod, long seed)
+                     double labelSmoothing, Augment augment, int savePeriod, int evalPeriod, long seed, int stopAfter)
         implements Serializable {
 
     /** the augmentation switches */
@@ -43,6 +43,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
         require(labelSmoothing >= 0 && labelSmoothing < 1, "label-smoothing in [0, 1)");
         require(savePeriod >= 1 && evalPeriod >= 1, "save-period and eval-period must be at least 1");
         require(valFraction >= 0 && valFraction < 1, "val-fraction in [0, 1)");
+        require(stopAfter >= 0, "stop-after >= 0");
     }
 
     private static void require(boolean ok, String message) {
@@ -78,7 +79,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                             a.getDouble("mosaic-epochs-ratio"), a.getDouble("flip-probability"), a.getDouble("jitter"),
                             a.getDouble("scale-min"), a.getDouble("scale-max"), a.getDouble("hue"),
                             a.getDouble("saturation"), a.getDouble("value")),
-                    c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"));
+                    c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"), c.getInt("stop-after"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("train recipe: " + e.getMessage(), e);
         }
@@ -88,12 +89,17 @@ public record Recipe(String data, String valData, String output, String trainSpl
         return new Recipe(data, uri, output, trainSplit, valSplit, valFraction, model, width, inputSize, anchors,
                 pretrained, classes, includeDifficult, epochs, freezeEpochs, freezeBatchSize, batchSize, workers,
                 threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio, schedule,
-                warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed);
+                warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter);
     }
 
     /** whether an epoch (0-based) trains with the backbone frozen */
     public boolean frozen(int epoch) {
         return epoch < freezeEpochs;
+    }
+
+    /** the epoch (exclusive) this invocation stops at: all of them, or stop-after */
+    public int stopEpoch() {
+        return stopAfter > 0 ? Math.min(stopAfter, epochs) : epochs;
     }
 
     public int batchSize(int epoch) {

@@ -41,10 +41,10 @@ public final class TrainJob {
     }
 
     /** what the run did, rank by rank */
-    public record Summary(String model, List<RankTrainer.Result> ranks, float[][] anchors, int trainImages,
+    public record Summary(String model, List<RankResult> ranks, float[][] anchors, int trainImages,
                           int validationImages) {
         public boolean ranksAgree() {
-            return ranks.stream().mapToLong(RankTrainer.Result::parameterCrc).distinct().count() == 1;
+            return ranks.stream().mapToLong(RankResult::parameterCrc).distinct().count() == 1;
         }
     }
 
@@ -87,8 +87,8 @@ public final class TrainJob {
         JavaRDD<ImageRecord> shards = jsc.parallelize(train, workers);
         RankTrainer ranks = new RankTrainer(recipe, classes.names(), anchors, validation,
                 new HadoopConf(spark.sparkContext().hadoopConfiguration()), resume, Duration.ofMinutes(30));
-        List<RankTrainer.Result> results = new ArrayList<>(BarrierStage.mapPartitions(shards, ranks).collect());
-        results.sort(Comparator.comparingInt(RankTrainer.Result::rank));
+        List<RankResult> results = new ArrayList<>(BarrierStage.mapPartitions(shards, ranks).collect());
+        results.sort(Comparator.comparingInt(RankResult::rank));
         return new Summary(new Path(output, RankTrainer.MODEL_FILE).toString(), results, anchors, train.size(),
                 val.size());
     }

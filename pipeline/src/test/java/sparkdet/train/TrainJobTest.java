@@ -1,0 +1,101 @@
+package sparkdet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkdet.config.Settings;
+import sparkdet.ingest.IngestFormat;
+import sparkdet.ingest.IngestJob;
+import sparkdet.ingest.IngestRequest;
+import sparkdet.io.Storage;
+import sparkdet.model.ModelArchive;
+import sparkdet.synth.ShapesGenerator;
+import sparkdet.testing.TestSpark;
+
+/**
+ * train end to end in local mode on a few synthetic images: the files a run leaves, the loss
+ * falling, exact resume, and the recipe's guard rails. Learning to a useful mAP is the
+ * benchmark's job (bench/train-shapes.sh), not a unit test's.
+ */
+class TrainJobTest {
+    @TempDir
+    static Path tmp;
+    private static String trainSet;
+    private static String valSet;
+
+    @BeforeAll
+    static void data() throws Exception {
+        Path voc = tmp.resolve("voc");
+        ShapesGenerator.generate(voc, 30, 5, 96);
+        trainSet = tmp.resolve("train-set").toString();
+        valSet = tmp.resolve("val-set").toString();
+        for (String[] split : new String[][] {{"train", trainSet}, {"val", valSet}}) {
+            new IngestJob(TestSpark.session()).run(IngestRequest.of(IngestFormat.VOC, voc.toString(), null, split[0],
+                    voc.resolve("classes.txt").toString(), split[1], false, TestSpark.config()));
+        }
+    }
+
+    private static Recipe recipe(String output, int epochs, String... more) {
+        List<String> sets = new ArrayList<>(List.of("spark.master=local[2]", "train.width=0.25",
+                "train.input-size=96", "train.epochs=" + epochs, "train.freeze-epochs=1", "train.batch-size=4",
+                "train.freeze-batch-size=4", "train.eval-period=1", "train.save-period=2", "train.optimizer=adam",
+                "train.lr=0.01", "train.warmup-epochs=0", "train.loader-threads=1"));
+        sets.addAll(List.of(more));
+        Config c = Settings.load(null, sets);
+        return Recipe.of(c, trainSet, output).withValData(valSet);
+    }
+
+    @Test
+    void aRunLeavesModelCheckpointsHistoryAndPlotsAndResumesExactly() throws Exception {
+        String straight = tmp.resolve("straight").toString();
+        TrainJob.Summary four = new TrainJob(TestSpark.session()).run(recipe(straight, 4), false, false);
+        assertThat(four.ranks()).hasSize(1);
+        assertThat(four.ranks().get(0).steps()).isEqualTo(4 * (24 / 4));
+        Path out = Path.of(straight);
+        for (String f : List.of("model.zip", "history.csv", "loss.png", "map.png", "checkpoints/last/_SUCCESS",
+                "checkpoints/best/_SUCCESS", "checkpoints/epoch-0002/weights.pt", "checkpoints/epoch-0004/optimizer.pt")) {
+            assertThat(out.resolve(f)).as(f).exists();
+        }
+        List<String> history = Files.readAllLines(out.resolve("history.csv"));
+        assertThat(history.get(0)).isEqualTo(History.HEADER);
+        assertThat(history).hasSize(5);
+        assertThat(history.get(1)).startsWith("1,frozen,");
+        assertThat(history.get(4)).startsWith("4,unfrozen,");
+        double first = Double.parseDouble(history.get(1).split(",")[2]);
+        double last = Double.parseDouble(history.get(4).split(",")[2]);
+        assertThat(last).as("the loss falls").isLessThan(first);
+        var model = ModelArchive.read(new Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
+                out.resolve("model.zip").toString());
+        assertThat(model.spec().classes().names()).containsExactlyElementsOf(ShapesGenerator.CLASSES);
+
+        // the same schedule stopped after two epochs, then two more from the checkpoint: the same weights as four in one go
+        String resumed = tmp.resolve("resumed").toString();
+        new TrainJob(TestSpark.session()).run(recipe(resumed, 4, "train.stop-after=2"), false, false);
+        assertThat(Files.readAllLines(Path.of(resumed, "history.csv"))).hasSize(3);
+        TrainJob.Summary more = new TrainJob(TestSpark.session()).run(recipe(resumed, 4), true, false);
+        assertThat(more.ranks().get(0).steps()).isEqualTo(2 * (24 / 4));
+        assertThat(more.ranks().get(0).parameterCrc()).isEqualTo(four.ranks().get(0).parameterCrc());
+        assertThat(Files.readAllLines(Path.of(resumed, "history.csv"))).hasSize(5);
+    }
+
+    @Test
+    void guardRailsSpeakPlainly() {
+        assertThatThrownBy(() -> recipe(tmp.resolve("x").toString(), 2, "train.input-size=100"))
+                .hasMessageContaining("multiple of 32");
+        assertThatThrownBy(() -> recipe(tmp.resolve("x").toString(), 2, "train.batch-size=1"))
+                .hasMessageContaining("at least 2");
+        assertThatThrownBy(() -> new TrainJob(TestSpark.session()).run(recipe(tmp.resolve("y").toString(), 1,
+                "train.classes=[circle, square]"), false, false)).hasMessageContaining("triangle")
+                .hasMessageContaining("not in the recipe");
+        assertThatThrownBy(() -> new TrainJob(TestSpark.session()).run(recipe(tmp.resolve("z").toString(), 1),
+                true, false)).hasMessageContaining("--resume");
+    }
+}
