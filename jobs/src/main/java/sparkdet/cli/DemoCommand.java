@@ -1,5 +1,7 @@
 package sparkdet.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -8,6 +10,9 @@ import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
 import sparkdet.ingest.IngestSummary;
 import sparkdet.synth.ShapesGenerator;
+import sparkdet.train.RankResult;
+import sparkdet.train.Recipe;
+import sparkdet.train.TrainJob;
 
 /**
  * {@code sparkdet demo}: the pipeline on the embedded default data. Today: synthesize a shapes
@@ -27,18 +32,20 @@ final class DemoCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet demo [--out DIR] [--images N]
+            usage: sparkdet demo [--out DIR] [--images N] [--epochs N]
 
               --out     where everything goes (default out/demo; replaced if it exists)
-              --images  how many synthetic images (default 200)
-            Synthesizes a shapes dataset (VOC layout), ingests its train split into a dataset and
-            prints where the outputs are.
+              --images  how many synthetic images (default 400; a fifth of them validate)
+              --epochs  training epochs (default: conf/shapes.conf's)
+            Synthesizes a shapes dataset (VOC layout), ingests its train and val splits, trains the
+            small YOLOv4-tiny of conf/shapes.conf on it with validation mAP, and prints where the
+            outputs are.
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("out", "images");
+        return Set.of("out", "images", "epochs");
     }
 
     @Override
@@ -49,21 +56,39 @@ final class DemoCommand implements Command {
     @Override
     public int run(Args args, Context context) throws Exception {
         Path out = Path.of(args.get("out", "out/demo")).toAbsolutePath();
-        Path synth = out.resolve("shapes-voc");
-        if (Files.exists(synth)) {
-            try (var files = Files.walk(synth)) {
+        if (Files.exists(out)) {
+            try (var files = Files.walk(out)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        int images = args.intValue("images", 200);
+        Path synth = out.resolve("shapes-voc");
+        int images = args.intValue("images", 400);
         ShapesGenerator.generate(synth, images, 1);
         context.out().printf("synthesized %d images in %s%n", images, synth);
-        IngestRequest req = IngestRequest.of(IngestFormat.VOC, synth.toString(), null, "train",
-                synth.resolve("classes.txt").toString(), out.resolve("dataset").toString(), true, context.config());
-        IngestSummary s = new IngestJob(context.spark()).run(req);
-        IngestCommand.print(context, s);
-        context.out().printf("%nlook at: %s/stats.json, %s/stats.png, %s/quarantine.jsonl%n",
-                s.output(), s.output(), s.output());
+        for (String split : new String[] {"train", "val"}) {
+            IngestRequest req = IngestRequest.of(IngestFormat.VOC, synth.toString(), null, split,
+                    synth.resolve("classes.txt").toString(), out.resolve("dataset-" + split).toString(), true,
+                    context.config());
+            IngestSummary s = new IngestJob(context.spark()).run(req);
+            context.out().printf("ingested the %s split: %d images, %d objects -> %s%n", split, s.stats().images(),
+                    s.stats().objects(), s.output());
+        }
+        Config recipeConfig = ConfigFactory.parseResources(DemoCommand.class.getClassLoader(), "shapes.conf")
+                .withFallback(context.config()).resolve();
+        Recipe recipe = Recipe.of(recipeConfig, out.resolve("dataset-train").toString(),
+                out.resolve("train").toString()).withValData(out.resolve("dataset-val").toString());
+        if (args.get("epochs") != null) {
+            recipe = recipe.withEpochs(args.intValue("epochs", recipe.epochs()));
+        }
+        context.out().printf("training the small YOLOv4-tiny (conf/shapes.conf: width %s, %d px, %d epochs)...%n",
+                recipe.width(), recipe.inputSize(), recipe.epochs());
+        TrainJob.Summary t = new TrainJob(context.spark()).run(recipe, false, true);
+        RankResult r = t.ranks().get(0);
+        context.out().printf(java.util.Locale.ROOT, "trained: %d steps, final loss %.4f, best validation mAP@0.5 %.4f%n",
+                r.steps(), r.finalLoss(), r.bestMap());
+        context.out().printf("%nlook at: %s (the model), %s/history.csv, loss.png, map.png;%n"
+                + "         %s/stats.json and stats.png (the data)%n", t.model(), out.resolve("train"),
+                out.resolve("dataset-train"));
         return Main.OK;
     }
 }

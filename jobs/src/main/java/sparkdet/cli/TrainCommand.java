@@ -62,6 +62,9 @@ final class TrainCommand implements Command {
             context.out().printf(Locale.ROOT, "rank %d: %d steps, %d images, %d skipped, final loss %.4f%n", r.rank(),
                     r.steps(), r.images(), r.skipped(), r.finalLoss());
         }
+        if (s.ranks().size() > 1) {
+            context.out().printf("parameters identical on all ranks: %s%n", s.ranksAgree() ? "yes" : "NO");
+        }
         var best = s.ranks().get(0).bestMap();
         context.out().printf(Locale.ROOT, "best validation mAP@0.5 %s%nwrote %s (and checkpoints/, history.csv, "
                 + "loss.png, map.png beside it)%n", Double.isInfinite(best) ? "-" : String.format(Locale.ROOT, "%.4f",

@@ -67,4 +67,74 @@ class ClusterIT {
         assertThat(executors(0)).as("executors on worker 0").isPositive();
         assertThat(executors(1)).as("executors on worker 1").isPositive();
     }
+
+    /** a small shapes dataset, train and val, ingested in local mode */
+    private static Path shapes() throws Exception {
+        Path dir = tmp.resolve("shapes");
+        if (Files.exists(dir.resolve("val/_SUCCESS"))) {
+            return dir;
+        }
+        assertThat(Launch.sparkdet("synth", "--out", dir.resolve("voc").toString(), "--images", "40", "--seed", "3",
+                "--size", "96").code()).isZero();
+        for (String split : new String[] {"train", "val"}) {
+            Launch.Run r = Launch.sparkdet("ingest", "--master", "local[2]", "--format", "voc", "--input",
+                    dir.resolve("voc").toString(), "--split", split, "--output", dir.resolve(split).toString());
+            assertThat(r.code()).as(r.output()).isZero();
+        }
+        return dir;
+    }
+
+    private static String[] train(Path data, Path out, int epochs, String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--master",
+                cluster.masterUrl(), "--conf", Launch.root().resolve("conf/shapes.conf").toString(),
+                "--data", data.resolve("train").toString(), "--val-data", data.resolve("val").toString(),
+                "--output", out.toString(), "--set", "train.workers=2", "--set", "train.input-size=96",
+                "--set", "train.batch-size=4", "--set", "train.epochs=" + epochs, "--set", "train.eval-period=2",
+                "--set", "train.save-period=1", "--set", "train.loader-threads=1",
+                "--set", "train.collective-timeout=60s"));
+        for (String m : more) {
+            args.addAll(java.util.List.of("--set", m));
+        }
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    void twoRanksInTwoExecutorsTrainToIdenticalWeights() throws Exception {
+        Path out = tmp.resolve("train2");
+        Launch.Run r = Launch.sparkdet(train(shapes(), out, 3));
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("2 rank(s)").contains("parameters identical on all ranks: yes")
+                .containsPattern("rank 0: [1-9]\\d* steps").containsPattern("rank 1: [1-9]\\d* steps");
+        java.util.List<String> history = Files.readAllLines(out.resolve("history.csv"));
+        assertThat(history).hasSize(4);
+        assertThat(Double.parseDouble(history.get(3).split(",")[2]))
+                .isLessThan(Double.parseDouble(history.get(1).split(",")[2]));
+        assertThat(out.resolve("model.zip")).exists();
+    }
+
+    @Test
+    void aKilledExecutorCostsARetryFromTheLastCheckpoint() throws Exception {
+        Path out = tmp.resolve("train-killed");
+        Path data = shapes();
+        java.util.concurrent.CompletableFuture<Launch.Run> run = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return Launch.sparkdet(train(data, out, 6));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Path history = out.resolve("history.csv");
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!(Files.exists(history) && Files.readAllLines(history).size() >= 3)) {
+            assertThat(System.currentTimeMillis()).as("two epochs within five minutes").isLessThan(deadline);
+            assertThat(run).as("the run is still going").isNotDone();
+            Thread.sleep(200);
+        }
+        assertThat(cluster.killAnExecutor()).as("an executor to kill").isTrue();
+        Launch.Run r = run.get(10, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(Files.readAllLines(history)).as("every epoch once").hasSize(7);
+        assertThat(r.output()).contains("parameters identical on all ranks: yes");
+    }
 }

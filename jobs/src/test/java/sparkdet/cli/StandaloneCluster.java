@@ -58,6 +58,18 @@ final class StandaloneCluster implements AutoCloseable {
         return dir.resolve("worker" + worker);
     }
 
+    /** kills one executor JVM (a worker's child process), as a lost machine would; false if none runs */
+    boolean killAnExecutor() {
+        for (Process p : processes) {
+            var executor = p.descendants().filter(h -> h.info().commandLine().orElse("")
+                    .contains("CoarseGrainedExecutorBackend")).findFirst();
+            if (executor.isPresent()) {
+                return executor.get().destroyForcibly();
+            }
+        }
+        return false;
+    }
+
     private void launch(String name, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-cp", dir.resolve("spark-home/jars").toString() + "/*", mainClass));

@@ -16,7 +16,8 @@ public record Recipe(String data, String valData, String output, String trainSpl
                      int freezeBatchSize, int batchSize, int workers, int threadsPerWorker, int loaderThreads,
                      String optimizer, double momentum, boolean nesterov, double weightDecay, double lr,
                      double minLrRatio, String schedule, int warmupEpochs, double warmupLrRatio,
-                     double labelSmoothing, Augment augment, int savePeriod, int evalPeriod, long seed, int stopAfter)
+                     double labelSmoothing, Augment augment, int savePeriod, int evalPeriod, long seed, int stopAfter,
+                     java.time.Duration collectiveTimeout)
         implements Serializable {
 
     /** the augmentation switches */
@@ -79,17 +80,27 @@ public record Recipe(String data, String valData, String output, String trainSpl
                             a.getDouble("mosaic-epochs-ratio"), a.getDouble("flip-probability"), a.getDouble("jitter"),
                             a.getDouble("scale-min"), a.getDouble("scale-max"), a.getDouble("hue"),
                             a.getDouble("saturation"), a.getDouble("value")),
-                    c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"), c.getInt("stop-after"));
+                    c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"), c.getInt("stop-after"),
+                    c.getDuration("collective-timeout"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("train recipe: " + e.getMessage(), e);
         }
+    }
+
+    public Recipe withEpochs(int n) {
+        return new Recipe(data, valData, output, trainSplit, valSplit, valFraction, model, width, inputSize, anchors,
+                pretrained, classes, includeDifficult, n, Math.min(freezeEpochs, n), freezeBatchSize, batchSize,
+                workers, threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio,
+                schedule, warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
+                collectiveTimeout);
     }
 
     public Recipe withValData(String uri) {
         return new Recipe(data, uri, output, trainSplit, valSplit, valFraction, model, width, inputSize, anchors,
                 pretrained, classes, includeDifficult, epochs, freezeEpochs, freezeBatchSize, batchSize, workers,
                 threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio, schedule,
-                warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter);
+                warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
+                collectiveTimeout);
     }
 
     /** whether an epoch (0-based) trains with the backbone frozen */

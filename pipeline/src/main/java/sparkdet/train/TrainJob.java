@@ -1,7 +1,6 @@
 package sparkdet.train;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -86,8 +85,11 @@ public final class TrainJob {
         Broadcast<List<ImageRecord>> validation = jsc.broadcast(val);
         JavaRDD<ImageRecord> shards = jsc.parallelize(train, workers);
         RankTrainer ranks = new RankTrainer(recipe, classes.names(), anchors, validation,
-                new HadoopConf(spark.sparkContext().hadoopConfiguration()), resume, Duration.ofMinutes(30));
-        List<RankResult> results = new ArrayList<>(BarrierStage.mapPartitions(shards, ranks).collect());
+                new HadoopConf(spark.sparkContext().hadoopConfiguration()), resume, recipe.collectiveTimeout());
+        // the shuffle after the barrier stage makes it a map stage: Spark retries a failed barrier
+        // map stage whole, but gives up on a failed barrier result stage
+        List<RankResult> results = new ArrayList<>(BarrierStage.mapPartitions(shards, ranks).repartition(1)
+                .collect());
         results.sort(Comparator.comparingInt(RankResult::rank));
         return new Summary(new Path(output, RankTrainer.MODEL_FILE).toString(), results, anchors, train.size(),
                 val.size());
