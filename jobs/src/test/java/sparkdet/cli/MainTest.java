@@ -96,12 +96,16 @@ class MainTest {
     }
 
     @Test
-    void demoSynthesizesAndIngests() throws Exception {
+    void demoSynthesizesIngestsAndTrains() throws Exception {
         Path out = tmp.resolve("demo");
-        Result r = run("demo", "--master", "local[2]", "--out", out.toString(), "--images", "25");
+        Result r = run("demo", "--master", "local[2]", "--out", out.toString(), "--images", "25", "--epochs", "2");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("synthesized 25 images").contains("images      20").contains("look at:");
-        assertThat(out.resolve("dataset/stats.json")).exists();
-        assertThat(Files.readAllLines(out.resolve("dataset/classes.txt"))).containsExactly("circle", "square", "triangle");
+        assertThat(r.out()).contains("synthesized 25 images").contains("the train split: 20 images")
+                .contains("the val split: 5 images").contains("2 epochs").contains("look at:");
+        assertThat(out.resolve("dataset-train/stats.json")).exists();
+        assertThat(Files.readAllLines(out.resolve("dataset-train/classes.txt")))
+                .containsExactly("circle", "square", "triangle");
+        assertThat(out.resolve("train/model.zip")).exists();
+        assertThat(Files.readAllLines(out.resolve("train/history.csv"))).hasSize(3);
     }
 }
