@@ -2,8 +2,6 @@ package sparkdet.model;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,12 +26,6 @@ public final class Weights {
     public static void save(YoloV4Tiny model, OutputStream out) throws IOException {
         try (PointerScope scope = new PointerScope()) {
             TorchSaveWriter.write(model.stateDict(), out);
-        }
-    }
-
-    public static void save(YoloV4Tiny model, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            save(model, out);
         }
     }
 
@@ -68,10 +60,6 @@ public final class Weights {
             LOG.info("{}", report);
             return report;
         }
-    }
-
-    public static LoadReport loadMatching(YoloV4Tiny model, Path file) throws IOException {
-        return loadMatching(model, Files.readAllBytes(file), file.toString());
     }
 
     /** loads a file that must fill the whole model, as sparkdet's own weights do */

@@ -64,6 +64,14 @@ public final class YoloLoss {
         this.clsRatio = numClasses / 80.0;
     }
 
+    public int inputHeight() {
+        return inputH;
+    }
+
+    public int inputWidth() {
+        return inputW;
+    }
+
     /**
      * @param outputs the model's outputs, in the order of the anchor mask
      * @param boxes per image, rows x1, y1, x2, y2, class in input pixels

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -76,6 +77,29 @@ public final class YoloV4Tiny extends Module {
         Tensor out0 = headP5.forward(p5);
         Tensor p4 = torch.cat(new TensorVector(upsample.forward(p5), feats[0]), 1);
         return new Tensor[] {out0, headP4.forward(p4)};
+    }
+
+    /**
+     * Inference for callers that hold no tensors: switches the model to eval mode and returns the
+     * raw P5 and P4 outputs, each [N, 3 * (5 + classes), H / stride, W / stride] in row-major order.
+     *
+     * @param images [N, 3, height, width] in row-major order, already normalised
+     */
+    public float[][] predict(float[] images, int n, int height, int width) {
+        if (images.length != (long) n * 3 * height * width) {
+            throw new IllegalArgumentException(images.length + " values for " + n + " images of 3 x " + height + " x " + width);
+        }
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            eval();
+            Tensor[] out = forward(Tensor.create(images, n, 3, height, width));
+            float[][] result = new float[out.length][];
+            for (int i = 0; i < out.length; i++) {
+                Tensor t = out[i].contiguous();
+                result[i] = new float[(int) t.numel()];
+                t.data_ptr_float().get(result[i]);
+            }
+            return result;
+        }
     }
 
     public int numClasses() {
