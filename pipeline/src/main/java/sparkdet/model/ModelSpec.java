@@ -35,16 +35,16 @@ public record ModelSpec(String architecture, double width, ClassList classes, fl
         if (!YoloV4Tiny.ARCHITECTURE.equals(architecture)) {
             throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: " + YoloV4Tiny.ARCHITECTURE + ")");
         }
-        for (int stride : YoloV4Tiny.STRIDES) {
-            if (inputHeight % stride != 0 || inputWidth % stride != 0) {
-                throw new IllegalArgumentException("input size " + inputWidth + "x" + inputHeight
-                        + " is not a multiple of the network's stride " + stride);
-            }
+        if (inputHeight <= 0 || inputWidth <= 0 || inputHeight % YoloV4Tiny.MAX_STRIDE != 0
+                || inputWidth % YoloV4Tiny.MAX_STRIDE != 0) {
+            throw new IllegalArgumentException("input size " + inputWidth + "x" + inputHeight
+                    + " is not a positive multiple of the network's stride " + YoloV4Tiny.MAX_STRIDE);
         }
     }
 
-    /** a new network of this architecture, with freshly initialised weights */
+    /** a new network of this architecture, with freshly initialised weights (in train mode) */
     public YoloV4Tiny newModel() {
+        Torch.load();
         return new YoloV4Tiny(classes.size(), width);
     }
 

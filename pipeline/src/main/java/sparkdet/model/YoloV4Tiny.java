@@ -20,13 +20,17 @@ import org.bytedeco.pytorch.global.torch;
  * YOLOv4-tiny as bubbliiiing/yolov4-tiny-pytorch defines it (phi = 0): CSPDarknet53-tiny, an FPN
  * neck and two heads, P5 (stride 32) then P4 (stride 16), each [N, 3 * (5 + classes), H, W]. Every
  * parameter and buffer has that repository's state-dict name, so its .pth files load by name.
- * A width multiplier below 1 gives a small variant with the same structure.
+ * A width multiplier below 1 gives a small variant with the same structure. Created through
+ * {@link ModelSpec#newModel()}.
  */
 public final class YoloV4Tiny extends Module {
     public static final String ARCHITECTURE = "yolov4-tiny";
     public static final int ANCHORS_PER_SCALE = 3;
-    /** the strides of the outputs, in output order */
-    public static final int[] STRIDES = {32, 16};
+    /**
+     * the stride of P5, which input sizes must be multiples of (a compile-time constant: reading it
+     * must not initialise this class, see the constructor)
+     */
+    public static final int MAX_STRIDE = 32;
     private static final String BACKBONE_PREFIX = "backbone.";
 
     private final int numClasses;
@@ -37,11 +41,15 @@ public final class YoloV4Tiny extends Module {
     private final UpsampleBlock upsample;
     private final YoloHead headP4;
 
-    public YoloV4Tiny(int numClasses, double width) {
+    /**
+     * Package-private: creating the first Module loads libtorch (Module's static initialiser runs
+     * before any code here), which crashes on an empty JavaCPP cache; {@link ModelSpec#newModel()}
+     * unpacks the cache first.
+     */
+    YoloV4Tiny(int numClasses, double width) {
         if (numClasses < 1) {
             throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
         }
-        Torch.load();
         this.numClasses = numClasses;
         this.width = width;
         Widths c = new Widths(width);
