@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.OptimizerOptions;
 import org.bytedeco.pytorch.OptimizerParamGroup;
 import org.bytedeco.pytorch.OptimizerParamGroupVector;
 import org.bytedeco.pytorch.SGD;
@@ -63,8 +64,8 @@ public final class TrainingStep {
         return new Adam(groups(decayed, decayOptions, plain, plainOptions), plainOptions);
     }
 
-    private static OptimizerParamGroupVector groups(List<Tensor> decayed, org.bytedeco.pytorch.OptimizerOptions decayOptions,
-            List<Tensor> plain, org.bytedeco.pytorch.OptimizerOptions plainOptions) {
+    private static OptimizerParamGroupVector groups(List<Tensor> decayed, OptimizerOptions decayOptions,
+            List<Tensor> plain, OptimizerOptions plainOptions) {
         return new OptimizerParamGroupVector(
                 new OptimizerParamGroup(new TensorVector(decayed.toArray(new Tensor[0])), decayOptions.clone()),
                 new OptimizerParamGroup(new TensorVector(plain.toArray(new Tensor[0])), plainOptions.clone()));

@@ -1,5 +1,6 @@
 package sparkdet.model;
 
+import java.util.Arrays;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -236,7 +237,7 @@ public final class YoloLoss {
                 if (row.length < 5 || !(row[2] > row[0]) || !(row[3] > row[1])
                         || row[4] < 0 || row[4] >= numClasses || row[4] != Math.floor(row[4])) {
                     throw new IllegalArgumentException("image " + b + " box " + r + " is not x1 < x2, y1 < y2 and a class in [0, "
-                            + numClasses + "): " + java.util.Arrays.toString(row));
+                            + numClasses + "): " + Arrays.toString(row));
                 }
             }
         }

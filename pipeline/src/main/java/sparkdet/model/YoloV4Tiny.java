@@ -1,8 +1,6 @@
 package sparkdet.model;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.GeneratorOptional;
@@ -156,17 +154,6 @@ public final class YoloV4Tiny extends Module {
     /** the parameters by name, in registration order */
     public Map<String, Tensor> namedParameters() {
         return toMap(named_parameters(true));
-    }
-
-    /** the parameters that training updates: those not frozen */
-    public List<Tensor> trainableParameters() {
-        List<Tensor> out = new ArrayList<>();
-        for (Tensor t : namedParameters().values()) {
-            if (t.requires_grad()) {
-                out.add(t);
-            }
-        }
-        return out;
     }
 
     private static Map<String, Tensor> toMap(StringTensorDict dict) {
