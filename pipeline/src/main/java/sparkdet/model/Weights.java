@@ -1,5 +1,6 @@
 package sparkdet.model;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparkdet.io.AtomicOutput;
+import sparkdet.io.Storage;
 
 /**
  * A model's parameters and buffers (BatchNorm running statistics included) by state-dict name, in
@@ -19,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Weights {
     private static final Logger LOG = LoggerFactory.getLogger(Weights.class);
+    /** the most a byte array holds */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
     private Weights() {
     }
@@ -27,6 +32,18 @@ public final class Weights {
         try (PointerScope scope = new PointerScope()) {
             TorchSaveWriter.write(model.stateDict(), out);
         }
+    }
+
+    /** writes the weights to a URI (or local path), whole or not at all */
+    public static void save(YoloV4Tiny model, Storage storage, String uri) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        save(model, bytes);
+        AtomicOutput.writeFile(storage, Storage.path(uri), bytes.toByteArray());
+    }
+
+    /** {@link #loadMatching(YoloV4Tiny, byte[], String)} of a file at a URI (or local path) */
+    public static LoadReport loadMatching(YoloV4Tiny model, Storage storage, String uri) throws IOException {
+        return loadMatching(model, storage.readBytes(Storage.path(uri), MAX_FILE_BYTES), uri);
     }
 
     /** loads every tensor of the file whose name and shape match, converting its dtype to the model's */
