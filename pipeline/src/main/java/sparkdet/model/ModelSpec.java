@@ -23,12 +23,14 @@ public record ModelSpec(String architecture, double width, ClassList classes, fl
     /** pixel value * scale, then (value - mean) / std per channel */
     public record Normalization(double scale, double[] mean, double[] std) {
         /** what the YOLO repositories do: pixels / 255, no mean or std */
-        public static final Normalization UNIT = new Normalization(1.0 / 255, new double[] {0, 0, 0}, new double[] {1, 1, 1});
+        public static Normalization unit() {
+            return new Normalization(1.0 / 255, new double[] {0, 0, 0}, new double[] {1, 1, 1});
+        }
     }
 
     public static ModelSpec yolov4Tiny(ClassList classes, double width, float[][] anchors, int inputHeight, int inputWidth) {
         return new ModelSpec(YoloV4Tiny.ARCHITECTURE, width, classes, anchors, Anchors.yolov4TinyMask(),
-                inputHeight, inputWidth, Normalization.UNIT);
+                inputHeight, inputWidth, Normalization.unit());
     }
 
     public ModelSpec {

@@ -55,6 +55,19 @@ class TrainingStepTest {
     }
 
     @Test
+    void aZeroLearningRateLeavesTheParametersAsTheyWere() {
+        try (PointerScope scope = new PointerScope()) {
+            YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
+            YoloLoss loss = new YoloLoss(Anchors.yolov4TinyDefaults(), Anchors.yolov4TinyMask(), 2, 64, 64, 0);
+            TrainingStep step = new TrainingStep(model, loss, TrainingStep.Kind.SGD, 0.1, 0.937, 5e-4);
+            step.setLearningRate(0);
+            Map<String, Tensor> before = Fixtures.snapshot(model);
+            step.train(images(2, 64, 3), BOXES);
+            model.namedParameters().forEach((k, v) -> assertThat(v.equal(before.get(k))).as(k).isTrue());
+        }
+    }
+
+    @Test
     void imagesOfTheWrongSizeAreAClearError() {
         try (PointerScope scope = new PointerScope()) {
             YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
