@@ -64,6 +64,21 @@ public final class AtomicOutput {
         LOG.info("wrote {}", target);
     }
 
+    /** writes a file beside the target under a hidden name, then renames it into place */
+    public static void writeFile(Storage storage, Path target, byte[] bytes) throws IOException {
+        if (target.getParent() == null) {
+            throw new IOException("cannot write to the root of a file system: " + target);
+        }
+        Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+        FileSystem fs = storage.fs(target);
+        try {
+            storage.writeBytes(temp, bytes);
+            moveIntoPlace(fs, temp, target);
+        } finally {
+            fs.delete(temp, false);
+        }
+    }
+
     /**
      * renames a complete file or folder onto the target, replacing what is there: Hadoop's rename
      * does not replace, so an existing target is moved aside first and put back if the rename fails

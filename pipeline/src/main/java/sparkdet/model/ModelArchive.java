@@ -2,13 +2,10 @@ package sparkdet.model;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +22,6 @@ public final class ModelArchive {
     private static final Logger LOG = LoggerFactory.getLogger(ModelArchive.class);
     public static final String SPEC_ENTRY = "model.json";
     public static final String WEIGHTS_ENTRY = "weights.pth";
-    private static final long MAX_BYTES = 2L << 30;
 
     private ModelArchive() {
     }
@@ -47,22 +43,13 @@ public final class ModelArchive {
             entry(zip, WEIGHTS_ENTRY, weights.toByteArray());
         }
         Path target = Storage.path(uri);
-        Path temp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        FileSystem fs = storage.fs(target);
-        try {
-            try (OutputStream out = storage.create(temp)) {
-                zipped.writeTo(out);
-            }
-            AtomicOutput.moveIntoPlace(fs, temp, target);
-        } finally {
-            fs.delete(temp, false);
-        }
+        AtomicOutput.writeFile(storage, target, zipped.toByteArray());
         LOG.info("wrote {} ({} classes, width {}, {} bytes)", target, spec.classes().size(), spec.width(), zipped.size());
     }
 
     public static Loaded read(Storage storage, String uri) throws IOException {
         Path path = Storage.path(uri);
-        Map<String, byte[]> entries = ZipRecords.read(storage.readBytes(path, MAX_BYTES));
+        Map<String, byte[]> entries = ZipRecords.read(storage.readBytes(path, Weights.MAX_FILE_BYTES));
         byte[] json = entries.get(SPEC_ENTRY);
         byte[] weights = entries.get(WEIGHTS_ENTRY);
         if (json == null || weights == null) {

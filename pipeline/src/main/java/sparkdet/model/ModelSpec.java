@@ -23,28 +23,30 @@ public record ModelSpec(String architecture, double width, ClassList classes, fl
     /** pixel value * scale, then (value - mean) / std per channel */
     public record Normalization(double scale, double[] mean, double[] std) {
         /** what the YOLO repositories do: pixels / 255, no mean or std */
-        public static final Normalization UNIT = new Normalization(1.0 / 255, new double[] {0, 0, 0}, new double[] {1, 1, 1});
+        public static Normalization unit() {
+            return new Normalization(1.0 / 255, new double[] {0, 0, 0}, new double[] {1, 1, 1});
+        }
     }
 
     public static ModelSpec yolov4Tiny(ClassList classes, double width, float[][] anchors, int inputHeight, int inputWidth) {
         return new ModelSpec(YoloV4Tiny.ARCHITECTURE, width, classes, anchors, Anchors.yolov4TinyMask(),
-                inputHeight, inputWidth, Normalization.UNIT);
+                inputHeight, inputWidth, Normalization.unit());
     }
 
     public ModelSpec {
         if (!YoloV4Tiny.ARCHITECTURE.equals(architecture)) {
             throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: " + YoloV4Tiny.ARCHITECTURE + ")");
         }
-        for (int stride : YoloV4Tiny.STRIDES) {
-            if (inputHeight % stride != 0 || inputWidth % stride != 0) {
-                throw new IllegalArgumentException("input size " + inputWidth + "x" + inputHeight
-                        + " is not a multiple of the network's stride " + stride);
-            }
+        if (inputHeight <= 0 || inputWidth <= 0 || inputHeight % YoloV4Tiny.MAX_STRIDE != 0
+                || inputWidth % YoloV4Tiny.MAX_STRIDE != 0) {
+            throw new IllegalArgumentException("input size " + inputWidth + "x" + inputHeight
+                    + " is not a positive multiple of the network's stride " + YoloV4Tiny.MAX_STRIDE);
         }
     }
 
-    /** a new network of this architecture, with freshly initialised weights */
+    /** a new network of this architecture, with freshly initialised weights (in train mode) */
     public YoloV4Tiny newModel() {
+        Torch.load();
         return new YoloV4Tiny(classes.size(), width);
     }
 

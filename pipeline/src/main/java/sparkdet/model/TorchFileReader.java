@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -88,7 +89,7 @@ final class TorchFileReader {
         throw new IllegalStateException("storage " + key + " is used by no tensor of a state dict");
     }
 
-    private static Map<String, Tensor> tensors(Object root, java.util.function.Function<String, byte[]> storage,
+    private static Map<String, Tensor> tensors(Object root, Function<String, byte[]> storage,
             String source) throws IOException {
         if (!(root instanceof Map<?, ?> dict)) {
             throw new IOException(source + " holds a " + (root == null ? "None" : root.getClass().getSimpleName())

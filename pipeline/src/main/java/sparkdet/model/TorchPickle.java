@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -168,7 +169,7 @@ final class TorchPickle {
     }
 
     private static List<Object> reversed(List<Object> items) {
-        java.util.Collections.reverse(items);
+        Collections.reverse(items);
         return items;
     }
 

@@ -1,9 +1,8 @@
 package sparkdet.model;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +12,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparkdet.io.AtomicOutput;
+import sparkdet.io.Storage;
 
 /**
  * A model's parameters and buffers (BatchNorm running statistics included) by state-dict name, in
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Weights {
     private static final Logger LOG = LoggerFactory.getLogger(Weights.class);
+    /** the most a byte array holds */
+    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
     private Weights() {
     }
@@ -31,10 +34,16 @@ public final class Weights {
         }
     }
 
-    public static void save(YoloV4Tiny model, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            save(model, out);
-        }
+    /** writes the weights to a URI (or local path), whole or not at all */
+    public static void save(YoloV4Tiny model, Storage storage, String uri) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        save(model, bytes);
+        AtomicOutput.writeFile(storage, Storage.path(uri), bytes.toByteArray());
+    }
+
+    /** {@link #loadMatching(YoloV4Tiny, byte[], String)} of a file at a URI (or local path) */
+    public static LoadReport loadMatching(YoloV4Tiny model, Storage storage, String uri) throws IOException {
+        return loadMatching(model, storage.readBytes(Storage.path(uri), MAX_FILE_BYTES), uri);
     }
 
     /** loads every tensor of the file whose name and shape match, converting its dtype to the model's */
@@ -68,10 +77,6 @@ public final class Weights {
             LOG.info("{}", report);
             return report;
         }
-    }
-
-    public static LoadReport loadMatching(YoloV4Tiny model, Path file) throws IOException {
-        return loadMatching(model, Files.readAllBytes(file), file.toString());
     }
 
     /** loads a file that must fill the whole model, as sparkdet's own weights do */

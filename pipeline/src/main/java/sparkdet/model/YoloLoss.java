@@ -1,5 +1,9 @@
 package sparkdet.model;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -34,6 +38,7 @@ public final class YoloLoss {
     private final double labelSmoothing;
     private final double objRatio;
     private final double clsRatio;
+    private final Map<List<Integer>, float[]> grids = new ConcurrentHashMap<>();
 
     /** the loss and its value, read once */
     public record Value(Tensor loss, float value) {
@@ -62,6 +67,14 @@ public final class YoloLoss {
         this.labelSmoothing = labelSmoothing;
         this.objRatio = 5.0 * inputH * inputW / (416.0 * 416.0);
         this.clsRatio = numClasses / 80.0;
+    }
+
+    public int inputHeight() {
+        return inputH;
+    }
+
+    public int inputWidth() {
+        return inputW;
     }
 
     /**
@@ -124,21 +137,8 @@ public final class YoloLoss {
      * threshold; a constant of the step, so computed without autograd
      */
     private Tensor ignoreMask(Tensor cells, float[][][] boxes, int l, int bs, int gridH, int gridW) {
-        int perScale = mask[l].length;
-        int perImage = perScale * gridH * gridW;
-        float[] grid = new float[4 * perImage];
-        for (int k = 0; k < perScale; k++) {
-            float[] anchor = anchors[mask[l][k]];
-            for (int j = 0; j < gridH; j++) {
-                for (int i = 0; i < gridW; i++) {
-                    int c = (k * gridH + j) * gridW + i;
-                    grid[c] = i;
-                    grid[perImage + c] = j;
-                    grid[2 * perImage + c] = anchor[0] * gridW / inputW;
-                    grid[3 * perImage + c] = anchor[1] * gridH / inputH;
-                }
-            }
-        }
+        int perImage = mask[l].length * gridH * gridW;
+        float[] grid = grids.computeIfAbsent(List.of(l, gridH, gridW), key -> grid(l, gridH, gridW));
         int most = 1;
         for (float[][] image : boxes) {
             most = Math.max(most, image.length);
@@ -149,11 +149,7 @@ public final class YoloLoss {
             for (int t = 0; t < most; t++) {
                 int at = (b * most + t) * 4;
                 if (t < boxes[b].length) {
-                    float[] r = boxes[b][t];
-                    truth[at] = (r[0] + r[2]) / 2 / inputW * gridW;
-                    truth[at + 1] = (r[1] + r[3]) / 2 / inputH * gridH;
-                    truth[at + 2] = (r[2] - r[0]) / inputW * gridW;
-                    truth[at + 3] = (r[3] - r[1]) / inputH * gridH;
+                    System.arraycopy(YoloTargets.inGrid(boxes[b][t], gridH, gridW, inputH, inputW), 0, truth, at, 4);
                 } else {
                     truth[at] = -1e4f;
                     truth[at + 1] = -1e4f;
@@ -173,6 +169,29 @@ public final class YoloLoss {
             Tensor iou = iou(px, py, pw, ph, gt.select(3, 0), gt.select(3, 1), gt.select(3, 2), gt.select(3, 3));
             return iou.amax(new long[] {1}, false).gt(new Scalar(IGNORE_THRESHOLD)).reshape(-1);
         }
+    }
+
+    /**
+     * per cell of one image at scale l: its column, row, and its anchor's width and height in grid
+     * units, as four planes; constant for an output size, so built once
+     */
+    private float[] grid(int l, int gridH, int gridW) {
+        int perScale = mask[l].length;
+        int perImage = perScale * gridH * gridW;
+        float[] grid = new float[4 * perImage];
+        for (int k = 0; k < perScale; k++) {
+            float[] anchor = anchors[mask[l][k]];
+            for (int j = 0; j < gridH; j++) {
+                for (int i = 0; i < gridW; i++) {
+                    int c = (k * gridH + j) * gridW + i;
+                    grid[c] = i;
+                    grid[perImage + c] = j;
+                    grid[2 * perImage + c] = anchor[0] * gridW / inputW;
+                    grid[3 * perImage + c] = anchor[1] * gridH / inputH;
+                }
+            }
+        }
+        return grid;
     }
 
     /** IoU of centre-size boxes, broadcasting */
@@ -228,7 +247,7 @@ public final class YoloLoss {
                 if (row.length < 5 || !(row[2] > row[0]) || !(row[3] > row[1])
                         || row[4] < 0 || row[4] >= numClasses || row[4] != Math.floor(row[4])) {
                     throw new IllegalArgumentException("image " + b + " box " + r + " is not x1 < x2, y1 < y2 and a class in [0, "
-                            + numClasses + "): " + java.util.Arrays.toString(row));
+                            + numClasses + "): " + Arrays.toString(row));
                 }
             }
         }

@@ -79,17 +79,13 @@ final class YoloTargets {
                 if (k < 0) {
                     continue;
                 }
-                float cx = (row[0] + row[2]) / 2 / inputW * gridW;
-                float cy = (row[1] + row[3]) / 2 / inputH * gridH;
+                float[] box = inGrid(row, gridH, gridW, inputH, inputW);
                 // a centre on the far edge would fall outside the grid (the repository would fail there)
-                int i = Math.min((int) Math.floor(cx), gridW - 1);
-                int j = Math.min((int) Math.floor(cy), gridH - 1);
+                int i = Math.min((int) Math.floor(box[0]), gridW - 1);
+                int j = Math.min((int) Math.floor(box[1]), gridH - 1);
                 long cell = ((long) (b * perScale + k) * gridH + j) * gridW + i;
                 Target t = targets.computeIfAbsent(cell, c -> new Target(numClasses));
-                t.box[0] = cx;
-                t.box[1] = cy;
-                t.box[2] = (row[2] - row[0]) / inputW * gridW;
-                t.box[3] = (row[3] - row[1]) / inputH * gridH;
+                System.arraycopy(box, 0, t.box, 0, 4);
                 t.column = i;
                 t.row = j;
                 t.anchorW = anchors[best][0] * gridW / inputW;
@@ -98,6 +94,12 @@ final class YoloTargets {
             }
         }
         return new YoloTargets(targets, numClasses, boxes.length * perScale * gridH * gridW);
+    }
+
+    /** a box x1, y1, x2, y2 in input pixels as centre x, centre y, width, height in grid cells */
+    static float[] inGrid(float[] row, int gridH, int gridW, int inputH, int inputW) {
+        return new float[] {(row[0] + row[2]) / 2 / inputW * gridW, (row[1] + row[3]) / 2 / inputH * gridH,
+            (row[2] - row[0]) / inputW * gridW, (row[3] - row[1]) / inputH * gridH};
     }
 
     /** the anchor of best shape IoU among those in some mask; ties go to the lower index, as argmax does */

@@ -1,9 +1,8 @@
 package sparkdet.model;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -19,13 +18,17 @@ import org.bytedeco.pytorch.global.torch;
  * YOLOv4-tiny as bubbliiiing/yolov4-tiny-pytorch defines it (phi = 0): CSPDarknet53-tiny, an FPN
  * neck and two heads, P5 (stride 32) then P4 (stride 16), each [N, 3 * (5 + classes), H, W]. Every
  * parameter and buffer has that repository's state-dict name, so its .pth files load by name.
- * A width multiplier below 1 gives a small variant with the same structure.
+ * A width multiplier below 1 gives a small variant with the same structure. Created through
+ * {@link ModelSpec#newModel()}.
  */
 public final class YoloV4Tiny extends Module {
     public static final String ARCHITECTURE = "yolov4-tiny";
     public static final int ANCHORS_PER_SCALE = 3;
-    /** the strides of the outputs, in output order */
-    public static final int[] STRIDES = {32, 16};
+    /**
+     * the stride of P5, which input sizes must be multiples of (a compile-time constant: reading it
+     * must not initialise this class, see the constructor)
+     */
+    public static final int MAX_STRIDE = 32;
     private static final String BACKBONE_PREFIX = "backbone.";
 
     private final int numClasses;
@@ -36,11 +39,15 @@ public final class YoloV4Tiny extends Module {
     private final UpsampleBlock upsample;
     private final YoloHead headP4;
 
-    public YoloV4Tiny(int numClasses, double width) {
+    /**
+     * Package-private: creating the first Module loads libtorch (Module's static initialiser runs
+     * before any code here), which crashes on an empty JavaCPP cache; {@link ModelSpec#newModel()}
+     * unpacks the cache first.
+     */
+    YoloV4Tiny(int numClasses, double width) {
         if (numClasses < 1) {
             throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
         }
-        Torch.load();
         this.numClasses = numClasses;
         this.width = width;
         Widths c = new Widths(width);
@@ -76,6 +83,29 @@ public final class YoloV4Tiny extends Module {
         Tensor out0 = headP5.forward(p5);
         Tensor p4 = torch.cat(new TensorVector(upsample.forward(p5), feats[0]), 1);
         return new Tensor[] {out0, headP4.forward(p4)};
+    }
+
+    /**
+     * Inference for callers that hold no tensors: switches the model to eval mode and returns the
+     * raw P5 and P4 outputs, each [N, 3 * (5 + classes), H / stride, W / stride] in row-major order.
+     *
+     * @param images [N, 3, height, width] in row-major order, already normalised
+     */
+    public float[][] predict(float[] images, int n, int height, int width) {
+        if (images.length != (long) n * 3 * height * width) {
+            throw new IllegalArgumentException(images.length + " values for " + n + " images of 3 x " + height + " x " + width);
+        }
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            eval();
+            Tensor[] out = forward(Tensor.create(images, n, 3, height, width));
+            float[][] result = new float[out.length][];
+            for (int i = 0; i < out.length; i++) {
+                Tensor t = out[i].contiguous();
+                result[i] = new float[(int) t.numel()];
+                t.data_ptr_float().get(result[i]);
+            }
+            return result;
+        }
     }
 
     public int numClasses() {
@@ -124,17 +154,6 @@ public final class YoloV4Tiny extends Module {
     /** the parameters by name, in registration order */
     public Map<String, Tensor> namedParameters() {
         return toMap(named_parameters(true));
-    }
-
-    /** the parameters that training updates: those not frozen */
-    public List<Tensor> trainableParameters() {
-        List<Tensor> out = new ArrayList<>();
-        for (Tensor t : namedParameters().values()) {
-            if (t.requires_grad()) {
-                out.add(t);
-            }
-        }
-        return out;
     }
 
     private static Map<String, Tensor> toMap(StringTensorDict dict) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.DataFormatException;
@@ -86,7 +87,7 @@ final class ZipRecords {
         }
         int start = local + 30 + (b.getShort(local + 26) & 0xffff) + (b.getShort(local + 28) & 0xffff);
         if (method == 0) {
-            return java.util.Arrays.copyOfRange(zip, start, start + size);
+            return Arrays.copyOfRange(zip, start, start + size);
         }
         if (method != 8) {
             throw new IOException("zip record " + name + " uses compression method " + method);

@@ -3,6 +3,7 @@ package sparkdet.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 
@@ -30,6 +31,13 @@ final class Fixtures {
 
     static Map<String, Tensor> tensors(String name) throws IOException {
         return TorchFileReader.read(bytes(name), name);
+    }
+
+    /** copies of a model's parameters and buffers */
+    static Map<String, Tensor> snapshot(YoloV4Tiny model) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        model.stateDict().forEach((k, v) -> out.put(k, v.detach().clone()));
+        return out;
     }
 
     /** the fixture network with the fixture's weights */

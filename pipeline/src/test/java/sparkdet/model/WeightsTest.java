@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.ByteVector;
 import org.bytedeco.pytorch.GenericDict;
@@ -14,14 +16,17 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkdet.io.Storage;
 
 class WeightsTest {
     /**
-     * A model whose BN statistics moved away from their defaults is saved and loaded into a model
-     * with other random weights: every parameter and buffer, and the eval outputs, are bit-identical.
+     * A model whose BN statistics moved away from their defaults is saved to a file URI and loaded
+     * into a model with other random weights: every parameter and buffer, and the eval outputs, are
+     * bit-identical.
      */
     @Test
-    void savedAndReloadedWeightsGiveBitIdenticalOutputs() throws Exception {
+    void savedAndReloadedWeightsGiveBitIdenticalOutputs(@TempDir Path dir) throws Exception {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(1);
             YoloV4Tiny a = new YoloV4Tiny(2, 0.25);
@@ -29,12 +34,14 @@ class WeightsTest {
             try (NoGradGuard noGrad = new NoGradGuard()) {
                 a.forward(x); // train mode: running statistics move
             }
-            byte[] file = save(a);
+            Storage storage = new Storage(new Configuration());
+            String uri = "file://" + dir.resolve("a.pth");
+            Weights.save(a, storage, uri);
             torch.manual_seed(2);
             YoloV4Tiny b = new YoloV4Tiny(2, 0.25);
             assertThat(b.stateDict().get("backbone.conv1.conv.weight").equal(a.stateDict().get("backbone.conv1.conv.weight")))
                     .isFalse();
-            Weights.load(b, file, "a.pth");
+            assertThat(Weights.loadMatching(b, storage, uri).complete()).isTrue();
             Map<String, Tensor> sa = a.stateDict();
             Map<String, Tensor> sb = b.stateDict();
             assertThat(sb.keySet()).containsExactlyElementsOf(sa.keySet());

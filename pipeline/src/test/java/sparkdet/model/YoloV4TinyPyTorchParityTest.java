@@ -41,6 +41,10 @@ class YoloV4TinyPyTorchParityTest {
             System.out.printf("max |Java - PyTorch|: P5 %.3g, P4 %.3g%n", d0, d1);
             assertThat(d0).isLessThan(1e-4);
             assertThat(d1).isLessThan(1e-4);
+
+            float[][] plain = model.predict(floats(io.get("input")), 2, 64, 64);
+            assertThat(plain[0]).hasSize(2 * 24 * 2 * 2).containsExactly(floats(out[0]));
+            assertThat(plain[1]).hasSize(2 * 24 * 4 * 4).containsExactly(floats(out[1]));
         }
     }
 
@@ -81,6 +85,13 @@ class YoloV4TinyPyTorchParityTest {
     private static Map<String, List<Long>> shapes(Map<String, Tensor> tensors) {
         Map<String, List<Long>> out = new LinkedHashMap<>();
         tensors.forEach((k, v) -> out.put(k, Arrays.stream(v.sizes().vec().get()).boxed().toList()));
+        return out;
+    }
+
+    private static float[] floats(Tensor t) {
+        Tensor c = t.contiguous();
+        float[] out = new float[(int) c.numel()];
+        c.data_ptr_float().get(out);
         return out;
     }
 

@@ -2,10 +2,8 @@ package sparkdet.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.SGD;
 import org.bytedeco.pytorch.SGDOptions;
 import org.bytedeco.pytorch.Tensor;
@@ -49,7 +47,7 @@ class YoloV4TinyTest {
             torch.manual_seed(3);
             YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
             model.setBackboneFrozen(true);
-            Map<String, Tensor> before = snapshot(model);
+            Map<String, Tensor> before = Fixtures.snapshot(model);
             SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
             Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
             out[0].pow(new org.bytedeco.pytorch.Scalar(2)).mean().add(out[1].pow(new org.bytedeco.pytorch.Scalar(2)).mean()).backward();
@@ -66,13 +64,5 @@ class YoloV4TinyTest {
             model.forward(torch.rand(1, 3, 64, 64))[0].sum().backward();
             assertThat(params.get("backbone.conv1.conv.weight").grad().defined()).isTrue();
         }
-    }
-
-    private static Map<String, Tensor> snapshot(YoloV4Tiny model) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            model.stateDict().forEach((k, v) -> out.put(k, v.clone()));
-        }
-        return out;
     }
 }

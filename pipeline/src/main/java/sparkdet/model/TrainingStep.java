@@ -1,0 +1,115 @@
+package sparkdet.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.OptimizerOptions;
+import org.bytedeco.pytorch.OptimizerParamGroup;
+import org.bytedeco.pytorch.OptimizerParamGroupVector;
+import org.bytedeco.pytorch.SGD;
+import org.bytedeco.pytorch.SGDOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+
+/**
+ * One optimisation step of a model on a batch, for callers that hold no tensors: images as a
+ * float array, boxes as arrays, the loss value back. Each call runs in its own PointerScope, so
+ * libtorch's memory of the step is freed when it returns. The optimiser covers every parameter, as
+ * the repository's does: frozen ones get no gradient and are skipped. Weight decay applies to
+ * convolution weights only, as in the repository's parameter groups (BN weights and biases are
+ * not decayed).
+ */
+public final class TrainingStep {
+    private final YoloV4Tiny model;
+    private final YoloLoss loss;
+    private final Optimizer optimizer;
+
+    /** the repository's optimisers: SGD (momentum, Nesterov) or Adam (betas momentum, 0.999) */
+    public enum Kind {
+        SGD, ADAM
+    }
+
+    public TrainingStep(YoloV4Tiny model, YoloLoss loss, Kind kind, double lr, double momentum, double weightDecay) {
+        this.model = model;
+        this.loss = loss;
+        List<Tensor> decayed = new ArrayList<>();
+        List<Tensor> plain = new ArrayList<>();
+        for (Tensor p : model.namedParameters().values()) {
+            (p.dim() == 4 ? decayed : plain).add(p);
+        }
+        this.optimizer = kind == Kind.SGD ? sgd(decayed, plain, lr, momentum, weightDecay) : adam(decayed, plain, lr, momentum, weightDecay);
+    }
+
+    private static Optimizer sgd(List<Tensor> decayed, List<Tensor> plain, double lr, double momentum, double weightDecay) {
+        SGDOptions plainOptions = new SGDOptions(lr);
+        plainOptions.momentum().put(momentum);
+        plainOptions.nesterov().put(momentum > 0);
+        SGDOptions decayOptions = new SGDOptions(lr);
+        decayOptions.momentum().put(momentum);
+        decayOptions.nesterov().put(momentum > 0);
+        decayOptions.weight_decay().put(weightDecay);
+        return new SGD(groups(decayed, decayOptions, plain, plainOptions), plainOptions);
+    }
+
+    private static Optimizer adam(List<Tensor> decayed, List<Tensor> plain, double lr, double momentum, double weightDecay) {
+        AdamOptions plainOptions = new AdamOptions(lr);
+        plainOptions.betas().put(0, momentum).put(1, 0.999);
+        AdamOptions decayOptions = new AdamOptions(lr);
+        decayOptions.betas().put(0, momentum).put(1, 0.999);
+        decayOptions.weight_decay().put(weightDecay);
+        return new Adam(groups(decayed, decayOptions, plain, plainOptions), plainOptions);
+    }
+
+    private static OptimizerParamGroupVector groups(List<Tensor> decayed, OptimizerOptions decayOptions,
+            List<Tensor> plain, OptimizerOptions plainOptions) {
+        return new OptimizerParamGroupVector(
+                new OptimizerParamGroup(new TensorVector(decayed.toArray(new Tensor[0])), decayOptions.clone()),
+                new OptimizerParamGroup(new TensorVector(plain.toArray(new Tensor[0])), plainOptions.clone()));
+    }
+
+    public void setLearningRate(double lr) {
+        OptimizerParamGroupVector groups = optimizer.param_groups();
+        for (long i = 0; i < groups.size(); i++) {
+            groups.get(i).options().set_lr(lr);
+        }
+    }
+
+    /**
+     * forward in train mode, loss, backward, optimiser step
+     *
+     * @param images [batch, 3, H, W] in row-major order, already normalised, at the loss's input size
+     * @param boxes per image, rows x1, y1, x2, y2, class in input pixels
+     * @return the loss before the step
+     */
+    public float train(float[] images, float[][][] boxes) {
+        try (PointerScope scope = new PointerScope()) {
+            model.train(true);
+            optimizer.zero_grad();
+            YoloLoss.Value v = loss.compute(model.forward(batch(images, boxes.length)), boxes);
+            v.loss().backward();
+            optimizer.step();
+            return v.value();
+        }
+    }
+
+    /** the loss in eval mode, without gradients: the repository's validation loss */
+    public float validate(float[] images, float[][][] boxes) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            model.eval();
+            return loss.compute(model.forward(batch(images, boxes.length)), boxes).value();
+        }
+    }
+
+    private Tensor batch(float[] images, int n) {
+        long expected = (long) n * 3 * loss.inputHeight() * loss.inputWidth();
+        if (images.length != expected) {
+            throw new IllegalArgumentException(images.length + " values for " + n + " images of 3 x " + loss.inputHeight()
+                    + " x " + loss.inputWidth());
+        }
+        return Tensor.create(images, n, 3, loss.inputHeight(), loss.inputWidth());
+    }
+}
