@@ -86,7 +86,9 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         Path output = Storage.path(recipe.output());
         Checkpoints checkpoints = new Checkpoints(storage, output);
         torch.manual_seed(recipe.seed());
-        YoloV4Tiny model = new YoloV4Tiny(classes.size(), recipe.width());
+        ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(classes), recipe.width(), anchors, recipe.inputSize(),
+                recipe.inputSize());
+        YoloV4Tiny model = spec.newModel();
         List<Tensor> parameters = new ArrayList<>(model.namedParameters().values());
         Optimizer optimizer = Optimizers.create(recipe, parameters);
         int firstEpoch = 0;
@@ -177,8 +179,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             }
         }
         if (rank == 0) {
-            ModelArchive.write(storage, new Path(output, MODEL_FILE).toString(), ModelSpec.yolov4Tiny(
-                    new ClassList(classes), recipe.width(), anchors, recipe.inputSize(), recipe.inputSize()), model);
+            ModelArchive.write(storage, new Path(output, MODEL_FILE).toString(), spec, model);
         }
         return new RankResult(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap);
     }

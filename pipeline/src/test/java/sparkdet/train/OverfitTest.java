@@ -49,9 +49,10 @@ class OverfitTest {
         Datasets.open(TestSpark.session(), ds).rows().collectAsList().forEach(r -> images.add(DatasetSchema.fromRow(r)));
         Torch.load();
         torch.manual_seed(1);
-        YoloV4Tiny model = new YoloV4Tiny(3, 0.25);
         float[][] anchors = TrainJob.anchors(Recipe.of(sparkdet.config.Settings.load(null,
                 List.of("train.input-size=96")), ds, tmp.resolve("o").toString()), images);
+        YoloV4Tiny model = sparkdet.model.ModelSpec.yolov4Tiny(new sparkdet.data.ClassList(ShapesGenerator.CLASSES),
+                0.25, anchors, 96, 96).newModel();
         List<Tensor> params = new ArrayList<>(model.namedParameters().values());
         Recipe recipe = Recipe.of(sparkdet.config.Settings.load(null, List.of("train.optimizer=adam",
                 "train.lr=1e-3", "train.weight-decay=0")), ds, tmp.resolve("o").toString());
