@@ -15,14 +15,6 @@ import sparkdet.transforms.Sample;
  * @param imageIds per image, the dataset's image id
  */
 public record Batch(float[] images, int count, int size, float[][][] boxes, List<String> imageIds) {
-    private static final float[] UNIT = new float[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            UNIT[i] = i / 255f;
-        }
-    }
-
     static Batch of(List<Sample> samples, List<String> ids, int size) {
         int plane = size * size;
         float[] images = new float[samples.size() * 3 * plane];
@@ -33,15 +25,7 @@ public record Batch(float[] images, int count, int size, float[][][] boxes, List
                 throw new IllegalArgumentException("sample " + ids.get(i) + " is " + s.image().width() + "x"
                         + s.image().height() + ", the batch takes " + size + "x" + size);
             }
-            byte[] rgb = s.image().rgb();
-            int r = i * 3 * plane;
-            int g = r + plane;
-            int b = g + plane;
-            for (int p = 0; p < plane; p++) {
-                images[r + p] = UNIT[rgb[3 * p] & 0xff];
-                images[g + p] = UNIT[rgb[3 * p + 1] & 0xff];
-                images[b + p] = UNIT[rgb[3 * p + 2] & 0xff];
-            }
+            s.image().toChw(images, i * 3 * plane);
             boxes[i] = s.boxes().stream().map(Box::toRow).toArray(float[][]::new);
         }
         return new Batch(images, samples.size(), size, boxes, List.copyOf(ids));

@@ -10,14 +10,8 @@ public final class ImageTensors {
 
     public static Tensor toTensor(RgbImage image) {
         Torch.load();
-        int plane = image.width() * image.height();
-        float[] chw = new float[plane * 3];
-        byte[] rgb = image.rgb();
-        for (int i = 0; i < plane; i++) {
-            chw[i] = (rgb[3 * i] & 0xff) / 255f;
-            chw[plane + i] = (rgb[3 * i + 1] & 0xff) / 255f;
-            chw[2 * plane + i] = (rgb[3 * i + 2] & 0xff) / 255f;
-        }
+        float[] chw = new float[image.width() * image.height() * 3];
+        image.toChw(chw, 0);
         return Tensor.create(chw, 1, 3, image.height(), image.width());
     }
 }

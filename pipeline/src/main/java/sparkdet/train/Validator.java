@@ -2,9 +2,6 @@ package sparkdet.train;
 
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
 import sparkdet.batches.Batch;
 import sparkdet.batches.BatchLoader;
 import sparkdet.batches.LoaderOptions;
@@ -51,25 +48,17 @@ final class Validator {
         BoxTable gt = new BoxTable();
         BoxTable dt = new BoxTable();
         int index = 0;
-        boolean wasTraining = model.is_training();
-        model.eval();
-        try (BatchLoader loader = new BatchLoader(images, hadoop, LoaderOptions.validation(batchSize, inputSize));
-             NoGradGuard noGrad = new NoGradGuard()) {
+        boolean wasTraining = model.is_training();   // predict switches to eval mode
+        try (BatchLoader loader = new BatchLoader(images, hadoop, LoaderOptions.validation(batchSize, inputSize))) {
             while (loader.hasNext()) {
                 Batch b = loader.next();
-                List<List<Detection>> found;
-                try (PointerScope scope = new PointerScope()) {
-                    Tensor[] out = model.forward(Tensor.create(b.images(), b.count(), 3, b.size(), b.size()));
-                    float[][] heads = new float[out.length][];
-                    long[][] shapes = new long[out.length][];
-                    for (int s = 0; s < out.length; s++) {
-                        Tensor t = out[s].contiguous();
-                        shapes[s] = t.sizes().vec().get();
-                        heads[s] = new float[(int) t.numel()];
-                        t.data_ptr_float().get(heads[s]);
-                    }
-                    found = decoder.decode(heads, shapes, SCORE, NMS_IOU, MAX_DETS);
+                float[][] heads = model.predict(b.images(), b.count(), b.size(), b.size());
+                long[][] shapes = new long[heads.length][];
+                for (int s = 0; s < heads.length; s++) {
+                    long side = b.size() / (YoloV4Tiny.MAX_STRIDE >> s);   // outputs P5 (stride 32), then P4 (16)
+                    shapes[s] = new long[] {b.count(), heads[s].length / (b.count() * side * side), side, side};
                 }
+                List<List<Detection>> found = decoder.decode(heads, shapes, SCORE, NMS_IOU, MAX_DETS);
                 for (int i = 0; i < b.count(); i++, index++) {
                     for (float[] g : b.boxes()[i]) {
                         gt.addCorners(index, (int) g[4], g[0], g[1], g[2], g[3], (g[2] - g[0]) * (g[3] - g[1]), 0,
