@@ -36,11 +36,17 @@ final class BenchCommand implements Command {
         return """
             usage: sparkdet bench --job ingest --format voc|coco|lines --input PATH [--images DIR] [--classes FILE]
                    sparkdet bench --job evaluate --gt PATH --detections PATH [evaluate's options]
+                   sparkdet bench --job train [--images 96] [--size 416] [--width 1.0] [--batch 8] [--classes 20]
 
               Runs the job into a temporary folder (deleted afterwards) and prints its figures
               (ingest: objects per second of parse, validate and write; evaluate: metrics.json's
               timing_s), the wall time of the whole process since the JVM started, and the
               JVM's peak heap (the sum of the heap pools' peaks: an upper bound).
+              train: synthesizes --images shapes pictures at --size, ingests them, and trains
+              YOLOv4-tiny (--width, --classes heads) for 2 frozen and 2 unfrozen epochs, once with one
+              worker of 2 threads and once with two workers of 1 thread; prints images/s of each
+              phase's second epoch (the first warms up), the network's own rate (forward, backward,
+              update) and where the time went (waiting for data, forward, backward, all-reduce, update).
               bench/ingest-coco.sh and bench/evaluate-large.sh run it on large generated cases.
             """;
     }
@@ -48,7 +54,7 @@ final class BenchCommand implements Command {
     @Override
     public Set<String> valuedOptions() {
         return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
-                "score-threshold", "max-dets", "mode");
+                "score-threshold", "max-dets", "mode", "size", "width", "batch");
     }
 
     @Override
@@ -59,15 +65,15 @@ final class BenchCommand implements Command {
     @Override
     public int run(Args args, Context context) throws Exception {
         String job = args.get("job", "ingest");
-        if (!job.equals("ingest") && !job.equals("evaluate")) {
-            throw new UsageException("--job: ingest or evaluate, not '" + job + "'");
+        if (!Set.of("ingest", "evaluate", "train").contains(job)) {
+            throw new UsageException("--job: ingest, evaluate or train, not '" + job + "'");
         }
         Path tmp = Files.createTempDirectory("sparkdet-bench");
         try {
-            if (job.equals("ingest")) {
-                ingest(args, context, tmp);
-            } else {
-                evaluate(args, context, tmp);
+            switch (job) {
+                case "ingest" -> ingest(args, context, tmp);
+                case "evaluate" -> evaluate(args, context, tmp);
+                default -> TrainBench.run(args, context, tmp);
             }
             long peak = 0;
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

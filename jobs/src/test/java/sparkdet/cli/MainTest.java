@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.testing.TestData;
@@ -93,6 +94,21 @@ class MainTest {
         Result export = run("export-lines", "--master", "local[1]", "--dataset", out.toString(), "--output", lines.toString());
         assertThat(export.code()).as(export.err()).isZero();
         assertThat(Files.readAllLines(lines)).hasSize(3);
+    }
+
+    /** the throughput benchmark runs both layouts and both phases, and its two workers really train */
+    @Test
+    void trainBenchmarkReportsBothLayoutsAndPhases() {
+        Result r = run("bench", "--master", "local[2]", "--job", "train", "--images", "12", "--size", "64", "--width",
+                "0.25", "--batch", "2", "--classes", "5");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("5 classes, 64x64, batch 2 per worker");
+        List<String> lines = r.out().lines().filter(l -> l.contains("images/s")).toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("1 worker(s) x 2 thread(s), frozen");
+        assertThat(lines.get(1)).startsWith("1 worker(s) x 2 thread(s), unfrozen");
+        assertThat(lines.get(2)).startsWith("2 worker(s) x 1 thread(s), frozen");
+        assertThat(lines.get(3)).startsWith("2 worker(s) x 1 thread(s), unfrozen").doesNotContain("all-reduce  0.0%");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package sparkdet.model;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
@@ -36,32 +37,42 @@ public final class TrainingStep {
     public TrainingStep(YoloV4Tiny model, YoloLoss loss, Kind kind, double lr, double momentum, double weightDecay) {
         this.model = model;
         this.loss = loss;
+        this.optimizer = optimizer(model.namedParameters().values(), kind, lr, momentum, momentum > 0, weightDecay);
+    }
+
+    /**
+     * The repository's optimiser over the given parameters, in two groups: convolution weights
+     * (4-d) with weight decay, batch-norm weights and biases without.
+     */
+    public static Optimizer optimizer(Collection<Tensor> parameters, Kind kind, double lr, double momentum,
+                                      boolean nesterov, double weightDecay) {
         List<Tensor> decayed = new ArrayList<>();
         List<Tensor> plain = new ArrayList<>();
-        for (Tensor p : model.namedParameters().values()) {
+        for (Tensor p : parameters) {
             (p.dim() == 4 ? decayed : plain).add(p);
         }
-        this.optimizer = kind == Kind.SGD ? sgd(decayed, plain, lr, momentum, weightDecay) : adam(decayed, plain, lr, momentum, weightDecay);
+        if (kind == Kind.SGD) {
+            SGDOptions plainOptions = sgdOptions(lr, momentum, nesterov, 0);
+            return new SGD(groups(decayed, sgdOptions(lr, momentum, nesterov, weightDecay), plain, plainOptions),
+                    plainOptions);
+        }
+        AdamOptions plainOptions = adamOptions(lr, momentum, 0);
+        return new Adam(groups(decayed, adamOptions(lr, momentum, weightDecay), plain, plainOptions), plainOptions);
     }
 
-    private static Optimizer sgd(List<Tensor> decayed, List<Tensor> plain, double lr, double momentum, double weightDecay) {
-        SGDOptions plainOptions = new SGDOptions(lr);
-        plainOptions.momentum().put(momentum);
-        plainOptions.nesterov().put(momentum > 0);
-        SGDOptions decayOptions = new SGDOptions(lr);
-        decayOptions.momentum().put(momentum);
-        decayOptions.nesterov().put(momentum > 0);
-        decayOptions.weight_decay().put(weightDecay);
-        return new SGD(groups(decayed, decayOptions, plain, plainOptions), plainOptions);
+    private static SGDOptions sgdOptions(double lr, double momentum, boolean nesterov, double weightDecay) {
+        SGDOptions o = new SGDOptions(lr);
+        o.momentum().put(momentum);
+        o.nesterov().put(nesterov);
+        o.weight_decay().put(weightDecay);
+        return o;
     }
 
-    private static Optimizer adam(List<Tensor> decayed, List<Tensor> plain, double lr, double momentum, double weightDecay) {
-        AdamOptions plainOptions = new AdamOptions(lr);
-        plainOptions.betas().put(0, momentum).put(1, 0.999);
-        AdamOptions decayOptions = new AdamOptions(lr);
-        decayOptions.betas().put(0, momentum).put(1, 0.999);
-        decayOptions.weight_decay().put(weightDecay);
-        return new Adam(groups(decayed, decayOptions, plain, plainOptions), plainOptions);
+    private static AdamOptions adamOptions(double lr, double beta1, double weightDecay) {
+        AdamOptions o = new AdamOptions(lr);
+        o.betas().put(0, beta1).put(1, 0.999);
+        o.weight_decay().put(weightDecay);
+        return o;
     }
 
     private static OptimizerParamGroupVector groups(List<Tensor> decayed, OptimizerOptions decayOptions,
@@ -72,6 +83,11 @@ public final class TrainingStep {
     }
 
     public void setLearningRate(double lr) {
+        setLearningRate(optimizer, lr);
+    }
+
+    /** the same rate for every parameter group */
+    public static void setLearningRate(Optimizer optimizer, double lr) {
         OptimizerParamGroupVector groups = optimizer.param_groups();
         for (long i = 0; i < groups.size(); i++) {
             groups.get(i).options().set_lr(lr);

@@ -58,6 +58,8 @@ public final class YoloV4Tiny extends Module {
         upsample = register_module("upsample", new UpsampleBlock(c.of(256), c.of(128)));
         headP4 = register_module("yolo_headP4", new YoloHead(c.of(128) + c.of(256), c.of(256), out));
         initBackbone();
+        headP5.initPriors(ANCHORS_PER_SCALE, numClasses, MAX_STRIDE);
+        headP4.initPriors(ANCHORS_PER_SCALE, numClasses, MAX_STRIDE / 2);
     }
 
     /**

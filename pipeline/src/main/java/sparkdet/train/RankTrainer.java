@@ -3,6 +3,7 @@ package sparkdet.train;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RankTrainer.class);
     static final String MODEL_FILE = "model.zip";
+    private static final int LOG_EVERY_STEPS = 20;
 
     private final Recipe recipe;
     private final List<String> classes;
@@ -55,9 +57,11 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
     private final HadoopConf hadoop;
     private final boolean resume;
     private final Duration timeout;
+    private final boolean showProgress;
 
+    /** @param showProgress a progress bar on standard error (local mode, on a terminal) instead of step logs */
     RankTrainer(Recipe recipe, List<String> classes, float[][] anchors, Broadcast<List<ImageRecord>> validation,
-                HadoopConf hadoop, boolean resume, Duration timeout) {
+                HadoopConf hadoop, boolean resume, Duration timeout, boolean showProgress) {
         this.recipe = recipe;
         this.classes = classes;
         this.anchors = anchors;
@@ -65,6 +69,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         this.hadoop = hadoop;
         this.resume = resume;
         this.timeout = timeout;
+        this.showProgress = showProgress;
     }
 
     @Override
@@ -72,6 +77,8 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         BarrierTaskContext context = BarrierTaskContext.get();
         List<ImageRecord> shard = new ArrayList<>();
         rows.forEachRemaining(shard::add);
+        // shuffle blocks arrive in any order: sorted, the shard is the same list in every attempt
+        shard.sort(Comparator.comparing(r -> r.imageId));
         Torch.load();
         torch.set_num_threads(recipe.threadsPerWorker());
         try (Collective group = BarrierRendezvous.join(context, timeout)) {
@@ -121,6 +128,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         long images = 0;
         long skipped = 0;
         double lastLoss = Double.NaN;
+        List<EpochTiming> timings = new ArrayList<>();
         for (int epoch = firstEpoch; epoch < recipe.stopEpoch(); epoch++) {
             long t0 = System.nanoTime();
             boolean frozen = recipe.frozen(epoch);
@@ -132,27 +140,43 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             double lossSum = 0;
             long epochSteps = 0;
             long epochImages = 0;
+            EpochTiming.Clock clock = new EpochTiming.Clock();
+            ProgressBar bar = rank == 0 && showProgress ? new ProgressBar(System.err, String.format(Locale.ROOT,
+                    "epoch %d/%d", epoch + 1, recipe.epochs()), shard.size() / batch) : null;
             try (BatchLoader loader = new BatchLoader(shard, hadoop.get(), loaderOptions(epoch, batch, rank))) {
                 while (group.sum(new double[] {loader.hasNext() ? 1 : 0})[0] == group.world()) {
                     Batch b = loader.next();
+                    clock.load();
                     try (PointerScope scope = new PointerScope()) {
                         optimizer.zero_grad();
                         Tensor[] out = model.forward(Tensor.create(b.images(), b.count(), 3, b.size(), b.size()));
                         YoloLoss.Value v = loss.compute(out, b.boxes());
+                        clock.forward();
                         v.loss().backward();
+                        clock.backward();
                         group.averageGradients(parameters);
+                        clock.allReduce();
                         optimizer.step();
                         lossSum += v.value();
+                    } catch (RuntimeException e) {
+                        throw MemoryGuard.explain(e, batch, recipe.inputSize(), recipe.width());
                     }
+                    clock.update();
                     epochSteps++;
                     epochImages += b.count();
-                    if (rank == 0 && epochSteps % 20 == 0) {
+                    if (bar != null) {
+                        bar.step(epochSteps, epochImages, lossSum / epochSteps);
+                    } else if (rank == 0 && epochSteps % LOG_EVERY_STEPS == 0) {
                         LOG.info("epoch {}/{} step {}: loss {}", epoch + 1, recipe.epochs(), epochSteps,
                                 String.format(Locale.ROOT, "%.4f", lossSum / epochSteps));
                     }
                 }
+                if (bar != null) {
+                    bar.finish();
+                }
                 skipped += loader.skipped();
             }
+            timings.add(clock.finish(epoch + 1, frozen, epochImages));
             double[] totals = group.sum(new double[] {lossSum, epochSteps});
             lastLoss = totals[1] == 0 ? Double.NaN : totals[0] / totals[1];
             steps += epochSteps;
@@ -164,10 +188,11 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                 bestMap = best ? map : bestMap;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 history.add(new History.Epoch(epoch + 1, frozen ? "frozen" : "unfrozen", lastLoss, map, lr, seconds));
-                LOG.info("epoch {}/{} ({}): loss {}, val mAP@0.5 {}, lr {}, {} s", epoch + 1, recipe.epochs(),
-                        frozen ? "frozen" : "unfrozen", String.format(Locale.ROOT, "%.4f", lastLoss),
+                LOG.info("epoch {}/{} ({}): loss {}, val mAP@0.5 {}, lr {}, {} s; rank 0 trained at {}", epoch + 1,
+                        recipe.epochs(), frozen ? "frozen" : "unfrozen", String.format(Locale.ROOT, "%.4f", lastLoss),
                         Double.isNaN(map) ? "-" : String.format(Locale.ROOT, "%.4f", map),
-                        String.format(Locale.ROOT, "%.3g", lr), String.format(Locale.ROOT, "%.1f", seconds));
+                        String.format(Locale.ROOT, "%.3g", lr), String.format(Locale.ROOT, "%.1f", seconds),
+                        timings.get(timings.size() - 1).summary());
                 Checkpoints.State state = new Checkpoints.State(epoch, bestMap, classes, anchorList());
                 checkpoints.save(Checkpoints.LAST, model, optimizer, state);
                 if (best) {
@@ -181,7 +206,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         if (rank == 0) {
             ModelArchive.write(storage, new Path(output, MODEL_FILE).toString(), spec, model);
         }
-        return new RankResult(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap);
+        return new RankResult(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap, timings);
     }
 
     private LoaderOptions loaderOptions(int epoch, int batch, int rank) {

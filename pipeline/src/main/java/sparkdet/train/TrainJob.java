@@ -1,5 +1,7 @@
 package sparkdet.train;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,10 +9,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.data.BoxObject;
@@ -60,45 +68,86 @@ public final class TrainJob {
         if (overwrite && !resume && storage.exists(output)) {
             storage.fs(output).delete(output, true);
         }
+        if (recipe.pretrained() != null && !storage.exists(Storage.path(recipe.pretrained()))) {
+            throw new InputUnusableException("train.pretrained: " + recipe.pretrained() + " does not exist");
+        }
         Datasets ds = Datasets.open(spark, recipe.data());
         ClassList classes = new ClassList(recipe.classes().isEmpty() ? ds.classes().names() : recipe.classes());
         int[] remap = remap(ds.classes(), classes, recipe.data());
-        List<ImageRecord> all = records(ds, remap);
-        List<ImageRecord> train = new ArrayList<>();
+        // the training records stay in Spark: read by the executors, cached there, then dealt into shards
+        Dataset<Row> trainRows = ds.rows();
         List<ImageRecord> val = new ArrayList<>();
         if (recipe.valData() != null) {
             Datasets valSet = Datasets.open(spark, recipe.valData());
-            train.addAll(all);
-            val.addAll(records(valSet, remap(valSet.classes(), classes, recipe.valData())));
+            val.addAll(collect(valSet.rows(), remap(valSet.classes(), classes, recipe.valData())));
+        } else if (hasSplit(trainRows, recipe.trainSplit())) {
+            val.addAll(collect(trainRows.filter(col("split").equalTo(recipe.valSplit())), remap));
+            trainRows = trainRows.filter(col("split").equalTo(recipe.trainSplit()));
         } else {
-            split(all, recipe, train, val);
+            Column held = validationByImageId(recipe.valFraction());
+            val.addAll(collect(trainRows.filter(held), remap));
+            trainRows = trainRows.filter(functions.not(held));
         }
-        if (train.isEmpty()) {
-            throw new InputUnusableException(recipe.data() + " has no training images (split '" + recipe.trainSplit()
-                    + "')");
+        JavaRDD<ImageRecord> train = trainRows.toJavaRDD().map(r -> withClasses(DatasetSchema.fromRow(r), remap))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long trainImages = train.count();
+            if (trainImages == 0) {
+                throw new InputUnusableException(recipe.data() + " has no training images (split '"
+                        + recipe.trainSplit() + "')");
+            }
+            float[][] anchors = resume ? anchorsOf(checkpoints.state(Checkpoints.LAST))
+                    : anchors(recipe, boxSizes(train, recipe));
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int workers = recipe.workers() > 0 ? recipe.workers() : defaultWorkers(jsc);
+            LOG.info("training {} on {} images ({} validation) with {} worker(s), anchors {}", classes.names(),
+                    trainImages, val.size(), workers, java.util.Arrays.deepToString(anchors));
+            Broadcast<List<ImageRecord>> validation = jsc.broadcast(val);
+            RankTrainer ranks = new RankTrainer(recipe, classes.names(), anchors, validation,
+                    new HadoopConf(spark.sparkContext().hadoopConfiguration()), resume, recipe.collectiveTimeout(),
+                    jsc.master().startsWith("local") && System.console() != null);
+            // the shuffle after the barrier stage makes it a map stage: Spark retries a failed barrier
+            // map stage whole, but gives up on a failed barrier result stage
+            List<RankResult> results = new ArrayList<>(BarrierStage.mapPartitions(shards(train, workers), ranks)
+                    .repartition(1).collect());
+            results.sort(Comparator.comparingInt(RankResult::rank));
+            return new Summary(new Path(output, RankTrainer.MODEL_FILE).toString(), results, anchors,
+                    (int) trainImages, val.size());
+        } finally {
+            train.unpersist(false);
         }
-        float[][] anchors = resume ? anchorsOf(checkpoints.state(Checkpoints.LAST)) : anchors(recipe, train);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        int workers = recipe.workers() > 0 ? recipe.workers() : defaultWorkers(jsc);
-        LOG.info("training {} on {} images ({} validation) with {} worker(s), anchors {}", classes.names(), train.size(),
-                val.size(), workers, java.util.Arrays.deepToString(anchors));
-        Broadcast<List<ImageRecord>> validation = jsc.broadcast(val);
-        JavaRDD<ImageRecord> shards = jsc.parallelize(train, workers);
-        RankTrainer ranks = new RankTrainer(recipe, classes.names(), anchors, validation,
-                new HadoopConf(spark.sparkContext().hadoopConfiguration()), resume, recipe.collectiveTimeout());
-        // the shuffle after the barrier stage makes it a map stage: Spark retries a failed barrier
-        // map stage whole, but gives up on a failed barrier result stage
-        List<RankResult> results = new ArrayList<>(BarrierStage.mapPartitions(shards, ranks).repartition(1)
-                .collect());
-        results.sort(Comparator.comparingInt(RankResult::rank));
-        return new Summary(new Path(output, RankTrainer.MODEL_FILE).toString(), results, anchors, train.size(),
-                val.size());
     }
 
-    private static List<ImageRecord> records(Datasets ds, int[] remap) {
+    /**
+     * the records dealt into {@code workers} partitions by a hash of their image id: the same shards
+     * in every attempt of the stage and every resumed run (a rank sorts its shard before shuffling)
+     */
+    private static JavaRDD<ImageRecord> shards(JavaRDD<ImageRecord> train, int workers) {
+        return train.keyBy(r -> r.imageId).partitionBy(new HashPartitioner(workers)).values();
+    }
+
+    private static boolean hasSplit(Dataset<Row> rows, String split) {
+        return !rows.filter(col("split").equalTo(split)).limit(1).isEmpty();
+    }
+
+    /** a dataset without splits: a fraction of the images, chosen by a hash of the image id, validates */
+    private static Column validationByImageId(double fraction) {
+        return functions.pmod(functions.xxhash64(col("image_id")), functions.lit(1_000_000L))
+                .lt(functions.lit(Math.round(fraction * 1_000_000)));
+    }
+
+    private static List<ImageRecord> collect(Dataset<Row> rows, int[] remap) {
         List<ImageRecord> out = new ArrayList<>();
-        ds.rows().toLocalIterator().forEachRemaining(r -> out.add(withClasses(DatasetSchema.fromRow(r), remap)));
+        rows.toLocalIterator().forEachRemaining(r -> out.add(withClasses(DatasetSchema.fromRow(r), remap)));
         return out;
+    }
+
+    /** the training boxes' (w, h) as the letterbox scales them; a uniform sample when there are many */
+    private static List<float[]> boxSizes(JavaRDD<ImageRecord> train, Recipe recipe) {
+        int size = recipe.inputSize();
+        JavaRDD<float[]> sizes = train.flatMap(r -> letterboxedSizes(r, size).iterator());
+        long n = sizes.count();
+        return n <= ANCHOR_SAMPLE ? sizes.collect() : sizes.takeSample(false, ANCHOR_SAMPLE, recipe.seed());
     }
 
     /** dataset class index -> recipe class index; a dataset class the recipe lacks is an error */
@@ -126,25 +175,18 @@ public final class TrainJob {
         return r.withObjects(objects);
     }
 
-    /** by ingest's split column; a dataset without the training split is divided by image id */
-    private static void split(List<ImageRecord> all, Recipe recipe, List<ImageRecord> train, List<ImageRecord> val) {
-        boolean hasSplit = all.stream().anyMatch(r -> recipe.trainSplit().equals(r.split));
-        for (ImageRecord r : all) {
-            if (hasSplit) {
-                if (recipe.trainSplit().equals(r.split)) {
-                    train.add(r);
-                } else if (recipe.valSplit().equals(r.split)) {
-                    val.add(r);
-                }
-            } else {
-                double u = (r.imageId.hashCode() & 0x7fffffff) / (double) Integer.MAX_VALUE;
-                (u < recipe.valFraction() ? val : train).add(r);
-            }
+    /** an image's boxes' (w, h) once the image is letterboxed to the input size */
+    static List<float[]> letterboxedSizes(ImageRecord r, int inputSize) {
+        double scale = (double) inputSize / Math.max(r.width, r.height);
+        List<float[]> wh = new ArrayList<>(r.objects.size());
+        for (BoxObject o : r.objects) {
+            wh.add(new float[] {(float) (o.width() * scale), (float) (o.height() * scale)});
         }
+        return wh;
     }
 
-    /** the recipe's anchors, or k-means over the training boxes as the letterbox scales them */
-    static float[][] anchors(Recipe recipe, List<ImageRecord> train) {
+    /** the recipe's anchors, or k-means over the training boxes' sizes (w, h in input pixels) */
+    static float[][] anchors(Recipe recipe, List<float[]> boxSizes) {
         if (!recipe.anchors().isEmpty()) {
             float[][] a = new float[6][2];
             for (int i = 0; i < 6; i++) {
@@ -153,30 +195,11 @@ public final class TrainJob {
             }
             return a;
         }
-        List<float[]> sizes = new ArrayList<>();
-        java.util.Random rnd = new java.util.Random(recipe.seed());
-        long seen = 0;
-        for (ImageRecord r : train) {
-            double scale = (double) recipe.inputSize() / Math.max(r.width, r.height);
-            for (BoxObject o : r.objects) {
-                float[] wh = {(float) (o.width() * scale), (float) (o.height() * scale)};
-                seen++;
-                // reservoir sampling keeps the sample uniform whatever the dataset's size
-                if (sizes.size() < ANCHOR_SAMPLE) {
-                    sizes.add(wh);
-                } else {
-                    long j = (long) (rnd.nextDouble() * seen);
-                    if (j < ANCHOR_SAMPLE) {
-                        sizes.set((int) j, wh);
-                    }
-                }
-            }
-        }
-        if (sizes.size() < 6) {
-            LOG.warn("{} training boxes are too few for k-means: the reference anchors are used", sizes.size());
+        if (boxSizes.size() < 6) {
+            LOG.warn("{} training boxes are too few for k-means: the reference anchors are used", boxSizes.size());
             return Anchors.yolov4TinyDefaults();
         }
-        return Anchors.kmeans(sizes.toArray(new float[0][]), 6, recipe.seed());
+        return Anchors.kmeans(boxSizes.toArray(new float[0][]), 6, recipe.seed());
     }
 
     private static float[][] anchorsOf(Checkpoints.State state) {

@@ -25,6 +25,42 @@ class YoloV4TinyTest {
         }
     }
 
+    /**
+     * A fresh model expects few objects: its output biases start at the priors (objectness about 8
+     * objects per 640 x 640 picture, each class 0.6 / classes), not at the framework's near-zero
+     * biases, which would call every cell half an object.
+     */
+    @Test
+    void aFreshModelStartsAtThePriors() {
+        try (PointerScope scope = new PointerScope()) {
+            int classes = 3;
+            YoloV4Tiny model = new YoloV4Tiny(classes, 0.25);
+            Map<String, Tensor> s = model.stateDict();
+            float[] p5 = values(s.get("yolo_headP5.1.bias"));
+            float[] p4 = values(s.get("yolo_headP4.1.bias"));
+            for (int a = 0; a < 3; a++) {
+                int at = a * (5 + classes);
+                assertThat(p5[at + 4]).isCloseTo((float) Math.log(8.0 / 400), org.assertj.core.data.Offset.offset(1e-6f));
+                assertThat(p4[at + 4]).isCloseTo((float) Math.log(8.0 / 1600), org.assertj.core.data.Offset.offset(1e-6f));
+                for (int c = 0; c < classes; c++) {
+                    assertThat(p4[at + 5 + c]).isCloseTo((float) Math.log(0.6 / 2.01), org.assertj.core.data.Offset.offset(1e-6f));
+                }
+                assertThat(p5[at]).isZero();
+            }
+            model.eval();
+            Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
+            Tensor objectness = out[1].view(2, 3, 5 + classes, 4, 4).select(2, 4).sigmoid();
+            assertThat(objectness.mean().item_float()).isLessThan(0.1f);
+        }
+    }
+
+    private static float[] values(Tensor t) {
+        Tensor c = t.detach().contiguous();
+        float[] v = new float[(int) c.numel()];
+        c.data_ptr_float().get(v);
+        return v;
+    }
+
     @Test
     void widthScalesEveryChannelCount() {
         try (PointerScope scope = new PointerScope()) {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +20,8 @@ import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
 import sparkdet.io.Storage;
 import sparkdet.model.ModelArchive;
+import sparkdet.model.Weights;
+import sparkdet.model.YoloV4Tiny;
 import sparkdet.synth.ShapesGenerator;
 import sparkdet.testing.TestSpark;
 
@@ -59,6 +64,15 @@ class TrainJobTest {
         TrainJob.Summary four = new TrainJob(TestSpark.session()).run(recipe(straight, 4), false, false);
         assertThat(four.ranks()).hasSize(1);
         assertThat(four.ranks().get(0).steps()).isEqualTo(4 * (24 / 4));
+        List<EpochTiming> timings = four.ranks().get(0).timings();
+        assertThat(timings).extracting(EpochTiming::epoch).containsExactly(1, 2, 3, 4);
+        assertThat(timings).extracting(EpochTiming::frozen).containsExactly(true, false, false, false);
+        for (EpochTiming t : timings) {
+            assertThat(t.images()).isEqualTo(24);
+            assertThat(t.forward()).isPositive();
+            assertThat(t.backward()).isPositive();
+            assertThat(t.load() + t.forward() + t.backward() + t.allReduce() + t.update()).isLessThanOrEqualTo(t.seconds());
+        }
         Path out = Path.of(straight);
         for (String f : List.of("model.zip", "history.csv", "loss.png", "map.png", "checkpoints/last/_SUCCESS",
                 "checkpoints/best/_SUCCESS", "checkpoints/epoch-0002/weights.pt", "checkpoints/epoch-0004/optimizer.pt")) {
@@ -86,6 +100,29 @@ class TrainJobTest {
         assertThat(Files.readAllLines(Path.of(resumed, "history.csv"))).hasSize(5);
     }
 
+    /**
+     * A PyTorch state dict (the fixture made by scripts/make_yolov4_tiny_fixture.py) loads by name
+     * into the run, and a frozen epoch leaves its backbone bit for bit as loaded while the heads learn.
+     */
+    @Test
+    void pretrainedWeightsLoadByNameAndAFrozenEpochKeepsTheBackbone() throws Exception {
+        Path pth = tmp.resolve("pretrained.pth");
+        try (InputStream in = TrainJobTest.class.getResourceAsStream("/fixtures/yolov4_tiny_w025_c3.pth")) {
+            Files.copy(in, pth);
+        }
+        String out = tmp.resolve("pretrained-run").toString();
+        new TrainJob(TestSpark.session()).run(recipe(out, 1, "train.pretrained=" + pth.toUri()), false, false);
+        Storage storage = new Storage(TestSpark.session().sparkContext().hadoopConfiguration());
+        ModelArchive.Loaded trained = ModelArchive.read(storage, Path.of(out, "model.zip").toString());
+        YoloV4Tiny loaded = trained.spec().newModel();
+        Weights.load(loaded, Files.readAllBytes(pth), pth.toString());
+        Map<String, Tensor> before = loaded.namedParameters();
+        Map<String, Tensor> after = trained.model().namedParameters();
+        assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
+        after.forEach((name, t) -> assertThat(t.equal(before.get(name))).as(name)
+                .isEqualTo(name.startsWith("backbone.")));
+    }
+
     @Test
     void guardRailsSpeakPlainly() {
         assertThatThrownBy(() -> recipe(tmp.resolve("x").toString(), 2, "train.input-size=100"))
@@ -97,5 +134,8 @@ class TrainJobTest {
                 .hasMessageContaining("not in the recipe");
         assertThatThrownBy(() -> new TrainJob(TestSpark.session()).run(recipe(tmp.resolve("z").toString(), 1),
                 true, false)).hasMessageContaining("--resume");
+        assertThatThrownBy(() -> new TrainJob(TestSpark.session()).run(recipe(tmp.resolve("p").toString(), 1,
+                "train.pretrained=" + tmp.resolve("missing.pth").toUri()), false, false))
+                .hasMessageContaining("missing.pth does not exist");
     }
 }

@@ -1,0 +1,88 @@
+package sparkdet.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import sparkdet.ingest.IngestFormat;
+import sparkdet.ingest.IngestJob;
+import sparkdet.ingest.IngestRequest;
+import sparkdet.synth.ShapesGenerator;
+import sparkdet.train.EpochTiming;
+import sparkdet.train.RankResult;
+import sparkdet.train.Recipe;
+import sparkdet.train.TrainJob;
+
+/**
+ * {@code bench --job train}: training throughput of YOLOv4-tiny, frozen and unfrozen, with one
+ * worker of two threads and two workers of one thread, on synthesized pictures (the data's
+ * content does not change the arithmetic; its loading and augmentation are part of the figure).
+ */
+final class TrainBench {
+    private static final int FROZEN_EPOCHS = 2;
+    private static final int EPOCHS = 4;
+
+    private TrainBench() {
+    }
+
+    static void run(Args args, Context context, Path tmp) throws Exception {
+        int images = args.intValue("images", 96);
+        int size = args.intValue("size", 416);
+        int batch = args.intValue("batch", 8);
+        int classCount = args.intValue("classes", 20);
+        double width = Double.parseDouble(args.get("width", "1.0"));
+        if (classCount < ShapesGenerator.CLASSES.size()) {
+            throw new UsageException("--classes: at least " + ShapesGenerator.CLASSES.size() + " (the shapes' own)");
+        }
+        Path voc = tmp.resolve("voc");
+        ShapesGenerator.generate(voc, images, 1, size);
+        String dataset = tmp.resolve("dataset").toString();
+        new IngestJob(context.spark()).run(IngestRequest.of(IngestFormat.VOC, voc.toString(), null, null,
+                voc.resolve("classes.txt").toString(), dataset, true, context.config()));
+        List<String> classes = new ArrayList<>(ShapesGenerator.CLASSES);
+        for (int c = classes.size(); c < classCount; c++) {
+            classes.add("class" + c);
+        }
+        context.out().printf(Locale.ROOT, "bench train: YOLOv4-tiny width %.2f, %d classes, %dx%d, batch %d per worker,"
+                + " %d images per epoch, %d cores%n", width, classCount, size, size, batch, images,
+                Runtime.getRuntime().availableProcessors());
+        for (int[] layout : new int[][] {{1, 2}, {2, 1}}) {
+            Config overrides = ConfigFactory.parseMap(Map.ofEntries(
+                    Map.entry("sparkdet.train.width", width), Map.entry("sparkdet.train.input-size", size),
+                    Map.entry("sparkdet.train.batch-size", batch), Map.entry("sparkdet.train.freeze-batch-size", batch),
+                    Map.entry("sparkdet.train.epochs", EPOCHS), Map.entry("sparkdet.train.freeze-epochs", FROZEN_EPOCHS),
+                    Map.entry("sparkdet.train.workers", layout[0]),
+                    Map.entry("sparkdet.train.threads-per-worker", layout[1]),
+                    Map.entry("sparkdet.train.classes", classes), Map.entry("sparkdet.train.val-fraction", 0),
+                    Map.entry("sparkdet.train.eval-period", 1000), Map.entry("sparkdet.train.save-period", 1000)));
+            Recipe recipe = Recipe.of(overrides.withFallback(context.config()).resolve(), dataset,
+                    tmp.resolve("run-" + layout[0]).toString());
+            TrainJob.Summary s = new TrainJob(context.spark()).run(recipe, false, true);
+            for (int epoch : new int[] {FROZEN_EPOCHS, EPOCHS}) {
+                print(context, layout, epoch, s.ranks());
+            }
+        }
+    }
+
+    /** one line per (layout, epoch): the ranks' images over the slowest rank's time, and rank 0's split */
+    private static void print(Context context, int[] layout, int epoch, List<RankResult> ranks) {
+        long images = 0;
+        double seconds = 0;
+        double compute = 0;
+        for (RankResult r : ranks) {
+            EpochTiming t = r.timings().get(epoch - 1);
+            images += t.images();
+            seconds = Math.max(seconds, t.seconds());
+            compute = Math.max(compute, t.forward() + t.backward() + t.update());
+        }
+        EpochTiming t = ranks.get(0).timings().get(epoch - 1);
+        context.out().printf(Locale.ROOT, "%d worker(s) x %d thread(s), %-8s: %6.2f images/s (network alone %6.2f);"
+                + " time: data %4.1f%%, forward %4.1f%%, backward %4.1f%%, all-reduce %4.1f%%, update %4.1f%%%n",
+                layout[0], layout[1], t.frozen() ? "frozen" : "unfrozen", images / seconds, images / compute,
+                100 * t.load() / t.seconds(), 100 * t.forward() / t.seconds(), 100 * t.backward() / t.seconds(),
+                100 * t.allReduce() / t.seconds(), 100 * t.update() / t.seconds());
+    }
+}

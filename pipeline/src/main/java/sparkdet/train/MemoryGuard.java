@@ -1,0 +1,33 @@
+package sparkdet.train;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns libtorch's allocation failures (its CPU allocator's "can't allocate memory", CUDA's "out
+ * of memory") into a message that says what was being trained and what to lower; any other error
+ * passes unchanged.
+ */
+final class MemoryGuard {
+    private static final Pattern ALLOCATION_FAILED = Pattern.compile(
+            "can't allocate memory|out of memory|not enough memory|std::bad_alloc", Pattern.CASE_INSENSITIVE);
+
+    private MemoryGuard() {
+    }
+
+    static RuntimeException explain(RuntimeException e, int batch, int inputSize, double width) {
+        String message = String.valueOf(e.getMessage());
+        if (!ALLOCATION_FAILED.matcher(message).find()) {
+            return e;
+        }
+        return new IllegalStateException(String.format(Locale.ROOT, "out of memory training a batch of %d images at "
+                + "%dx%d (width %s): lower train.batch-size (and train.freeze-batch-size) or train.input-size, or give "
+                + "each executor more memory (spark.executor.memory; --driver-memory in local mode). libtorch said: %s",
+                batch, inputSize, inputSize, width, firstLine(message)), e);
+    }
+
+    private static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

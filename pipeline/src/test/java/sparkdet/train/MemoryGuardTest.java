@@ -1,0 +1,23 @@
+package sparkdet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MemoryGuardTest {
+    @Test
+    void anAllocationFailureSaysWhatWasTrainedAndWhatToLower() {
+        RuntimeException libtorch = new RuntimeException("[enforce fail at alloc_cpu.cpp:117] data. "
+                + "DefaultCPUAllocator: can't allocate memory: you tried to allocate 95551488000 bytes.\nframe #0 ...");
+        RuntimeException e = MemoryGuard.explain(libtorch, 64, 608, 1.0);
+        assertThat(e).isNotSameAs(libtorch).hasCause(libtorch);
+        assertThat(e.getMessage()).contains("batch of 64 images at 608x608", "train.batch-size", "train.input-size",
+                "can't allocate memory: you tried to allocate 95551488000 bytes").doesNotContain("frame #0");
+    }
+
+    @Test
+    void otherErrorsPassUnchanged() {
+        RuntimeException other = new IllegalArgumentException("3 box lists for a batch of 4");
+        assertThat(MemoryGuard.explain(other, 4, 416, 1.0)).isSameAs(other);
+    }
+}
