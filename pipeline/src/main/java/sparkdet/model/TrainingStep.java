@@ -121,11 +121,6 @@ public final class TrainingStep {
     }
 
     private Tensor batch(float[] images, int n) {
-        long expected = (long) n * 3 * loss.inputHeight() * loss.inputWidth();
-        if (images.length != expected) {
-            throw new IllegalArgumentException(images.length + " values for " + n + " images of 3 x " + loss.inputHeight()
-                    + " x " + loss.inputWidth());
-        }
-        return Tensor.create(images, n, 3, loss.inputHeight(), loss.inputWidth());
+        return model.input(images, n, loss.inputHeight(), loss.inputWidth());
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -106,9 +107,10 @@ public final class YoloLoss {
         }
         YoloTargets targets = YoloTargets.build(boxes, anchors, mask, l, numClasses, gridH, gridW, inputH, inputW);
         // [batch * anchors * rows * columns, 5 + classes], cells in the order of YoloTargets' indices
+        Device device = output.device();
         Tensor cells = output.view(bs, perScale, attrs, gridH, gridW).permute(0, 1, 3, 4, 2).reshape(-1, attrs);
 
-        Tensor objectMask = Tensor.create(targets.objectMask);
+        Tensor objectMask = on(device, Tensor.create(targets.objectMask));
         Tensor notIgnored = ignoreMask(cells, boxes, l, bs, gridH, gridW).logical_not();
         Tensor counted = objectMask.gt(new Scalar(0.5)).logical_or(notIgnored).toType(torch.ScalarType.Float);
         Tensor conf = cells.select(1, 4).sigmoid();
@@ -117,12 +119,12 @@ public final class YoloLoss {
 
         int n = targets.count();
         if (n > 0) {
-            Tensor positive = cells.index_select(0, Tensor.create(targets.cells));
-            Tensor xy = positive.narrow(1, 0, 2).sigmoid().add(Tensor.create(targets.gridXy, n, 2));
-            Tensor wh = positive.narrow(1, 2, 2).exp().mul(Tensor.create(targets.anchorWh, n, 2));
-            Tensor target = Tensor.create(targets.boxes, n, 4);
+            Tensor positive = cells.index_select(0, on(device, Tensor.create(targets.cells)));
+            Tensor xy = positive.narrow(1, 0, 2).sigmoid().add(on(device, Tensor.create(targets.gridXy, n, 2)));
+            Tensor wh = positive.narrow(1, 2, 2).exp().mul(on(device, Tensor.create(targets.anchorWh, n, 2)));
+            Tensor target = on(device, Tensor.create(targets.boxes, n, 4));
             Tensor boxLoss = ciou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2)).neg().add(new Scalar(1)).mean();
-            Tensor classTarget = Tensor.create(targets.classes, n, numClasses);
+            Tensor classTarget = on(device, Tensor.create(targets.classes, n, numClasses));
             if (labelSmoothing != 0) {
                 classTarget = classTarget.mul(new Scalar(1 - labelSmoothing)).add(new Scalar(labelSmoothing / numClasses));
             }
@@ -159,13 +161,13 @@ public final class YoloLoss {
             }
         }
         try (NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor g = Tensor.create(grid, 4, 1, 1, perImage);
+            Tensor g = on(cells.device(), Tensor.create(grid, 4, 1, 1, perImage));
             Tensor raw = cells.detach().view(bs, 1, perImage, cells.size(1));
             Tensor px = raw.select(3, 0).sigmoid().add(g.select(0, 0));
             Tensor py = raw.select(3, 1).sigmoid().add(g.select(0, 1));
             Tensor pw = raw.select(3, 2).exp().mul(g.select(0, 2));
             Tensor ph = raw.select(3, 3).exp().mul(g.select(0, 3));
-            Tensor gt = Tensor.create(truth, bs, most, 1, 4);
+            Tensor gt = on(cells.device(), Tensor.create(truth, bs, most, 1, 4));
             Tensor iou = iou(px, py, pw, ph, gt.select(3, 0), gt.select(3, 1), gt.select(3, 2), gt.select(3, 3));
             return iou.amax(new long[] {1}, false).gt(new Scalar(IGNORE_THRESHOLD)).reshape(-1);
         }
@@ -230,6 +232,11 @@ public final class YoloLoss {
         Tensor v = pAtan.sub(tAtan).square().mul(new Scalar(4 / (Math.PI * Math.PI)));
         Tensor alpha = v.div(iou.neg().add(new Scalar(1)).add(v).clamp_min(new Scalar(MIN_DENOMINATOR)));
         return iou.sub(centreDistance.div(diagonal.clamp_min(new Scalar(MIN_DENOMINATOR)))).sub(alpha.mul(v));
+    }
+
+    /** targets are built on the CPU; the loss runs where the outputs are */
+    private static Tensor on(Device device, Tensor cpu) {
+        return Devices.to(cpu, device);
     }
 
     private static Tensor bce(Tensor p, Tensor target) {

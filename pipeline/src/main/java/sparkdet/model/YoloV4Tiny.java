@@ -3,6 +3,7 @@ package sparkdet.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -38,6 +39,7 @@ public final class YoloV4Tiny extends Module {
     private final YoloHead headP5;
     private final UpsampleBlock upsample;
     private final YoloHead headP4;
+    private Device device;
 
     /**
      * Package-private: creating the first Module loads libtorch (Module's static initialiser runs
@@ -60,6 +62,32 @@ public final class YoloV4Tiny extends Module {
         initBackbone();
         headP5.initPriors(ANCHORS_PER_SCALE, numClasses, MAX_STRIDE);
         headP4.initPriors(ANCHORS_PER_SCALE, numClasses, MAX_STRIDE / 2);
+        device = new Device(torch.DeviceType.CPU);
+    }
+
+    /**
+     * moves every parameter and buffer to the device, in place: tensors already taken from
+     * {@link #namedParameters()} follow, so move before building an optimiser
+     */
+    public void moveTo(Device target) {
+        to(target, false);
+        device = target;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * a batch of images as the network's input, on the model's device
+     *
+     * @param images [n, 3, height, width] in row-major order, already normalised
+     */
+    public Tensor input(float[] images, int n, int height, int width) {
+        if (images.length != (long) n * 3 * height * width) {
+            throw new IllegalArgumentException(images.length + " values for " + n + " images of 3 x " + height + " x " + width);
+        }
+        return Devices.to(Tensor.create(images, n, 3, height, width), device);
     }
 
     /**
@@ -94,15 +122,12 @@ public final class YoloV4Tiny extends Module {
      * @param images [N, 3, height, width] in row-major order, already normalised
      */
     public float[][] predict(float[] images, int n, int height, int width) {
-        if (images.length != (long) n * 3 * height * width) {
-            throw new IllegalArgumentException(images.length + " values for " + n + " images of 3 x " + height + " x " + width);
-        }
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             eval();
-            Tensor[] out = forward(Tensor.create(images, n, 3, height, width));
+            Tensor[] out = forward(input(images, n, height, width));
             float[][] result = new float[out.length][];
             for (int i = 0; i < out.length; i++) {
-                Tensor t = out[i].contiguous();
+                Tensor t = out[i].cpu().contiguous();
                 result[i] = new float[(int) t.numel()];
                 t.data_ptr_float().get(result[i]);
             }

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 public final class NativeCache {
     private static final Logger LOG = LoggerFactory.getLogger(NativeCache.class);
     public static final String CACHE_DIR_PROPERTY = "org.bytedeco.javacpp.cachedir";
+    private static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+    private static final String GPU_EXTENSION = "-gpu";
 
     private NativeCache() {
     }
@@ -38,9 +40,10 @@ public final class NativeCache {
                 System.setProperty(CACHE_DIR_PROPERTY, env);
             }
         }
+        useGpuBuildWhenPresent();
         long t0 = System.nanoTime();
         for (String preset : presets) {
-            String resource = "/org/bytedeco/" + preset + "/" + platform() + "/";
+            String resource = resourceFolder(preset);
             try {
                 File[] files = Loader.cacheResources(resource);
                 if (files == null || files.length == 0) {
@@ -53,6 +56,27 @@ public final class NativeCache {
             }
         }
         LOG.debug("native cache ready for {} in {} ms", String.join(",", presets), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The gpu Maven profile puts libtorch's {@code linux-x86_64-gpu} natives on the classpath;
+     * JavaCPP loads them only under the platform extension "-gpu", so it is set here rather than
+     * left for every launch command to pass.
+     */
+    private static void useGpuBuildWhenPresent() {
+        if (System.getProperty(EXTENSION_PROPERTY) == null
+                && NativeCache.class.getResource("/org/bytedeco/pytorch/" + platform() + GPU_EXTENSION + "/") != null) {
+            System.setProperty(EXTENSION_PROPERTY, GPU_EXTENSION);
+            LOG.info("libtorch's GPU natives are on the classpath: platform extension {}", GPU_EXTENSION);
+        }
+    }
+
+    /** the preset's folder for this platform and extension, or the plain platform's when it has no such build */
+    private static String resourceFolder(String preset) {
+        String extension = System.getProperty(EXTENSION_PROPERTY, "");
+        String extended = "/org/bytedeco/" + preset + "/" + platform() + extension + "/";
+        return extension.isEmpty() || NativeCache.class.getResource(extended) == null
+                ? "/org/bytedeco/" + preset + "/" + platform() + "/" : extended;
     }
 
     private static final java.util.Set<String> LOADED = new java.util.HashSet<>();

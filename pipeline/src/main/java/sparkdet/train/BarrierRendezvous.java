@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.BarrierTaskInfo;
+import org.bytedeco.pytorch.Device;
 
 /**
  * The rendezvous of a Spark barrier stage, as Spark's TorchDistributor does it: rank = partition
@@ -17,7 +18,8 @@ public final class BarrierRendezvous {
     private BarrierRendezvous() {
     }
 
-    public static Collective join(BarrierTaskContext context, Duration timeout) {
+    /** @param device where this rank trains: Gloo on the CPU, NCCL on CUDA */
+    public static Collective join(BarrierTaskContext context, Duration timeout, Device device) {
         BarrierTaskInfo[] tasks = context.getTaskInfos();
         int rank = context.partitionId();
         int world = tasks.length;
@@ -28,8 +30,8 @@ public final class BarrierRendezvous {
         String offer = rank == 0 ? ownHost + ":" + freePort() : "";
         String store = context.allGather(offer)[0];
         int colon = store.lastIndexOf(':');
-        return GlooCollective.connect(store.substring(0, colon), Integer.parseInt(store.substring(colon + 1)),
-                ownHost, rank, world, timeout);
+        return C10dCollective.connect(store.substring(0, colon), Integer.parseInt(store.substring(colon + 1)),
+                ownHost, rank, world, timeout, device);
     }
 
     /** the host part of an executor address ("host:port") */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
@@ -89,7 +90,8 @@ final class Checkpoints {
         try {
             Files.write(tmp, storage.readBytes(new Path(cp, "optimizer.pt"), Long.MAX_VALUE));
             InputArchive archive = new InputArchive();
-            archive.load_from(tmp.toString());
+            // the optimiser's state (momentum) where the model's parameters are
+            archive.load_from(tmp.toString(), new DeviceOptional(model.device()));
             optimizer.load(archive);
         } finally {
             Files.deleteIfExists(tmp);

@@ -20,10 +20,11 @@ final class MemoryGuard {
         if (!ALLOCATION_FAILED.matcher(message).find()) {
             return e;
         }
+        String more = message.contains("CUDA") ? "or train on a GPU with more memory"
+                : "or give each executor more memory (spark.executor.memory; --driver-memory in local mode)";
         return new IllegalStateException(String.format(Locale.ROOT, "out of memory training a batch of %d images at "
-                + "%dx%d (width %s): lower train.batch-size (and train.freeze-batch-size) or train.input-size, or give "
-                + "each executor more memory (spark.executor.memory; --driver-memory in local mode). libtorch said: %s",
-                batch, inputSize, inputSize, width, firstLine(message)), e);
+                + "%dx%d (width %s): lower train.batch-size (and train.freeze-batch-size) or train.input-size, %s. "
+                + "libtorch said: %s", batch, inputSize, inputSize, width, more, firstLine(message)), e);
     }
 
     private static String firstLine(String message) {

@@ -10,10 +10,12 @@ import java.util.Locale;
 import java.util.zip.CRC32;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -27,6 +29,7 @@ import sparkdet.data.ImageRecord;
 import sparkdet.io.HadoopConf;
 import sparkdet.io.Storage;
 import sparkdet.model.Anchors;
+import sparkdet.model.Devices;
 import sparkdet.model.LoadReport;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
@@ -81,13 +84,31 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         shard.sort(Comparator.comparing(r -> r.imageId));
         Torch.load();
         torch.set_num_threads(recipe.threadsPerWorker());
-        try (Collective group = BarrierRendezvous.join(context, timeout)) {
+        Device device = Devices.select(recipe.device(), gpuOrdinal(context));
+        try (Collective group = BarrierRendezvous.join(context, timeout, device)) {
             boolean retry = context.stageAttemptNumber() > 0;
-            return List.of(train(group, shard, resume || retry)).iterator();
+            return List.of(train(group, device, shard, resume || retry)).iterator();
         }
     }
 
-    private RankResult train(Collective group, List<ImageRecord> shard, boolean fromLast) throws IOException {
+    /**
+     * the GPU Spark gave this task (spark.task.resource.gpu.amount), else the rank: ranks sharing
+     * a node take its devices in turn
+     */
+    private static int gpuOrdinal(BarrierTaskContext context) {
+        ResourceInformation gpus = context.resourcesJMap().get("gpu");
+        if (gpus != null && gpus.addresses().length > 0) {
+            try {
+                return Integer.parseInt(gpus.addresses()[0].trim());
+            } catch (NumberFormatException e) {
+                LOG.warn("GPU address '{}' is not a device number; using the rank", gpus.addresses()[0]);
+            }
+        }
+        return context.partitionId();
+    }
+
+    private RankResult train(Collective group, Device device, List<ImageRecord> shard, boolean fromLast)
+            throws IOException {
         int rank = group.rank();
         Storage storage = new Storage(hadoop.get());
         Path output = Storage.path(recipe.output());
@@ -96,6 +117,10 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(classes), recipe.width(), anchors, recipe.inputSize(),
                 recipe.inputSize());
         YoloV4Tiny model = spec.newModel();
+        model.moveTo(device);
+        if (rank == 0) {
+            LOG.info("training on {} with {} rank(s)", Devices.name(device), group.world());
+        }
         List<Tensor> parameters = new ArrayList<>(model.namedParameters().values());
         Optimizer optimizer = Optimizers.create(recipe, parameters);
         int firstEpoch = 0;
@@ -149,7 +174,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                     clock.load();
                     try (PointerScope scope = new PointerScope()) {
                         optimizer.zero_grad();
-                        Tensor[] out = model.forward(Tensor.create(b.images(), b.count(), 3, b.size(), b.size()));
+                        Tensor[] out = model.forward(model.input(b.images(), b.count(), b.size(), b.size()));
                         YoloLoss.Value v = loss.compute(out, b.boxes());
                         clock.forward();
                         v.loss().backward();
@@ -232,7 +257,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         CRC32 crc = new CRC32();
         try (PointerScope scope = new PointerScope()) {
             for (Tensor p : parameters) {
-                Tensor c = p.detach().contiguous();
+                Tensor c = p.detach().cpu().contiguous();
                 FloatPointer data = c.data_ptr_float();
                 float[] values = new float[(int) c.numel()];
                 data.get(values);

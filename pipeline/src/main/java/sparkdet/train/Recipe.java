@@ -17,7 +17,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                      String optimizer, double momentum, boolean nesterov, double weightDecay, double lr,
                      double minLrRatio, String schedule, int warmupEpochs, double warmupLrRatio,
                      double labelSmoothing, Augment augment, int savePeriod, int evalPeriod, long seed, int stopAfter,
-                     java.time.Duration collectiveTimeout)
+                     java.time.Duration collectiveTimeout, String device)
         implements Serializable {
 
     /** the augmentation switches */
@@ -45,6 +45,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
         require(savePeriod >= 1 && evalPeriod >= 1, "save-period and eval-period must be at least 1");
         require(valFraction >= 0 && valFraction < 1, "val-fraction in [0, 1)");
         require(stopAfter >= 0, "stop-after >= 0");
+        require(device.matches("auto|cpu|cuda|cuda:\\d+"), "device: auto, cpu, cuda or cuda:N, not '" + device + "'");
     }
 
     private static void require(boolean ok, String message) {
@@ -81,7 +82,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                             a.getDouble("scale-min"), a.getDouble("scale-max"), a.getDouble("hue"),
                             a.getDouble("saturation"), a.getDouble("value")),
                     c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"), c.getInt("stop-after"),
-                    c.getDuration("collective-timeout"));
+                    c.getDuration("collective-timeout"), c.getString("device"));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("train recipe: " + e.getMessage(), e);
         }
@@ -92,7 +93,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                 pretrained, classes, includeDifficult, n, Math.min(freezeEpochs, n), freezeBatchSize, batchSize,
                 workers, threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio,
                 schedule, warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
-                collectiveTimeout);
+                collectiveTimeout, device);
     }
 
     public Recipe withValData(String uri) {
@@ -100,7 +101,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                 pretrained, classes, includeDifficult, epochs, freezeEpochs, freezeBatchSize, batchSize, workers,
                 threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio, schedule,
                 warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
-                collectiveTimeout);
+                collectiveTimeout, device);
     }
 
     /** whether an epoch (0-based) trains with the backbone frozen */

@@ -16,6 +16,15 @@ class MemoryGuardTest {
     }
 
     @Test
+    void aCudaAllocationFailureSuggestsABiggerGpuNotExecutorMemory() {
+        RuntimeException libtorch = new RuntimeException("CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a "
+                + "total capacity of 79.19 GiB of which 1.02 GiB is free.\nException raised from malloc");
+        String message = MemoryGuard.explain(libtorch, 256, 1280, 1.0).getMessage();
+        assertThat(message).contains("batch of 256 images at 1280x1280", "GPU with more memory", "Tried to allocate 2.00 GiB")
+                .doesNotContain("spark.executor.memory", "Exception raised from");
+    }
+
+    @Test
     void otherErrorsPassUnchanged() {
         RuntimeException other = new IllegalArgumentException("3 box lists for a batch of 4");
         assertThat(MemoryGuard.explain(other, 4, 416, 1.0)).isSameAs(other);

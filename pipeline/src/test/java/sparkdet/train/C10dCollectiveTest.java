@@ -10,11 +10,12 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import sparkdet.model.Devices;
 import sparkdet.model.Torch;
 import sparkdet.testing.TestSpark;
 
 /** Two ranks in a real barrier stage (local[2]: two task threads), joined through c10d's TCPStore and Gloo. */
-class GlooCollectiveTest {
+class C10dCollectiveTest {
     /** per rank: broadcast result, averaged gradient, summed values */
     @Test
     void ranksShareRankZerosWeightsAverageGradientsAndSum() {
@@ -22,7 +23,7 @@ class GlooCollectiveTest {
         List<double[]> results = BarrierStage.mapPartitions(jsc.parallelize(List.of(0, 1), 2), it -> {
             BarrierTaskContext ctx = BarrierTaskContext.get();
             Torch.load();
-            try (Collective c = BarrierRendezvous.join(ctx, Duration.ofSeconds(60));
+            try (Collective c = BarrierRendezvous.join(ctx, Duration.ofSeconds(60), Devices.select("cpu", 0));
                  PointerScope scope = new PointerScope()) {
                 int rank = c.rank();
                 Tensor weight = torch.full(new long[] {3}, new org.bytedeco.pytorch.Scalar(10.0 * (rank + 1)));
@@ -52,10 +53,10 @@ class GlooCollectiveTest {
     void bucketsKeepOrderAndSplitAtTheLimit() {
         Torch.load();
         try (PointerScope scope = new PointerScope()) {
-            long perTensor = GlooCollective.BUCKET_BYTES / 4 / 3 + 1;   // three of them exceed one bucket
+            long perTensor = C10dCollective.BUCKET_BYTES / 4 / 3 + 1;   // three of them exceed one bucket
             List<Tensor> ts = List.of(torch.zeros(perTensor), torch.zeros(perTensor), torch.zeros(perTensor),
                     torch.zeros(10));
-            List<List<Tensor>> buckets = GlooCollective.buckets(ts);
+            List<List<Tensor>> buckets = C10dCollective.buckets(ts);
             assertThat(buckets).hasSize(2);
             assertThat(buckets.get(0)).hasSize(2);
             assertThat(buckets.get(1)).hasSize(2);

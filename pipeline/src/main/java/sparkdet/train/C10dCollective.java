@@ -6,6 +6,8 @@ import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.AllreduceOptions;
+import org.bytedeco.pytorch.Backend;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.GlooDeviceVector;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.Scalar;
@@ -14,38 +16,47 @@ import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.nccl.ProcessGroupNCCL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparkdet.model.Devices;
 import sparkdet.model.Torch;
 
 /**
- * PyTorch's own collectives on CPU: a {@code TCPStore} at rank 0's address for the rendezvous and
- * a {@code ProcessGroupGloo} bound to this rank's own address. Gradients are flattened into
- * buckets of at most {@link #BUCKET_BYTES} so that each step makes a few large all-reduces
- * rather than one per parameter, as DistributedDataParallel does.
+ * PyTorch's own collectives: a {@code TCPStore} at rank 0's address for the rendezvous, then a
+ * {@code ProcessGroupGloo} bound to this rank's own address when the model trains on the CPU, or
+ * a {@code ProcessGroupNCCL} when it trains on a CUDA device (NCCL reduces tensors where they
+ * are, so nothing is copied back to the host each step). Gradients are flattened into buckets of
+ * at most {@link #BUCKET_BYTES} so that each step makes a few large all-reduces rather than one
+ * per parameter, as DistributedDataParallel does.
  */
-public final class GlooCollective implements Collective {
-    private static final Logger LOG = LoggerFactory.getLogger(GlooCollective.class);
+public final class C10dCollective implements Collective {
+    private static final Logger LOG = LoggerFactory.getLogger(C10dCollective.class);
     static final long BUCKET_BYTES = 25L << 20;
 
     private final int rank;
     private final int world;
     private final TCPStore store;
-    private final ProcessGroupGloo group;
+    private final Backend group;
+    private final Device device;
 
-    private GlooCollective(int rank, int world, TCPStore store, ProcessGroupGloo group) {
+    private C10dCollective(int rank, int world, TCPStore store, Backend group, Device device) {
         this.rank = rank;
         this.world = world;
         this.store = store;
         this.group = group;
+        this.device = device;
     }
 
     /**
      * joins the group: rank 0 serves the store at {@code storeHost:storePort}, every rank connects
-     * to it and opens its Gloo transport on {@code ownHost}
+     * to it; on the CPU each opens its Gloo transport on {@code ownHost}, on CUDA NCCL finds its
+     * own transport
+     *
+     * @param device where this rank's model and gradients live
      */
-    public static GlooCollective connect(String storeHost, int storePort, String ownHost, int rank, int world,
-                                         Duration timeout) {
+    public static C10dCollective connect(String storeHost, int storePort, String ownHost, int rank, int world,
+                                         Duration timeout, Device device) {
         Torch.load();
         TCPStoreOptions options = new TCPStoreOptions();
         options.port((short) storePort);   // uint16 in C++: the bits are what count
@@ -53,11 +64,19 @@ public final class GlooCollective implements Collective {
         options.waitWorkers(false);
         options.timeout(new Milliseconds(timeout.toMillis()));
         TCPStore store = new TCPStore(storeHost, options);
-        ProcessGroupGloo.Options gloo = ProcessGroupGloo.Options.create(new Milliseconds(timeout.toMillis()));
-        gloo.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(ownHost)));
-        ProcessGroupGloo group = new ProcessGroupGloo(store, rank, world, gloo);
-        LOG.info("rank {} of {} joined the group at {}:{} ({})", rank, world, storeHost, storePort, ownHost);
-        return new GlooCollective(rank, world, store, group);
+        Backend group;
+        if (device.is_cuda()) {
+            ProcessGroupNCCL.Options nccl = ProcessGroupNCCL.Options.create();
+            nccl.timeout(new Milliseconds(timeout.toMillis()));
+            group = new ProcessGroupNCCL(store, rank, world, nccl);
+        } else {
+            ProcessGroupGloo.Options gloo = ProcessGroupGloo.Options.create(new Milliseconds(timeout.toMillis()));
+            gloo.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(ownHost)));
+            group = new ProcessGroupGloo(store, rank, world, gloo);
+        }
+        LOG.info("rank {} of {} joined the {} group at {}:{} ({}, {})", rank, world, device.is_cuda() ? "NCCL" : "Gloo",
+                storeHost, storePort, ownHost, Devices.name(device));
+        return new C10dCollective(rank, world, store, group, device);
     }
 
     @Override
@@ -103,10 +122,10 @@ public final class GlooCollective implements Collective {
     @Override
     public double[] sum(double[] values) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor t = Tensor.create(values.clone());
+            Tensor t = Devices.to(Tensor.create(values.clone()), device);
             group.allreduce(new TensorVector(t))._wait();
             double[] out = new double[values.length];
-            t.contiguous().data_ptr_double().get(out);
+            t.cpu().contiguous().data_ptr_double().get(out);
             return out;
         }
     }
@@ -153,6 +172,9 @@ public final class GlooCollective implements Collective {
 
     @Override
     public void close() {
+        if (device.is_cuda()) {
+            group.shutdown();   // NCCL's communicators, before the destructor (which warns otherwise)
+        }
         group.close();
         store.close();
     }
