@@ -85,4 +85,13 @@ final class Args {
             throw new UsageException("--" + name + " takes a whole number, not '" + v + "'");
         }
     }
+
+    double doubleValue(String name, double fallback) {
+        String v = get(name);
+        try {
+            return v == null ? fallback : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " takes a number, not '" + v + "'");
+        }
+    }
 }

@@ -69,18 +69,9 @@ final class EvaluateCommand implements Command {
     static EvalRequest request(Args args, Context context, String output) {
         Config c = context.config().getConfig("sparkdet.evaluate");
         return new EvalRequest(args.required("gt"), args.required("detections"), output, args.get("metric", "all"),
-                number(args, "iou", 0.5), number(args, "score-threshold", 0.5), !args.flag("no-plus1"),
+                args.doubleValue("iou", 0.5), args.doubleValue("score-threshold", 0.5), !args.flag("no-plus1"),
                 args.flag("overwrite"), args.intValue("max-dets", 100), args.get("mode", c.getString("mode")),
                 c.getBytes("cluster-above"), c.getInt("shards"));
-    }
-
-    private static double number(Args args, String name, double fallback) {
-        String v = args.get(name);
-        try {
-            return v == null ? fallback : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " takes a number, not '" + v + "'");
-        }
     }
 
     @SuppressWarnings("unchecked")

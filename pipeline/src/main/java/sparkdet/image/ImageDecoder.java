@@ -30,6 +30,14 @@ public final class ImageDecoder {
             if ((long) bgr.cols() * bgr.rows() > MAX_PIXELS) {
                 throw new IOException(name + " has " + bgr.cols() + "x" + bgr.rows() + " pixels, more than " + MAX_PIXELS);
             }
+            return fromBgr(bgr);
+        }
+    }
+
+    /** an OpenCV 8-bit BGR picture (a decoded file, a video frame) as RGB pixels */
+    public static RgbImage fromBgr(Mat bgr) {
+        OpenCv.load();
+        try (PointerScope scope = new PointerScope()) {
             Mat rgb = new Mat();
             opencv_imgproc.cvtColor(bgr, rgb, opencv_imgproc.COLOR_BGR2RGB);
             byte[] pixels = new byte[rgb.cols() * rgb.rows() * 3];

@@ -23,7 +23,7 @@ import sparkdet.io.Storage;
 public final class Weights {
     private static final Logger LOG = LoggerFactory.getLogger(Weights.class);
     /** the most a byte array holds */
-    static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+    public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
     private Weights() {
     }

@@ -10,7 +10,7 @@ import java.util.List;
  * x the best class probability. Works on plain float arrays, so that libtorch and ONNX Runtime
  * outputs decode alike.
  */
-public final class YoloAnchorDecoder {
+public final class YoloAnchorDecoder implements OutputDecoder {
     private final float[][] anchors;
     private final int[][] mask;
     private final int classes;
@@ -32,8 +32,13 @@ public final class YoloAnchorDecoder {
      * @param shapes per output, {N, A*(5+C), H, W}
      * @return per image, the boxes in input pixels after the threshold and NMS
      */
+    @Override
     public List<List<Detection>> decode(float[][] heads, long[][] shapes, double scoreThreshold, double nmsIou,
                                         int maxDets) {
+        if (heads.length != mask.length) {
+            throw new IllegalArgumentException("the model gave " + heads.length + " outputs; the anchors mask names "
+                    + mask.length + " (one per scale)");
+        }
         int n = (int) shapes[0][0];
         List<List<Detection>> out = new ArrayList<>();
         for (int image = 0; image < n; image++) {
@@ -46,8 +51,17 @@ public final class YoloAnchorDecoder {
         return out;
     }
 
+    @Override
+    public int classes() {
+        return classes;
+    }
+
     private void collect(float[] head, long[] shape, int image, int[] anchorIndex, double scoreThreshold,
                          List<Detection> out) {
+        if (shape.length != 4) {
+            throw new IllegalArgumentException("a head of shape " + java.util.Arrays.toString(shape)
+                    + " is not [N, anchors x (5 + classes), H, W]");
+        }
         int h = (int) shape[2];
         int w = (int) shape[3];
         int per = 5 + classes;

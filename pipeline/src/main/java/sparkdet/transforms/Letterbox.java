@@ -21,6 +21,11 @@ public record Letterbox(RgbImage image, int sourceWidth, int sourceHeight, doubl
                         int contentWidth, int contentHeight, int offsetX, int offsetY) {
 
     public static Letterbox of(RgbImage source, int size) {
+        return of(source, size, Pixels.GREY);
+    }
+
+    /** @param fill the grey level of the bars (0..255) */
+    public static Letterbox of(RgbImage source, int size, int fill) {
         int w = source.width();
         int h = source.height();
         double scale = Math.min((double) size / w, (double) size / h);
@@ -29,7 +34,7 @@ public record Letterbox(RgbImage image, int sourceWidth, int sourceHeight, doubl
         int ch = Math.max(1, (int) (h * scale));
         int dx = (size - cw) / 2;
         int dy = (size - ch) / 2;
-        RgbImage square = Pixels.filled(size, size, Pixels.GREY);
+        RgbImage square = Pixels.filled(size, size, fill);
         Pixels.paste(Pixels.resizeSmooth(source, cw, ch), square, dx, dy, Region.of(size, size));
         return new Letterbox(square, w, h, scale, cw, ch, dx, dy);
     }

@@ -1,0 +1,41 @@
+package sparkdet.cli;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import sparkdet.infer.DetectOptions;
+import sparkdet.infer.Detector;
+import sparkdet.infer.Detectors;
+import sparkdet.io.Storage;
+
+/**
+ * The detection options predict, video and fps share (--score, --nms-iou, --max-dets, --device),
+ * with the defaults of the configuration's {@code sparkdet.predict} section.
+ */
+final class DetectArgs {
+    static final Set<String> VALUED = Set.of("model", "score", "nms-iou", "max-dets", "device");
+
+    private DetectArgs() {
+    }
+
+    static DetectOptions options(Args args, Context context) {
+        Config c = context.config().getConfig("sparkdet.predict");
+        try {
+            return new DetectOptions(args.doubleValue("score", c.getDouble("score")),
+                    args.doubleValue("nms-iou", c.getDouble("nms-iou")), args.intValue("max-dets", c.getInt("max-dets")));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    static String device(Args args, Context context) {
+        return args.get("device", context.config().getString("sparkdet.predict.device"));
+    }
+
+    /** the model on this machine, its network on every core (video and fps run outside Spark) */
+    static Detector openHere(Args args, Context context) throws IOException {
+        return Detectors.open(new Storage(new Configuration()), args.required("model"),
+                Runtime.getRuntime().availableProcessors(), device(args, context));
+    }
+}

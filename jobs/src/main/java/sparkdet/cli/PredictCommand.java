@@ -1,0 +1,75 @@
+package sparkdet.cli;
+
+import com.typesafe.config.Config;
+import java.util.Set;
+import sparkdet.predict.PredictJob;
+import sparkdet.predict.PredictRequest;
+
+/** {@code sparkdet predict}: a detector over an image, a folder or a dataset, spread over the cluster. */
+final class PredictCommand implements Command {
+    @Override
+    public String name() {
+        return "predict";
+    }
+
+    @Override
+    public String summary() {
+        return "detections for an image, a folder or a dataset (model.zip, ONNX or TorchScript)";
+    }
+
+    @Override
+    public String help() {
+        return """
+            usage: sparkdet predict --model URI --input URI --output URI [--batch 8] [--score 0.25]
+                                    [--nms-iou 0.45] [--max-dets 100] [--draw] [--device auto]
+
+              --model     sparkdet's model.zip, an ONNX file or a TorchScript .pt; the imported ones with
+                          their sidecar <file>.conf (layout, classes, anchors: docs/predict.md)
+              --input     an image, a folder (searched recursively for jpg/jpeg/png/bmp/webp), or a
+                          dataset written by `sparkdet ingest`; any Hadoop URI
+              --output    the folder for detections.json (COCO results with file_name), detections/
+                          (Parquet, one row per image), txt/<stem>.txt (get_map.py's format),
+                          images/ (with --draw) and summary.json; replaced when complete
+              --batch     images per network call on each task (default predict.batch)
+              --score     the score a box needs (default 0.25); --nms-iou (0.45); --max-dets per image (100)
+              --draw      also write each image with its boxes, labels and scores
+              --device    auto, cpu, cuda or cuda:N for model.zip and TorchScript (default predict.device)
+            Images that cannot be read or decoded are counted and listed in detections/ with an error.
+            """;
+    }
+
+    @Override
+    public Set<String> valuedOptions() {
+        Set<String> options = new java.util.HashSet<>(DetectArgs.VALUED);
+        options.addAll(Set.of("input", "output", "batch"));
+        return options;
+    }
+
+    @Override
+    public Set<String> flagOptions() {
+        return Set.of("draw");
+    }
+
+    @Override
+    public int run(Args args, Context context) throws Exception {
+        PredictJob.Summary s = new PredictJob(context.spark()).run(request(args, context, args.required("input"),
+                args.required("output")));
+        context.out().printf(java.util.Locale.ROOT, "predicted %d images (%d could not be read), %d detections, "
+                + "in %.1f s (%.1f images/s)%n", s.images(), s.failed(), s.detections(), s.seconds(), s.imagesPerSecond());
+        context.out().printf("wrote %s: detections.json, detections/, txt/%s%n", s.output(),
+                args.flag("draw") ? ", images/" : "");
+        return Main.OK;
+    }
+
+    /** the request the options and the configuration's {@code sparkdet.predict} section make */
+    static PredictRequest request(Args args, Context context, String input, String output) {
+        Config c = context.config().getConfig("sparkdet.predict");
+        try {
+            return new PredictRequest(args.required("model"), input, output, args.intValue("batch", c.getInt("batch")),
+                    DetectArgs.options(args, context), args.flag("draw"), DetectArgs.device(args, context),
+                    c.getInt("loader-threads"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package sparkdet.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import sparkdet.infer.Detector;
+import sparkdet.video.VideoDetection;
+
+/** {@code sparkdet video}: a video file or a camera through the detector, drawn, with the running FPS. */
+final class VideoCommand implements Command {
+    @Override
+    public String name() {
+        return "video";
+    }
+
+    @Override
+    public String summary() {
+        return "detect in a video file or a camera and write the drawn video";
+    }
+
+    @Override
+    public String help() {
+        return """
+            usage: sparkdet video --model URI --input FILE|camera:N --output FILE [--max-frames N]
+                                  [--score 0.25] [--nms-iou 0.45] [--device auto]
+
+              --model       model.zip, an ONNX file or a TorchScript .pt (with its sidecar)
+              --input       a video file FFmpeg reads (avi, mp4, mkv ...) or camera:N (/dev/videoN)
+              --output      the drawn video (MPEG-4), at the input's size and frame rate
+              --max-frames  stop after this many frames (a camera otherwise runs until interrupted)
+            Prints the frames processed and the mean FPS of the detect path.
+            """;
+    }
+
+    @Override
+    public Set<String> valuedOptions() {
+        Set<String> options = new java.util.HashSet<>(DetectArgs.VALUED);
+        options.addAll(Set.of("input", "output", "max-frames"));
+        return options;
+    }
+
+    @Override
+    public Set<String> flagOptions() {
+        return Set.of();
+    }
+
+    @Override
+    public int run(Args args, Context context) throws Exception {
+        long maxFrames = args.intValue("max-frames", Integer.MAX_VALUE);
+        Path output = Path.of(args.required("output")).toAbsolutePath();
+        try (Detector detector = DetectArgs.openHere(args, context)) {
+            VideoDetection.Result r = VideoDetection.run(detector, args.required("input"), output,
+                    DetectArgs.options(args, context), (frame, fps) -> frame < maxFrames);
+            context.out().printf(Locale.ROOT, "%d frames (%dx%d at %.2f fps) in %.1f s: mean %.1f FPS%n", r.frames(),
+                    r.width(), r.height(), r.frameRate(), r.seconds(), r.meanFps());
+            context.out().printf("wrote %s%n", output);
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,87 @@
+package sparkdet.infer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Locale;
+import org.apache.hadoop.fs.Path;
+import org.bytedeco.pytorch.Device;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparkdet.io.InputUnusableException;
+import sparkdet.io.Storage;
+import sparkdet.model.Devices;
+import sparkdet.model.ModelArchive;
+import sparkdet.model.ModelSpec;
+import sparkdet.model.Torch;
+import sparkdet.model.Weights;
+import sparkdet.postprocess.YoloAnchorDecoder;
+
+/**
+ * Opens a model by its file name: {@code .zip} is sparkdet's own model.zip (libtorch), {@code .onnx}
+ * an ONNX file (ONNX Runtime), {@code .pt}/{@code .torchscript} a TorchScript file (libtorch); the
+ * imported ones with their sidecar ({@link Sidecar}).
+ */
+public final class Detectors {
+    private static final Logger LOG = LoggerFactory.getLogger(Detectors.class);
+
+    private Detectors() {
+    }
+
+    /**
+     * @param threads the network's intra-op threads (a task's cores)
+     * @param device auto, cpu, cuda or cuda:N for the libtorch back-ends (ONNX runs on the CPU)
+     */
+    public static Detector open(Storage storage, String uri, int threads, String device) throws IOException {
+        Path path = Storage.path(uri);
+        if (!storage.exists(path)) {
+            throw new InputUnusableException("model " + path + " does not exist");
+        }
+        String name = path.getName().toLowerCase(Locale.ROOT);
+        long t0 = System.nanoTime();
+        Detector detector;
+        if (name.endsWith(".onnx")) {
+            OnnxRunner runner = new OnnxRunner(storage.readBytes(path, Weights.MAX_FILE_BYTES), threads, path.toString());
+            int fixed = runner.fixedInputHeight() == runner.fixedInputWidth() ? runner.fixedInputHeight() : -2;
+            if (fixed == -2) {
+                runner.close();
+                throw new InputUnusableException(path + ": the model takes non-square input " + runner.fixedInputWidth()
+                        + "x" + runner.fixedInputHeight() + "; sparkdet letterboxes to squares");
+            }
+            detector = new Detector(runner, Sidecar.read(storage, path, fixed));
+        } else if (name.endsWith(".pt") || name.endsWith(".torchscript")) {
+            InferenceSpec spec = Sidecar.read(storage, path, -1);
+            Torch.load();
+            org.bytedeco.pytorch.global.torch.set_num_threads(threads);
+            detector = new Detector(new TorchScriptRunner(localCopy(storage, path), Devices.select(device, 0),
+                    path.toString()), spec);
+        } else if (name.endsWith(".zip")) {
+            ModelArchive.Loaded loaded = ModelArchive.read(storage, uri);
+            org.bytedeco.pytorch.global.torch.set_num_threads(threads);
+            ModelSpec s = loaded.spec();
+            if (s.inputHeight() != s.inputWidth()) {
+                throw new InputUnusableException(path + ": non-square input " + s.inputWidth() + "x" + s.inputHeight());
+            }
+            Device d = Devices.select(device, 0);
+            loaded.model().moveTo(d);
+            InferenceSpec spec = new InferenceSpec(s.classes().names(), s.inputHeight(), s.normalization(), 128,
+                    new YoloAnchorDecoder(s.anchors(), s.anchorsMask(), s.classes().size(), s.inputHeight()));
+            detector = new Detector(new LibtorchRunner(loaded.model(), path.toString()), spec);
+        } else {
+            throw new InputUnusableException("model " + path + ": expected model.zip (sparkdet), .onnx or .pt "
+                    + "(TorchScript)");
+        }
+        LOG.info("loaded {} in {} ms", detector.describe(), (System.nanoTime() - t0) / 1_000_000);
+        return detector;
+    }
+
+    /** libtorch reads TorchScript from a local path: a Hadoop URI is copied to a temporary file first */
+    private static String localCopy(Storage storage, Path path) throws IOException {
+        if ("file".equals(path.toUri().getScheme()) || path.toUri().getScheme() == null) {
+            return path.toUri().getPath();
+        }
+        java.nio.file.Path tmp = Files.createTempFile("sparkdet-model", ".pt");
+        tmp.toFile().deleteOnExit();
+        Files.write(tmp, storage.readBytes(path, Weights.MAX_FILE_BYTES));
+        return tmp.toString();
+    }
+}

@@ -1,0 +1,27 @@
+package sparkdet.infer;
+
+import java.util.List;
+import sparkdet.model.ModelSpec;
+import sparkdet.postprocess.OutputDecoder;
+
+/**
+ * What a model needs around it: the class names, the square input side, how pixels are
+ * normalised, the letterbox's grey, and how its outputs decode. From model.zip's model.json or
+ * from an imported model's sidecar ({@link Sidecar}).
+ */
+public record InferenceSpec(List<String> classes, int inputSize, ModelSpec.Normalization normalization,
+                            int letterboxFill, OutputDecoder decoder) {
+    public InferenceSpec {
+        if (inputSize <= 0) {
+            throw new IllegalArgumentException("input size must be positive, not " + inputSize);
+        }
+        if (letterboxFill < 0 || letterboxFill > 255) {
+            throw new IllegalArgumentException("letterbox-fill is a grey level 0..255, not " + letterboxFill);
+        }
+        if (classes.size() != decoder.classes()) {
+            throw new IllegalArgumentException(classes.size() + " class names for a decoder of " + decoder.classes()
+                    + " classes");
+        }
+        classes = List.copyOf(classes);
+    }
+}

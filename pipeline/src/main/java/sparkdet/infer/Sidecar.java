@@ -1,0 +1,136 @@
+package sparkdet.infer;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import sparkdet.io.InputUnusableException;
+import sparkdet.io.Storage;
+import sparkdet.model.ModelSpec;
+import sparkdet.postprocess.OutputDecoder;
+import sparkdet.postprocess.Yolov8Decoder;
+import sparkdet.postprocess.YoloAnchorDecoder;
+
+/**
+ * The HOCON file next to an imported model ({@code model.onnx.conf}, {@code model.pt.conf}) that
+ * says what the file itself does not (DESIGN.md): {@code layout} (yolo-anchors or yolov8), the
+ * classes ({@code classes-file} relative to the sidecar, or {@code classes}), for yolo-anchors the
+ * {@code anchors} in input pixels and the {@code anchors-mask}, and optionally {@code input-size},
+ * {@code normalize {scale, mean, std}} and {@code letterbox-fill}.
+ */
+public final class Sidecar {
+    public static final String SUFFIX = ".conf";
+    private static final long MAX_BYTES = 16L << 20;
+
+    private Sidecar() {
+    }
+
+    /** the sidecar's path for a model file */
+    public static Path of(Path model) {
+        return new Path(model.getParent(), model.getName() + SUFFIX);
+    }
+
+    /**
+     * @param modelInputSize the input side the model file fixes, or -1 when it leaves it open
+     */
+    public static InferenceSpec read(Storage storage, Path model, int modelInputSize) throws IOException {
+        Path sidecar = of(model);
+        if (!storage.exists(sidecar)) {
+            throw new InputUnusableException("model " + model + " needs a sidecar " + sidecar + " (HOCON) saying "
+                    + "layout = yolo-anchors|yolov8, classes-file or classes, and for yolo-anchors anchors and "
+                    + "anchors-mask (docs/predict.md)");
+        }
+        String text = new String(storage.readBytes(sidecar, MAX_BYTES), StandardCharsets.UTF_8);
+        try {
+            Config c = ConfigFactory.parseString(text).resolve();
+            List<String> classes = classes(storage, sidecar, c);
+            int inputSize = c.hasPath("input-size") ? c.getInt("input-size") : modelInputSize;
+            if (inputSize <= 0) {
+                throw new InputUnusableException(sidecar + ": the model leaves its input size open; give input-size");
+            }
+            if (modelInputSize > 0 && inputSize != modelInputSize) {
+                throw new InputUnusableException(sidecar + ": input-size " + inputSize + " but the model takes "
+                        + modelInputSize);
+            }
+            ModelSpec.Normalization normalization = ModelSpec.Normalization.unit();
+            if (c.hasPath("normalize")) {
+                Config n = c.getConfig("normalize");
+                normalization = new ModelSpec.Normalization(n.hasPath("scale") ? n.getDouble("scale") : 1.0 / 255,
+                        triple(n, "mean", 0), triple(n, "std", 1));
+            }
+            int fill = c.hasPath("letterbox-fill") ? c.getInt("letterbox-fill") : 128;
+            return new InferenceSpec(classes, inputSize, normalization, fill, decoder(c, classes.size(), inputSize, sidecar));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new InputUnusableException(sidecar + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OutputDecoder decoder(Config c, int classes, int inputSize, Path sidecar) {
+        String layout = c.getString("layout");
+        switch (layout) {
+            case "yolo-anchors" -> {
+                List<Double> flat = c.getDoubleList("anchors");
+                if (flat.isEmpty() || flat.size() % 2 != 0) {
+                    throw new IllegalArgumentException("anchors: pairs w0, h0, w1, h1, ... in input pixels");
+                }
+                float[][] anchors = new float[flat.size() / 2][];
+                for (int i = 0; i < anchors.length; i++) {
+                    anchors[i] = new float[] {flat.get(2 * i).floatValue(), flat.get(2 * i + 1).floatValue()};
+                }
+                List<? extends List<Integer>> maskList = c.hasPath("anchors-mask")
+                        ? c.getList("anchors-mask").stream().map(v -> ((List<?>) v.unwrapped()).stream()
+                        .map(o -> ((Number) o).intValue()).toList()).toList()
+                        : List.of(List.of(3, 4, 5), List.of(1, 2, 3));
+                int[][] mask = new int[maskList.size()][];
+                for (int s = 0; s < mask.length; s++) {
+                    mask[s] = maskList.get(s).stream().mapToInt(Integer::intValue).toArray();
+                    for (int a : mask[s]) {
+                        if (a < 0 || a >= anchors.length) {
+                            throw new IllegalArgumentException("anchors-mask names anchor " + a + " of " + anchors.length);
+                        }
+                    }
+                }
+                return new YoloAnchorDecoder(anchors, mask, classes, inputSize);
+            }
+            case "yolov8" -> {
+                return new Yolov8Decoder(classes);
+            }
+            default -> throw new IllegalArgumentException("layout: yolo-anchors or yolov8, not '" + layout + "'");
+        }
+    }
+
+    private static List<String> classes(Storage storage, Path sidecar, Config c) throws IOException {
+        if (c.hasPath("classes")) {
+            return c.getStringList("classes");
+        }
+        if (!c.hasPath("classes-file")) {
+            throw new IllegalArgumentException("classes-file or classes is needed");
+        }
+        Path file = new Path(sidecar.getParent(), c.getString("classes-file"));
+        List<String> names = new ArrayList<>();
+        for (String line : new String(storage.readBytes(file, MAX_BYTES), StandardCharsets.UTF_8).split("\r?\n")) {
+            if (!line.isBlank()) {
+                names.add(line.strip());
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("classes file " + file + " names no class");
+        }
+        return names;
+    }
+
+    private static double[] triple(Config n, String key, double fallback) {
+        if (!n.hasPath(key)) {
+            return new double[] {fallback, fallback, fallback};
+        }
+        List<Double> v = n.getDoubleList(key);
+        if (v.size() != 3) {
+            throw new IllegalArgumentException("normalize." + key + " needs 3 values (R, G, B)");
+        }
+        return new double[] {v.get(0), v.get(1), v.get(2)};
+    }
+}

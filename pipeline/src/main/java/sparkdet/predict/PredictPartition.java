@@ -1,0 +1,107 @@
+package sparkdet.predict;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparkdet.image.RgbImage;
+import sparkdet.infer.Detector;
+import sparkdet.infer.SharedDetectors;
+import sparkdet.io.HadoopConf;
+import sparkdet.io.Storage;
+import sparkdet.postprocess.Detection;
+
+/**
+ * One predict task: the executor's shared detector (loaded once per executor), images decoded
+ * ahead by loader threads while the network runs batch after batch, and per image a row, its txt
+ * file, its drawing and its COCO results, written from here. The network uses the task's cores.
+ */
+final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PredictPartition.class);
+
+    private final PredictRequest request;
+    private final String stagingDir;
+    private final HadoopConf hadoop;
+
+    PredictPartition(PredictRequest request, String stagingDir, HadoopConf hadoop) {
+        this.request = request;
+        this.stagingDir = stagingDir;
+        this.hadoop = hadoop;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<ImageRef> input) throws Exception {
+        List<ImageRef> refs = new ArrayList<>();
+        input.forEachRemaining(refs::add);
+        TaskContext task = TaskContext.get();
+        int cores = task == null ? 1 : Math.max(1, task.cpus());
+        int partition = task == null ? 0 : task.partitionId();
+        Detector detector = SharedDetectors.get(hadoop, request.model(), cores, request.device());
+        Storage storage = new Storage(hadoop.get());
+        List<Row> rows = new ArrayList<>(refs.size());
+        long t0 = System.nanoTime();
+        long waited = 0;
+        long network = 0;
+        try (DecodedImages images = new DecodedImages(refs, hadoop.get(), request.loaderThreads(), 2 * request.batch());
+             SideOutputs side = new SideOutputs(storage, new Path(stagingDir), detector.classes(), request.draw(),
+                     partition)) {
+            List<DecodedImages.Decoded> batch = new ArrayList<>(request.batch());
+            while (images.hasNext()) {
+                long w = System.nanoTime();
+                batch.clear();
+                while (batch.size() < request.batch() && images.hasNext()) {
+                    DecodedImages.Decoded d = images.next();
+                    if (d.image() == null) {
+                        rows.add(failed(d));
+                    } else {
+                        batch.add(d);
+                    }
+                }
+                waited += System.nanoTime() - w;
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                long n0 = System.nanoTime();
+                List<RgbImage> pictures = batch.stream().map(DecodedImages.Decoded::image).toList();
+                List<List<Detection>> found = detector.detect(pictures, request.options());
+                network += System.nanoTime() - n0;
+                for (int i = 0; i < batch.size(); i++) {
+                    DecodedImages.Decoded d = batch.get(i);
+                    side.write(d.ref(), d.image(), found.get(i));
+                    rows.add(row(d.ref(), d.image(), found.get(i), detector.classes()));
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        LOG.info("partition {}: {} images in {} s ({} images/s; waiting for decoding {} %, detect {} %)", partition,
+                refs.size(), String.format(Locale.ROOT, "%.1f", seconds),
+                String.format(Locale.ROOT, "%.1f", refs.size() / Math.max(seconds, 1e-9)),
+                Math.round(100 * waited / 1e9 / Math.max(seconds, 1e-9)),
+                Math.round(100 * network / 1e9 / Math.max(seconds, 1e-9)));
+        return rows.iterator();
+    }
+
+    private static Row failed(DecodedImages.Decoded d) {
+        ImageRef r = d.ref();
+        return RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), null, null, new Row[0], d.error());
+    }
+
+    private static Row row(ImageRef r, RgbImage image, List<Detection> detections, List<String> classes) {
+        List<Row> boxes = new ArrayList<>(detections.size());
+        for (Detection d : detections) {
+            boxes.add(RowFactory.create(d.classIndex(), classes.get(d.classIndex()), d.score(), d.x1(), d.y1(), d.x2(),
+                    d.y2()));
+        }
+        // Spark's row encoder takes arrays (or Scala sequences), not Java lists
+        return RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), image.width(), image.height(),
+                boxes.toArray(new Row[0]), null);
+    }
+}

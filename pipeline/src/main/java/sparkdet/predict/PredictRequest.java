@@ -1,0 +1,21 @@
+package sparkdet.predict;
+
+import java.io.Serializable;
+import sparkdet.infer.DetectOptions;
+
+/**
+ * A prediction run: the model (model.zip, .onnx or .pt), the input (an image, a folder, an
+ * ingested dataset, on any Hadoop file system), the output folder, images per network call, the
+ * post-processing, whether to draw, where libtorch computes, and the decode threads per task.
+ */
+public record PredictRequest(String model, String input, String output, int batch, DetectOptions options,
+                             boolean draw, String device, int loaderThreads) implements Serializable {
+    public PredictRequest {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be at least 1, not " + batch);
+        }
+        if (loaderThreads < 1) {
+            throw new IllegalArgumentException("loader threads must be at least 1, not " + loaderThreads);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package sparkdet.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkdet.data.ImageIds;
+import sparkdet.eval.EvalJob;
+import sparkdet.eval.EvalRequest;
+import sparkdet.image.ImageDecoder;
+import sparkdet.image.RgbImage;
+import sparkdet.infer.DetectOptions;
+import sparkdet.ingest.IngestFormat;
+import sparkdet.ingest.IngestJob;
+import sparkdet.ingest.IngestRequest;
+import sparkdet.io.InputUnusableException;
+import sparkdet.io.Storage;
+import sparkdet.synth.ShapesGenerator;
+import sparkdet.testing.TestData;
+import sparkdet.testing.TestSpark;
+
+/**
+ * predict on a real Spark session over real files: darknet's photos (one in a subfolder, one with
+ * an upper-case extension), a PNG, a file that is not an image under an image name, and a text
+ * file that is not picked up; and predict's output read back by evaluate.
+ */
+class PredictJobTest {
+    private static final Path MODEL = Path.of("src/test/resources/fixtures/infer/yolov4_tiny_w025_c3.onnx")
+            .toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aFolderGivesRowsTxtFilesResultsAndDrawingsAndCountsWhatItCouldNotRead(@TempDir Path tmp) throws Exception {
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in.resolve("sub"));
+        Files.copy(TestData.require(TestData.DARKNET.resolve("dog.jpg")), in.resolve("dog.jpg"));
+        Files.copy(TestData.DARKNET.resolve("horses.jpg"), in.resolve("HORSES.JPG"));
+        Files.copy(TestData.DARKNET.resolve("person.jpg"), in.resolve("sub/person.jpg"));
+        BufferedImage png = new BufferedImage(50, 30, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(png, "png", in.resolve("blank.png").toFile());
+        Files.write(in.resolve("broken.jpg"), "this is not a JPEG".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(in.resolve("notes.txt"), "not an image");
+        Path out = tmp.resolve("out");
+
+        PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
+                in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2));
+
+        assertThat(s.images()).isEqualTo(5);
+        assertThat(s.failed()).isEqualTo(1);
+        assertThat(out.resolve("_SUCCESS")).exists();
+        assertThat(tmp.toFile().list()).as("no staging folder left").containsExactlyInAnyOrder("in", "out");
+        List<Row> rows = TestSpark.session().read().parquet(out.resolve(PredictJob.DETECTIONS).toString())
+                .collectAsList();
+        Map<String, Row> byId = new HashMap<>();
+        rows.forEach(r -> byId.put(r.getString(r.fieldIndex("image_id")), r));
+        assertThat(byId.keySet()).containsExactlyInAnyOrder("dog", "HORSES", "sub/person", "blank", "broken");
+        Row broken = byId.get("broken");
+        assertThat(broken.getString(broken.fieldIndex("error"))).contains("broken.jpg").contains("not a decodable image");
+        assertThat(broken.isNullAt(broken.fieldIndex("width"))).isTrue();
+        Row dog = byId.get("dog");
+        assertThat(dog.isNullAt(dog.fieldIndex("error"))).isTrue();
+        assertThat(dog.getInt(dog.fieldIndex("width"))).isEqualTo(768);
+        assertThat(dog.getInt(dog.fieldIndex("height"))).isEqualTo(576);
+
+        long total = 0;
+        for (String id : List.of("dog", "HORSES", "sub/person", "blank")) {
+            Row r = byId.get(id);
+            List<Row> boxes = r.getList(r.fieldIndex("detections"));
+            total += boxes.size();
+            String stem = id.substring(id.lastIndexOf('/') + 1);
+            List<String> lines = Files.readAllLines(out.resolve("txt/" + stem + ".txt"));
+            assertThat(lines).as(id).hasSize(boxes.size());
+            for (int k = 0; k < boxes.size(); k++) {
+                Row b = boxes.get(k);
+                String[] f = lines.get(k).split(" ");
+                assertThat(f[0]).isEqualTo(b.getString(b.fieldIndex("label")));
+                assertThat(Double.parseDouble(f[1])).isCloseTo(b.getFloat(b.fieldIndex("score")),
+                        org.assertj.core.data.Offset.offset(1e-6));
+                float xmax = b.getFloat(b.fieldIndex("xmax"));
+                assertThat(xmax).isLessThanOrEqualTo(r.getInt(r.fieldIndex("width")));
+            }
+        }
+        assertThat(total).as("random weights at score 0.05 still find boxes").isPositive().isEqualTo(s.detections());
+        assertThat(out.resolve("txt/broken.txt")).doesNotExist();
+
+        JsonNode results = JSON.readTree(out.resolve(PredictJob.DETECTIONS_JSON).toFile());
+        assertThat(results.size()).isEqualTo(total);
+        for (JsonNode d : results) {
+            String file = d.get("file_name").asText();
+            assertThat(d.get("image_id").asLong()).isEqualTo(ImageIds.numericId(ImageIds.stem(file)));
+            assertThat(d.get("bbox").size()).isEqualTo(4);
+            assertThat(d.get("category_id").asInt()).isBetween(1, 3);
+        }
+
+        RgbImage drawn = ImageDecoder.decode(Files.readAllBytes(out.resolve("images/dog.jpg")), "drawn dog");
+        assertThat(drawn.width()).isEqualTo(768);
+        assertThat(drawn.height()).isEqualTo(576);
+        RgbImage original = ImageDecoder.decode(Files.readAllBytes(in.resolve("dog.jpg")), "dog");
+        assertThat(meanDifference(drawn, original)).as("boxes drawn on the picture").isGreaterThan(0.5);
+    }
+
+    @Test
+    void aDatasetPredictedIsEvaluatedAgainstItselfByImageId(@TempDir Path tmp) throws Exception {
+        Path voc = tmp.resolve("voc");
+        ShapesGenerator.generate(voc, 10, 3, 160);
+        Path dataset = tmp.resolve("dataset");
+        new IngestJob(TestSpark.session()).run(IngestRequest.of(IngestFormat.VOC, voc.toString(), null, null,
+                voc.resolve("classes.txt").toString(), dataset.toString(), false, TestSpark.config()));
+        Path out = tmp.resolve("predicted");
+        PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
+                dataset.toString(), out.toString(), 4, new DetectOptions(0.02, 0.45, 50), false, "cpu", 1));
+        assertThat(s.images()).isEqualTo(10);
+        assertThat(s.failed()).isZero();
+        assertThat(s.detections()).isPositive();
+        assertThat(out.resolve("images")).doesNotExist();
+
+        EvalRequest req = new EvalRequest(dataset.toString(), out.toString(), tmp.resolve("eval").toString(), "all",
+                0.5, 0.5, true, false, 100, "local", 0, 2);
+        Map<String, Object> metrics = new EvalJob(new Storage(new Configuration()), TestSpark::session).run(req).metrics();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> counts = (Map<String, Object>) metrics.get("counts");
+        assertThat(((Number) counts.get("images")).longValue()).isEqualTo(10);
+        assertThat(((Number) counts.get("detections")).longValue()).as("every detection matched an image and class")
+                .isEqualTo(s.detections());
+    }
+
+    @Test
+    void aMissingInputOrModelIsAClearErrorAndWritesNothing(@TempDir Path tmp) {
+        Path out = tmp.resolve("out");
+        assertThatThrownBy(() -> new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
+                tmp.resolve("nowhere").toString(), out.toString(), 2, DetectOptions.defaults(), false, "cpu", 1)))
+                .isInstanceOf(InputUnusableException.class).hasMessageContaining("nowhere").hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> new PredictJob(TestSpark.session()).run(new PredictRequest(
+                tmp.resolve("model.onnx").toString(), TestData.DARKNET.resolve("dog.jpg").toString(), out.toString(), 2,
+                DetectOptions.defaults(), false, "cpu", 1)))
+                .isInstanceOf(InputUnusableException.class).hasMessageContaining("model.onnx");
+        assertThat(out).doesNotExist();
+    }
+
+    private static double meanDifference(RgbImage a, RgbImage b) {
+        long sum = 0;
+        for (int i = 0; i < a.rgb().length; i++) {
+            sum += Math.abs((a.rgb()[i] & 0xff) - (b.rgb()[i] & 0xff));
+        }
+        return (double) sum / a.rgb().length;
+    }
+}
