@@ -78,20 +78,19 @@ final class Args {
     }
 
     int intValue(String name, int fallback) {
-        String v = get(name);
-        try {
-            return v == null ? fallback : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " takes a whole number, not '" + v + "'");
-        }
+        return value(name, fallback, Integer::parseInt, "a whole number");
     }
 
     double doubleValue(String name, double fallback) {
+        return value(name, fallback, Double::parseDouble, "a number");
+    }
+
+    private <T> T value(String name, T fallback, java.util.function.Function<String, T> parse, String what) {
         String v = get(name);
         try {
-            return v == null ? fallback : Double.parseDouble(v);
+            return v == null ? fallback : parse.apply(v);
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + name + " takes a number, not '" + v + "'");
+            throw new UsageException("--" + name + " takes " + what + ", not '" + v + "'");
         }
     }
 }

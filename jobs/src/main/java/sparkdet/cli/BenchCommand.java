@@ -37,6 +37,7 @@ final class BenchCommand implements Command {
             usage: sparkdet bench --job ingest --format voc|coco|lines --input PATH [--images DIR] [--classes FILE]
                    sparkdet bench --job evaluate --gt PATH --detections PATH [evaluate's options]
                    sparkdet bench --job train [--images 96] [--size 416] [--width 1.0] [--batch 8] [--classes 20]
+                   sparkdet bench --job predict [--images 1000] [--batch 8] [--models DIR] [--score 0.25]
 
               Runs the job into a temporary folder (deleted afterwards) and prints its figures
               (ingest: objects per second of parse, validate and write; evaluate: metrics.json's
@@ -47,14 +48,18 @@ final class BenchCommand implements Command {
               worker of 2 threads and once with two workers of 1 thread; prints images/s of each
               phase's second epoch (the first warms up), the network's own rate (forward, backward,
               update) and where the time went (waiting for data, forward, backward, all-reduce, update).
-              bench/ingest-coco.sh and bench/evaluate-large.sh run it on large generated cases.
+              predict: YOLOv4-tiny at 416 over --images real photos in Spark, as model.zip and, from
+              --models (scripts/make_inference_fixtures.py --full DIR), as TorchScript and ONNX;
+              images/s, the time to a first result, and the ONNX model in a plain Java loop.
+              bench/ingest-coco.sh, bench/evaluate-large.sh and bench/predict-speed.sh run it on
+              large generated cases.
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
         return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
-                "score-threshold", "max-dets", "mode", "size", "width", "batch");
+                "score-threshold", "max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou", "device");
     }
 
     @Override
@@ -65,14 +70,15 @@ final class BenchCommand implements Command {
     @Override
     public int run(Args args, Context context) throws Exception {
         String job = args.get("job", "ingest");
-        if (!Set.of("ingest", "evaluate", "train").contains(job)) {
-            throw new UsageException("--job: ingest, evaluate or train, not '" + job + "'");
+        if (!Set.of("ingest", "evaluate", "train", "predict").contains(job)) {
+            throw new UsageException("--job: ingest, evaluate, train or predict, not '" + job + "'");
         }
         Path tmp = Files.createTempDirectory("sparkdet-bench");
         try {
             switch (job) {
                 case "ingest" -> ingest(args, context, tmp);
                 case "evaluate" -> evaluate(args, context, tmp);
+                case "predict" -> PredictBench.run(args, context, tmp);
                 default -> TrainBench.run(args, context, tmp);
             }
             long peak = 0;

@@ -4,7 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import sparkdet.eval.EvalJob;
+import sparkdet.eval.EvalRequest;
+import sparkdet.infer.DetectOptions;
+import sparkdet.io.Storage;
+import sparkdet.predict.PredictJob;
+import sparkdet.predict.PredictRequest;
 import sparkdet.ingest.IngestFormat;
 import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
@@ -15,8 +23,9 @@ import sparkdet.train.Recipe;
 import sparkdet.train.TrainJob;
 
 /**
- * {@code sparkdet demo}: the pipeline on the embedded default data. Today: synthesize a shapes
- * dataset and ingest it; training, prediction and evaluation join as they land.
+ * {@code sparkdet demo}: the whole pipeline on the embedded default data, on this machine:
+ * synthesize a shapes dataset, ingest it, train the small model, predict the held-out images with
+ * drawings, evaluate, and say where everything is.
  */
 final class DemoCommand implements Command {
     @Override
@@ -38,8 +47,8 @@ final class DemoCommand implements Command {
               --images  how many synthetic images (default 400; a fifth of them validate)
               --epochs  training epochs (default: conf/shapes.conf's)
             Synthesizes a shapes dataset (VOC layout), ingests its train and val splits, trains the
-            small YOLOv4-tiny of conf/shapes.conf on it with validation mAP, and prints where the
-            outputs are.
+            small YOLOv4-tiny of conf/shapes.conf on it with validation mAP, predicts the held-out
+            images (drawn), evaluates them (COCO and VOC), and prints where the outputs are.
             """;
     }
 
@@ -55,6 +64,7 @@ final class DemoCommand implements Command {
 
     @Override
     public int run(Args args, Context context) throws Exception {
+        long started = System.nanoTime();
         Path out = Path.of(args.get("out", "out/demo")).toAbsolutePath();
         if (Files.exists(out)) {
             try (var files = Files.walk(out)) {
@@ -86,9 +96,30 @@ final class DemoCommand implements Command {
         RankResult r = t.ranks().get(0);
         context.out().printf(java.util.Locale.ROOT, "trained: %d steps, final loss %.4f, best validation mAP@0.5 %.4f%n",
                 r.steps(), r.finalLoss(), r.bestMap());
-        context.out().printf("%nlook at: %s (the model), %s/history.csv, loss.png, map.png;%n"
-                + "         %s/stats.json and stats.png (the data)%n", t.model(), out.resolve("train"),
+
+        // drawn at predict's usual threshold; scored from every box down to 0.001, as mAP wants
+        Path drawn = out.resolve("predict");
+        PredictJob.Summary p = new PredictJob(context.spark()).run(new PredictRequest(t.model(),
+                out.resolve("dataset-val").toString(), drawn.toString(), 8, DetectArgs.options(args, context), true,
+                DetectArgs.device(args, context), 2));
+        context.out().printf(Locale.ROOT, "predicted the %d held-out images: %d boxes at score >= %s, %.1f images/s%n",
+                p.images(), p.detections(), DetectArgs.options(args, context).score(), p.imagesPerSecond());
+        Path predicted = out.resolve("predict-all");
+        new PredictJob(context.spark()).run(new PredictRequest(t.model(), out.resolve("dataset-val").toString(),
+                predicted.toString(), 8, new DetectOptions(0.001, 0.45, 100), false, DetectArgs.device(args, context), 2));
+
+        Path evaluated = out.resolve("evaluate");
+        EvalJob.Summary e = new EvalJob(new Storage(new Configuration()), context::spark).run(new EvalRequest(
+                out.resolve("dataset-val").toString(), predicted.toString(), evaluated.toString(), "all", 0.5, 0.5,
+                true, true, 100, "local", 0, 1));
+        EvaluateCommand.print(context, e.metrics());
+
+        context.out().printf("%nlook at: %s/results.txt, metrics.json, pr_curves/, confusion_matrix.png (the scores)%n"
+                + "         %s/images/ (the held-out pictures with their boxes), detections.json%n"
+                + "         %s/history.csv, loss.png, map.png (the training), model.zip%n"
+                + "         %s/stats.json and stats.png (the data)%n", evaluated, drawn, out.resolve("train"),
                 out.resolve("dataset-train"));
+        context.out().printf(Locale.ROOT, "demo done in %.0f s%n", (System.nanoTime() - started) / 1e9);
         return Main.OK;
     }
 }

@@ -14,9 +14,16 @@ import sparkdet.io.Storage;
  * with the defaults of the configuration's {@code sparkdet.predict} section.
  */
 final class DetectArgs {
-    static final Set<String> VALUED = Set.of("model", "score", "nms-iou", "max-dets", "device");
+    private static final Set<String> VALUED = Set.of("model", "score", "nms-iou", "max-dets", "device");
 
     private DetectArgs() {
+    }
+
+    /** the shared options and a command's own */
+    static Set<String> valuedOptionsWith(String... own) {
+        Set<String> options = new java.util.HashSet<>(VALUED);
+        options.addAll(Set.of(own));
+        return options;
     }
 
     static DetectOptions options(Args args, Context context) {

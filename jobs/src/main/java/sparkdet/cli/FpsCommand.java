@@ -35,9 +35,7 @@ final class FpsCommand implements Command {
 
     @Override
     public Set<String> valuedOptions() {
-        Set<String> options = new java.util.HashSet<>(DetectArgs.VALUED);
-        options.addAll(Set.of("image", "runs", "warmup"));
-        return options;
+        return DetectArgs.valuedOptionsWith("image", "runs", "warmup");
     }
 
     @Override

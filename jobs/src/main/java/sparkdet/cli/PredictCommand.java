@@ -40,9 +40,7 @@ final class PredictCommand implements Command {
 
     @Override
     public Set<String> valuedOptions() {
-        Set<String> options = new java.util.HashSet<>(DetectArgs.VALUED);
-        options.addAll(Set.of("input", "output", "batch"));
-        return options;
+        return DetectArgs.valuedOptionsWith("input", "output", "batch");
     }
 
     @Override

@@ -34,9 +34,7 @@ final class VideoCommand implements Command {
 
     @Override
     public Set<String> valuedOptions() {
-        Set<String> options = new java.util.HashSet<>(DetectArgs.VALUED);
-        options.addAll(Set.of("input", "output", "max-frames"));
-        return options;
+        return DetectArgs.valuedOptionsWith("input", "output", "max-frames");
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.Path;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparkdet.data.ClassList;
 import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 import sparkdet.model.Devices;
@@ -14,11 +15,13 @@ import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.Torch;
 import sparkdet.model.Weights;
+import sparkdet.model.YoloV4Tiny;
 import sparkdet.postprocess.YoloAnchorDecoder;
 
 /**
  * Opens a model by its file name: {@code .zip} is sparkdet's own model.zip (libtorch), {@code .onnx}
- * an ONNX file (ONNX Runtime), {@code .pt}/{@code .torchscript} a TorchScript file (libtorch); the
+ * an ONNX file (ONNX Runtime), {@code .pt}/{@code .torchscript} a TorchScript file (libtorch),
+ * {@code .pth} a YOLOv4-tiny state dict of the PyTorch repository in sparkdet's network; the
  * imported ones with their sidecar ({@link Sidecar}).
  */
 public final class Detectors {
@@ -54,6 +57,8 @@ public final class Detectors {
             org.bytedeco.pytorch.global.torch.set_num_threads(threads);
             detector = new Detector(new TorchScriptRunner(localCopy(storage, path), Devices.select(device, 0),
                     path.toString()), spec);
+        } else if (name.endsWith(".pth")) {
+            detector = stateDict(storage, path, threads, device);
         } else if (name.endsWith(".zip")) {
             ModelArchive.Loaded loaded = ModelArchive.read(storage, uri);
             org.bytedeco.pytorch.global.torch.set_num_threads(threads);
@@ -67,11 +72,32 @@ public final class Detectors {
                     new YoloAnchorDecoder(s.anchors(), s.anchorsMask(), s.classes().size(), s.inputHeight()));
             detector = new Detector(new LibtorchRunner(loaded.model(), path.toString()), spec);
         } else {
-            throw new InputUnusableException("model " + path + ": expected model.zip (sparkdet), .onnx or .pt "
-                    + "(TorchScript)");
+            throw new InputUnusableException("model " + path + ": expected model.zip (sparkdet), .onnx, .pt "
+                    + "(TorchScript) or a YOLOv4-tiny .pth state dict");
         }
         LOG.info("loaded {} in {} ms", detector.describe(), (System.nanoTime() - t0) / 1_000_000);
         return detector;
+    }
+
+    /**
+     * a PyTorch state dict of the YOLOv4-tiny of bubbliiiing/yolov4-tiny-pytorch (its model_data/*.pth)
+     * in sparkdet's own network: the sidecar gives what the file lacks (classes, anchors, input
+     * size, and {@code width} when not 1.0); every tensor must fit
+     */
+    private static Detector stateDict(Storage storage, Path path, int threads, String device) throws IOException {
+        InferenceSpec spec = Sidecar.read(storage, path, -1);
+        if (!(spec.decoder() instanceof YoloAnchorDecoder anchors)) {
+            throw new InputUnusableException(Sidecar.of(path) + ": a .pth holds sparkdet's YOLOv4-tiny, whose layout is "
+                    + "yolo-anchors");
+        }
+        ModelSpec modelSpec = new ModelSpec(YoloV4Tiny.ARCHITECTURE, Sidecar.width(storage, path),
+                new ClassList(spec.classes()), anchors.anchors(), anchors.mask(), spec.inputSize(), spec.inputSize(),
+                spec.normalization());
+        YoloV4Tiny model = modelSpec.newModel();
+        Weights.load(model, storage.readBytes(path, Weights.MAX_FILE_BYTES), path.toString());
+        org.bytedeco.pytorch.global.torch.set_num_threads(threads);
+        model.moveTo(Devices.select(device, 0));
+        return new Detector(new LibtorchRunner(model, path.toString()), spec);
     }
 
     /** libtorch reads TorchScript from a local path: a Hadoop URI is copied to a temporary file first */

@@ -69,6 +69,12 @@ public final class Sidecar {
         }
     }
 
+    /** the width multiplier of sparkdet's network a .pth was trained with (its sidecar's {@code width}, default 1.0) */
+    static double width(Storage storage, Path model) throws IOException {
+        Config c = ConfigFactory.parseString(new String(storage.readBytes(of(model), MAX_BYTES), StandardCharsets.UTF_8));
+        return c.hasPath("width") ? c.getDouble("width") : 1.0;
+    }
+
     private static OutputDecoder decoder(Config c, int classes, int inputSize, Path sidecar) {
         String layout = c.getString("layout");
         switch (layout) {

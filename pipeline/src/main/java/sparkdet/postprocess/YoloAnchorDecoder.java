@@ -56,6 +56,15 @@ public final class YoloAnchorDecoder implements OutputDecoder {
         return classes;
     }
 
+    /** (w, h) pairs in input pixels */
+    public float[][] anchors() {
+        return anchors.clone();
+    }
+
+    public int[][] mask() {
+        return mask.clone();
+    }
+
     private void collect(float[] head, long[] shape, int image, int[] anchorIndex, double scoreThreshold,
                          List<Detection> out) {
         if (shape.length != 4) {
@@ -81,16 +90,8 @@ public final class YoloAnchorDecoder implements OutputDecoder {
                 if (objectness < scoreThreshold) {
                     continue;   // confidence = objectness x class probability <= objectness
                 }
-                int best = 0;
-                float bestLogit = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < classes; c++) {
-                    float v = head[channel0 + (5 + c) * plane + cell];
-                    if (v > bestLogit) {
-                        bestLogit = v;
-                        best = c;
-                    }
-                }
-                float score = objectness * sigmoid(bestLogit);
+                int best = BestClass.of(head, channel0 + 5 * plane + cell, plane, classes);
+                float score = objectness * sigmoid(head[channel0 + (5 + best) * plane + cell]);
                 if (score < scoreThreshold) {
                     continue;
                 }

@@ -32,15 +32,8 @@ public final class Yolov8Decoder implements OutputDecoder {
             int base = image * rows * anchors;
             List<Detection> candidates = new ArrayList<>();
             for (int a = 0; a < anchors; a++) {
-                int best = 0;
-                float bestScore = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < classes; c++) {
-                    float v = out[base + (4 + c) * anchors + a];
-                    if (v > bestScore) {
-                        bestScore = v;
-                        best = c;
-                    }
-                }
+                int best = BestClass.of(out, base + 4 * anchors + a, anchors, classes);
+                float bestScore = out[base + (4 + best) * anchors + a];
                 if (bestScore < scoreThreshold) {
                     continue;
                 }

@@ -24,7 +24,8 @@ import sparkdet.testing.TestData;
 
 /**
  * One network, three back-ends: the width-0.25 YOLOv4-tiny of the PyTorch fixture as sparkdet's
- * model.zip (its .pth loaded by name), as ONNX (ONNX Runtime) and as TorchScript (libtorch's JIT),
+ * model.zip (its .pth loaded by name), as the .pth itself with a sidecar, as ONNX (ONNX Runtime) and
+ * as TorchScript (libtorch's JIT),
  * all exported from the same weights by scripts/make_inference_fixtures.py. On real photos the raw
  * outputs agree to float tolerance (the ONNX export folds batch norm into the convolutions) and
  * so do the boxes.
@@ -49,12 +50,29 @@ class BackendParityTest {
             Path p = TestData.require(TestData.DARKNET.resolve(name));
             photos.add(ImageDecoder.decode(Files.readAllBytes(p), name));
         }
+        // the repository's .pth itself, described by a sidecar, in sparkdet's network
+        Path pth = dir.resolve("yolov4_tiny_weights.pth");
+        try (InputStream in = BackendParityTest.class.getResourceAsStream("/fixtures/yolov4_tiny_w025_c3.pth")) {
+            Files.write(pth, in.readAllBytes());
+        }
+        Files.writeString(dir.resolve("yolov4_tiny_weights.pth.conf"), """
+                layout = yolo-anchors
+                classes = [circle, square, triangle]
+                anchors = [10,14, 23,27, 37,58, 81,82, 135,169, 344,319]
+                input-size = 160
+                width = 0.25
+                """);
         try (Detector own = Detectors.open(storage, zip.toString(), 2, "cpu");
+             Detector stateDict = Detectors.open(storage, pth.toString(), 2, "cpu");
              Detector onnx = ConstantModelsTest.open("yolov4_tiny_w025_c3.onnx");
              Detector script = ConstantModelsTest.open("yolov4_tiny_w025_c3.pt")) {
             RawOutputs reference = own.run(own.prepare(photos));
             assertThat(reference.shapes()[0]).containsExactly(3, 24, 5, 5);
             assertThat(reference.shapes()[1]).containsExactly(3, 24, 10, 10);
+            RawOutputs fromPth = stateDict.run(stateDict.prepare(photos));
+            for (int o = 0; o < 2; o++) {
+                assertThat(fromPth.values()[o]).as("the same weights in the same network").containsExactly(reference.values()[o]);
+            }
             for (Detector other : List.of(onnx, script)) {
                 RawOutputs out = other.run(other.prepare(photos));
                 for (int o = 0; o < 2; o++) {
