@@ -44,7 +44,7 @@ final class DemoCommand implements Command {
             usage: sparkdet demo [--out DIR] [--images N] [--epochs N]
 
               --out     where everything goes (default out/demo; replaced if it exists)
-              --images  how many synthetic images (default 400; a fifth of them validate)
+              --images  how many synthetic images (default 1200; a fifth of them validate)
               --epochs  training epochs (default: conf/shapes.conf's)
             Synthesizes a shapes dataset (VOC layout), ingests its train and val splits, trains the
             small YOLOv4-tiny of conf/shapes.conf on it with validation mAP, predicts the held-out
@@ -72,7 +72,7 @@ final class DemoCommand implements Command {
             }
         }
         Path synth = out.resolve("shapes-voc");
-        int images = args.intValue("images", 400);
+        int images = args.intValue("images", 1200);
         ShapesGenerator.generate(synth, images, 1);
         context.out().printf("synthesized %d images in %s%n", images, synth);
         for (String split : new String[] {"train", "val"}) {

@@ -68,6 +68,54 @@ class ClusterIT {
         assertThat(executors(1)).as("executors on worker 1").isPositive();
     }
 
+    /**
+     * predict spread over both workers: every executor that ran predict tasks loaded the model
+     * once, and the boxes are the ones local mode finds
+     */
+    @Test
+    void predictRunsInTheExecutorsLoadingTheModelOnceEach() throws Exception {
+        Path model = Launch.root().resolve("pipeline/src/test/resources/fixtures/infer/yolov4_tiny_w025_c3.onnx");
+        Path photos = tmp.resolve("photos");
+        Files.createDirectories(photos);
+        String[] names = {"dog.jpg", "horses.jpg", "person.jpg", "eagle.jpg", "giraffe.jpg", "kite.jpg"};
+        for (int i = 0; i < 24; i++) {
+            Files.copy(TestData.require(TestData.DARKNET.resolve(names[i % names.length])),
+                    photos.resolve(String.format(java.util.Locale.ROOT, "p%02d.jpg", i)));
+        }
+        Path onCluster = tmp.resolve("predict-cluster");
+        Launch.Run r = Launch.sparkdet("predict", "--master", cluster.masterUrl(), "--model", model.toString(),
+                "--input", photos.toString(), "--output", onCluster.toString(), "--score", "0.1", "--batch", "4");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("predicted 24 images (0 could not be read)");
+        Path local = tmp.resolve("predict-local");
+        Launch.Run l = Launch.sparkdet("predict", "--master", "local[2]", "--model", model.toString(),
+                "--input", photos.toString(), "--output", local.toString(), "--score", "0.1", "--batch", "4");
+        assertThat(l.code()).as(l.output()).isZero();
+        for (int i = 0; i < 24; i++) {
+            String txt = String.format(java.util.Locale.ROOT, "txt/p%02d.txt", i);
+            assertThat(Files.readAllLines(onCluster.resolve(txt))).as(txt)
+                    .isEqualTo(Files.readAllLines(local.resolve(txt)));
+        }
+        int executorsThatPredicted = 0;
+        for (int worker = 0; worker < 2; worker++) {
+            for (Path log : executorLogs(worker)) {
+                String text = Files.readString(log);
+                if (text.contains("PredictPartition")) {
+                    executorsThatPredicted++;
+                    assertThat(text.split("Detectors: loaded", -1).length - 1).as("model loads in " + log).isEqualTo(1);
+                }
+            }
+        }
+        assertThat(executorsThatPredicted).as("executors that ran predict tasks").isEqualTo(2);
+    }
+
+    /** the stderr of every executor a worker started */
+    private static java.util.List<Path> executorLogs(int worker) throws Exception {
+        try (Stream<Path> files = Files.walk(cluster.workDir(worker))) {
+            return files.filter(p -> p.getFileName().toString().equals("stderr")).toList();
+        }
+    }
+
     /** a small shapes dataset, train and val, ingested in local mode */
     private static Path shapes() throws Exception {
         Path dir = tmp.resolve("shapes");

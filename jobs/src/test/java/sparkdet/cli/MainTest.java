@@ -123,5 +123,52 @@ class MainTest {
                 .containsExactly("circle", "square", "triangle");
         assertThat(out.resolve("train/model.zip")).exists();
         assertThat(Files.readAllLines(out.resolve("train/history.csv"))).hasSize(3);
+        assertThat(r.out()).contains("predicted the 5 held-out images").contains("VOC         mAP@0.5")
+                .contains("demo done in");
+        try (var drawn = Files.list(out.resolve("predict/images"))) {
+            assertThat(drawn.count()).isEqualTo(5);
+        }
+        assertThat(out.resolve("evaluate/metrics.json")).exists();
+        assertThat(out.resolve("predict-all/detections.json")).exists();
+    }
+
+    @Test
+    void predictFpsAndVideoFromTheCommandLine() throws Exception {
+        Path model = Path.of("../pipeline/src/test/resources/fixtures/infer/yolov4_tiny_w025_c3.onnx").toAbsolutePath();
+        Path photos = tmp.resolve("photos");
+        Files.createDirectories(photos);
+        for (String name : List.of("dog.jpg", "horses.jpg")) {
+            Files.copy(TestData.require(TestData.DARKNET.resolve(name)), photos.resolve(name));
+        }
+        Path out = tmp.resolve("predicted");
+        Result p = run("predict", "--master", "local[2]", "--model", model.toString(), "--input", photos.toString(),
+                "--output", out.toString(), "--score", "0.1", "--draw");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out()).contains("predicted 2 images (0 could not be read)").contains("images/");
+        assertThat(out.resolve("images/dog.jpg")).exists();
+        assertThat(out.resolve("txt/horses.txt")).exists();
+
+        Result fps = run("fps", "--model", model.toString(), "--image", photos.resolve("dog.jpg").toString(), "--runs",
+                "5", "--warmup", "1");
+        assertThat(fps.code()).as(fps.err()).isZero();
+        assertThat(fps.out()).containsPattern("detect path +[0-9.]+ FPS +mean +[0-9.]+ ms +p50 +[0-9.]+ ms +p95")
+                .containsPattern("network only +[0-9.]+ FPS");
+
+        Path video = tmp.resolve("drawn.mp4");
+        Result v = run("video", "--model", model.toString(), "--input",
+                TestData.require(Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi")).toString(), "--output",
+                video.toString(), "--max-frames", "12");
+        assertThat(v.code()).as(v.err()).isZero();
+        assertThat(v.out()).startsWith("12 frames (768x576 at 10.00 fps)");
+        assertThat(video).isRegularFile();
+
+        Result camera = run("video", "--model", model.toString(), "--input", "camera:42", "--output",
+                tmp.resolve("c.mp4").toString());
+        assertThat(camera.code()).isEqualTo(3);
+        assertThat(camera.err()).contains("camera 42");
+        Result badScore = run("predict", "--model", model.toString(), "--input", photos.toString(), "--output",
+                out.toString(), "--score", "1.5");
+        assertThat(badScore.code()).isEqualTo(2);
+        assertThat(badScore.err()).contains("score in [0, 1]");
     }
 }

@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -42,7 +43,13 @@ public final class Storage {
     }
 
     public FileSystem fs(Path p) throws IOException {
-        return p.getFileSystem(conf);
+        FileSystem fs = p.getFileSystem(conf);
+        if (fs instanceof LocalFileSystem local) {
+            // no hidden .<name>.crc beside every file written to a local disk (a predict output
+            // would hold two files per image); HDFS keeps its own block checksums regardless
+            local.setWriteChecksum(false);
+        }
+        return fs;
     }
 
     public boolean exists(Path p) throws IOException {

@@ -17,7 +17,10 @@ import sparkdet.io.AtomicOutput;
 import sparkdet.testing.TestData;
 import sparkdet.testing.TestSpark;
 
-/** A dataset written to and read back from a real HDFS (a MiniDFSCluster started by the test). */
+/**
+ * A dataset, metrics and predictions written to and read back from a real HDFS (a MiniDFSCluster
+ * started by the test).
+ */
 class HdfsIngestTest {
     private static MiniDFSCluster cluster;
     private static String hdfs;
@@ -92,5 +95,37 @@ class HdfsIngestTest {
         Path lines = base.resolve("from-hdfs.txt");
         long n = new LinesExport(TestSpark.session()).run(target, lines.toString(), false, false, false);
         assertThat(n).isEqualTo(3);
+    }
+
+    /** predict with the model, its sidecar and the photos on HDFS, its output written there by the tasks */
+    @Test
+    void predictReadsModelAndImagesFromHdfsAndWritesThere() throws Exception {
+        FileSystem fs = cluster.getFileSystem();
+        Path fixtures = Path.of("src/test/resources/fixtures/infer").toAbsolutePath();
+        for (String f : new String[] {"yolov4_tiny_w025_c3.onnx", "yolov4_tiny_w025_c3.onnx.conf"}) {
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(fixtures.resolve(f).toUri()),
+                    new org.apache.hadoop.fs.Path("/models/" + f));
+        }
+        for (String f : new String[] {"dog.jpg", "horses.jpg", "person.jpg"}) {
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.require(TestData.DARKNET.resolve(f)).toUri()),
+                    new org.apache.hadoop.fs.Path("/photos/" + f));
+        }
+        sparkdet.predict.PredictJob.Summary s = new sparkdet.predict.PredictJob(TestSpark.session()).run(
+                new sparkdet.predict.PredictRequest(hdfs + "/models/yolov4_tiny_w025_c3.onnx", hdfs + "/photos",
+                        hdfs + "/predicted", 2, new sparkdet.infer.DetectOptions(0.1, 0.45, 50), true, "cpu", 2));
+        assertThat(s.images()).isEqualTo(3);
+        assertThat(s.failed()).isZero();
+        assertThat(s.output()).isEqualTo(hdfs + "/predicted");
+        assertThat(fs.exists(new org.apache.hadoop.fs.Path("/predicted/_SUCCESS"))).isTrue();
+        for (String stem : new String[] {"dog", "horses", "person"}) {
+            assertThat(fs.exists(new org.apache.hadoop.fs.Path("/predicted/txt/" + stem + ".txt"))).isTrue();
+            assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path("/predicted/images/" + stem + ".jpg")).getLen())
+                    .isPositive();
+        }
+        try (java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path("/predicted/detections.json"))) {
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).size()).isEqualTo(s.detections());
+        }
+        assertThat(fs.listStatus(new org.apache.hadoop.fs.Path("/"))).as("no staging folder left")
+                .extracting(st -> st.getPath().getName()).noneMatch(name -> name.startsWith(".predicted"));
     }
 }

@@ -95,6 +95,8 @@ class PredictJobTest {
         }
         assertThat(total).as("random weights at score 0.05 still find boxes").isPositive().isEqualTo(s.detections());
         assertThat(out.resolve("txt/broken.txt")).doesNotExist();
+        assertThat(out.resolve("txt").toFile().list()).as("one file per image, no checksum files")
+                .containsExactlyInAnyOrder("dog.txt", "HORSES.txt", "person.txt", "blank.txt");
 
         JsonNode results = JSON.readTree(out.resolve(PredictJob.DETECTIONS_JSON).toFile());
         assertThat(results.size()).isEqualTo(total);
