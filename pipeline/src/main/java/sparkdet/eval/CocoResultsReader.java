@@ -8,11 +8,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import java.util.stream.LongStream;
+import sparkdet.data.ImageIds;
 import sparkdet.ingest.CocoParser;
 
 /**
@@ -20,7 +23,10 @@ import sparkdet.ingest.CocoParser;
  * stream into a {@link BoxTable}, checked the way pycocotools' loadRes checks it and more: a
  * detection for an image the ground truth does not have is an error (pycocotools refuses the
  * file), a NaN or infinite score or box is an error, a category the ground truth does not have
- * is counted and left out (pycocotools never evaluates it).
+ * is counted and left out (pycocotools never evaluates it). Detections that also name their
+ * {@code file_name} and {@code category_name} (predict writes both) are matched by those when
+ * their ids are not the ground truth's: by the file's stem, and by the class name first, so that
+ * a model's class order never has to agree with the ground truth's category ids.
  */
 public final class CocoResultsReader {
     /** NaN and Infinity are read (Python's json writes them) so that they get a clear error below */
@@ -38,6 +44,21 @@ public final class CocoResultsReader {
     private CocoResultsReader() {
     }
 
+    /** how detections find their ground-truth image and class: by COCO ids, and by file stem and class name */
+    public record Keys(Map<Long, Integer> imageByCocoId, Map<Long, Integer> classByCategoryId,
+                       Map<String, Integer> imageByStem, Map<String, Integer> classByName) implements Serializable {
+        /** the ground truth's keys, in maps that serialize */
+        public static Keys of(EvalData gt) {
+            Map<String, Integer> byName = new HashMap<>();
+            List<String> names = gt.classes().names();
+            for (int c = 0; c < names.size(); c++) {
+                byName.put(names.get(c), c);
+            }
+            return new Keys(new HashMap<>(gt.imageByCocoId()), new HashMap<>(gt.classByCategoryId()),
+                    new HashMap<>(gt.imageByStem()), byName);
+        }
+    }
+
     /**
      * @param imageIndex the ground truth's image id -> index
      * @param categoryIndex the ground truth's category id -> index
@@ -45,12 +66,11 @@ public final class CocoResultsReader {
      */
     public static Result read(InputStream in, String source, Map<Long, Integer> imageIndex,
                               Map<Long, Integer> categoryIndex) throws IOException {
-        return read(in, source, imageIndex, categoryIndex, image -> true);
+        return read(in, source, new Keys(imageIndex, categoryIndex, Map.of(), Map.of()), image -> true);
     }
 
     /** the detections of the images (by index) that {@code keep} accepts, checking them all */
-    static Result read(InputStream in, String source, Map<Long, Integer> imageIndex, Map<Long, Integer> categoryIndex,
-                       IntPredicate keep) throws IOException {
+    static Result read(InputStream in, String source, Keys keys, IntPredicate keep) throws IOException {
         BoxTable table = new BoxTable();
         LongStream.Builder sequence = LongStream.builder();
         long unknownCategory = 0;
@@ -66,6 +86,8 @@ public final class CocoResultsReader {
                 long category = Long.MIN_VALUE;
                 double score = Double.NaN;
                 double[] box = null;
+                String fileName = null;
+                String categoryName = null;
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
                     JsonToken t = p.nextToken();
@@ -74,6 +96,8 @@ public final class CocoResultsReader {
                         case "category_id" -> category = t.isNumeric() ? p.getLongValue() : Long.MIN_VALUE;
                         case "score" -> score = t.isNumeric() ? p.getDoubleValue() : Double.NaN;
                         case "bbox" -> box = CocoParser.readBox(p);
+                        case "file_name" -> fileName = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                        case "category_name" -> categoryName = t == JsonToken.VALUE_STRING ? p.getText() : null;
                         default -> p.skipChildren();
                     }
                 }
@@ -87,7 +111,10 @@ public final class CocoResultsReader {
                 if (!(Double.isFinite(box[0]) && Double.isFinite(box[1]) && Double.isFinite(box[2]) && Double.isFinite(box[3]))) {
                     throw new IOException(where + ": bbox has a coordinate that is not a finite number");
                 }
-                Integer img = imageIndex.get(image);
+                Integer img = keys.imageByCocoId().get(image);
+                if (img == null && fileName != null) {
+                    img = keys.imageByStem().get(ImageIds.stem(fileName));
+                }
                 if (img == null) {
                     if (unknownImages.size() < NAMED) {
                         unknownImages.add(image);
@@ -98,7 +125,10 @@ public final class CocoResultsReader {
                 if (!keep.test(img)) {
                     continue;
                 }
-                Integer cat = categoryIndex.get(category);
+                Integer cat = categoryName != null ? keys.classByName().get(categoryName) : null;
+                if (cat == null) {
+                    cat = keys.classByCategoryId().get(category);
+                }
                 if (cat == null) {
                     unknownCategory++;
                     continue;

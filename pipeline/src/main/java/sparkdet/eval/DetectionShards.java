@@ -32,13 +32,13 @@ interface DetectionShards extends Serializable {
      * a COCO results JSON: every task streams the whole file (it cannot be split) and keeps its
      * share, so memory per task is the file's detections over the shards
      */
-    record CocoResults(String file, Map<Long, Integer> imageByCocoId, Map<Long, Integer> classByCategoryId,
-                       int shards, HadoopConf hadoop) implements DetectionShards {
+    record CocoResults(String file, CocoResultsReader.Keys keys, int shards, HadoopConf hadoop)
+            implements DetectionShards {
         @Override
         public Shard read(int shard) throws IOException {
             Path p = Storage.path(file);
             try (InputStream in = new Storage(hadoop.get()).open(p)) {
-                CocoResultsReader.Result r = CocoResultsReader.read(in, p.toString(), imageByCocoId, classByCategoryId,
+                CocoResultsReader.Result r = CocoResultsReader.read(in, p.toString(), keys,
                         image -> image % shards == shard);
                 return new Shard(r.detections(), r.sequence(), r.unknownCategory(), 0);
             }

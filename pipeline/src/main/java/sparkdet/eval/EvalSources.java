@@ -145,8 +145,8 @@ public final class EvalSources {
         Path p = detectionsPath(uri);
         if (!storage.isDirectory(p)) {
             try (InputStream in = storage.open(p)) {
-                CocoResultsReader.Result r = CocoResultsReader.read(in, p.toString(), gt.imageByCocoId(),
-                        gt.classByCategoryId());
+                CocoResultsReader.Result r = CocoResultsReader.read(in, p.toString(), CocoResultsReader.Keys.of(gt),
+                        image -> true);
                 return new Detections(r.detections(), r.unknownCategory(), 0);
             } catch (IOException e) {
                 throw new InputUnusableException(e.getMessage(), e);
@@ -169,8 +169,7 @@ public final class EvalSources {
         Path p = detectionsPath(uri);
         HadoopConf hadoop = new HadoopConf(storage.conf());
         if (!storage.isDirectory(p)) {
-            return new DetectionShards.CocoResults(p.toString(), new HashMap<>(gt.imageByCocoId()),
-                    new HashMap<>(gt.classByCategoryId()), shards, hadoop);
+            return new DetectionShards.CocoResults(p.toString(), CocoResultsReader.Keys.of(gt), shards, hadoop);
         }
         return DetectionShards.TxtFolder.of(storage.listFiles(p, ".txt"), gt.classes(),
                 new HashMap<>(gt.imageByStem()), MAX_XML_BYTES, shards, hadoop);

@@ -32,7 +32,7 @@ public final class Detectors {
 
     /**
      * @param threads the network's intra-op threads (a task's cores)
-     * @param device auto, cpu, cuda or cuda:N for the libtorch back-ends (ONNX runs on the CPU)
+     * @param device auto, cpu, cuda or cuda:N (ONNX models use ONNX Runtime's CUDA provider on a GPU build)
      */
     public static Detector open(Storage storage, String uri, int threads, String device) throws IOException {
         Path path = Storage.path(uri);
@@ -43,7 +43,9 @@ public final class Detectors {
         long t0 = System.nanoTime();
         Detector detector;
         if (name.endsWith(".onnx")) {
-            OnnxRunner runner = new OnnxRunner(storage.readBytes(path, Weights.MAX_FILE_BYTES), threads, path.toString());
+            Device d = Devices.select(device, 0);
+            OnnxRunner runner = new OnnxRunner(storage.readBytes(path, Weights.MAX_FILE_BYTES), threads,
+                    d.is_cuda() ? d.index() : -1, path.toString());
             int fixed = runner.fixedInputHeight() == runner.fixedInputWidth() ? runner.fixedInputHeight() : -2;
             if (fixed == -2) {
                 runner.close();

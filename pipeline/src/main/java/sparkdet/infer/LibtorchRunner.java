@@ -5,7 +5,10 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import sparkdet.model.YoloV4Tiny;
 
-/** sparkdet's own network (model.zip), in eval mode, on the device it was moved to. */
+/**
+ * sparkdet's own network (model.zip, or a YOLOv4-tiny .pth), in eval mode with its batch norms
+ * folded into the convolutions, on the device it was moved to.
+ */
 final class LibtorchRunner implements ModelRunner {
     private final YoloV4Tiny model;
     private final String source;
@@ -14,6 +17,7 @@ final class LibtorchRunner implements ModelRunner {
         this.model = model;
         this.source = source;
         model.eval();
+        model.fuseBatchNorm();
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * An ONNX file run by ONNX Runtime (CPU), with {@code threads} intra-op threads: the task's cores.
+ * An ONNX file run by ONNX Runtime, on the CPU with {@code threads} intra-op threads (the task's
+ * cores), or with the CUDA execution provider on a GPU build.
  * A model exported with a fixed batch size gets the batch in pieces of that size.
  */
 final class OnnxRunner implements ModelRunner {
@@ -25,7 +26,10 @@ final class OnnxRunner implements ModelRunner {
     private final List<String> outputNames;
     private final String source;
 
-    OnnxRunner(byte[] model, int threads, String source) {
+    /**
+     * @param cudaDevice the CUDA device to run on (onnxruntime_gpu, the gpu profile's), or -1 for the CPU
+     */
+    OnnxRunner(byte[] model, int threads, int cudaDevice, String source) {
         this.source = source;
         try {
             env = onLargeStack(OrtEnvironment::getEnvironment);
@@ -34,6 +38,9 @@ final class OnnxRunner implements ModelRunner {
                 options.setIntraOpNumThreads(threads);
                 options.setInterOpNumThreads(1);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                if (cudaDevice >= 0) {
+                    options.addCUDA(cudaDevice);
+                }
                 return env.createSession(model, options);
             });
             if (session.getNumInputs() != 1) {

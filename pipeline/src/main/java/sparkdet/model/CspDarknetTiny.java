@@ -29,4 +29,13 @@ final class CspDarknetTiny extends Module {
         Tensor[] third = resblockBody3.forward(y);
         return new Tensor[] {third[1], conv3.forward(third[0])};
     }
+
+    void fuseBatchNorm() {
+        for (BasicConv c : new BasicConv[] {conv1, conv2, conv3}) {
+            c.fuseBatchNorm();
+        }
+        for (ResblockBody r : new ResblockBody[] {resblockBody1, resblockBody2, resblockBody3}) {
+            r.fuseBatchNorm();
+        }
+    }
 }

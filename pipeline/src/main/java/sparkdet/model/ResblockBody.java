@@ -33,4 +33,10 @@ final class ResblockBody extends Module {
         Tensor pooled = torch.max_pool2d(torch.cat(new TensorVector(route, feat), 1), 2, 2);
         return new Tensor[] {pooled, feat};
     }
+
+    void fuseBatchNorm() {
+        for (BasicConv c : new BasicConv[] {conv1, conv2, conv3, conv4}) {
+            c.fuseBatchNorm();
+        }
+    }
 }

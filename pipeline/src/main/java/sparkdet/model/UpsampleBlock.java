@@ -25,4 +25,8 @@ final class UpsampleBlock extends Module {
         Tensor y = conv.forward(x);
         return torch.upsample_nearest2d(y, y.size(2) * 2, y.size(3) * 2);
     }
+
+    void fuseBatchNorm() {
+        conv.fuseBatchNorm();
+    }
 }

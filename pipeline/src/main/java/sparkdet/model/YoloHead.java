@@ -51,4 +51,8 @@ final class YoloHead extends Module {
     Tensor forward(Tensor x) {
         return output.forward(hidden.forward(x));
     }
+
+    void fuseBatchNorm() {
+        hidden.fuseBatchNorm();
+    }
 }

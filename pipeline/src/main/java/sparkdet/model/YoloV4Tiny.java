@@ -79,6 +79,18 @@ public final class YoloV4Tiny extends Module {
     }
 
     /**
+     * for inference: every conv + batch norm pair runs as one convolution in eval mode (see
+     * BasicConv#fuseBatchNorm); after the weights are loaded and the model is on its device
+     */
+    public void fuseBatchNorm() {
+        backbone.fuseBatchNorm();
+        convForP5.fuseBatchNorm();
+        headP5.fuseBatchNorm();
+        upsample.fuseBatchNorm();
+        headP4.fuseBatchNorm();
+    }
+
+    /**
      * a batch of images as the network's input, on the model's device
      *
      * @param images [n, 3, height, width] in row-major order, already normalised

@@ -47,8 +47,8 @@ final class SideOutputs implements AutoCloseable {
     void write(ImageRef ref, RgbImage image, List<Detection> detections) throws IOException {
         StringBuilder txt = new StringBuilder();
         for (Detection d : detections) {
-            // the txt format splits on spaces: a class name with spaces keeps them as '_'
-            txt.append(classes.get(d.classIndex()).replace(' ', '_')).append(' ')
+            // a class name may hold spaces: evaluate reads the five numbers from the end of the line
+            txt.append(classes.get(d.classIndex())).append(' ')
                     .append(String.format(Locale.ROOT, "%.6f %.2f %.2f %.2f %.2f%n", d.score(), d.x1(), d.y1(), d.x2(),
                             d.y2()));
             if (!first) {

@@ -40,6 +40,7 @@ public final class VideoDetection {
     private static final double FALLBACK_RATE = 25;
     /** the running FPS is a mean over this many recent frames */
     private static final int FPS_WINDOW = 30;
+    private static final int PROGRESS_EVERY = 250;
 
     private VideoDetection() {
     }
@@ -83,6 +84,9 @@ public final class VideoDetection {
                         DetectionPainter.caption(bgr, String.format(Locale.ROOT, "FPS %.1f", fps));
                         recorder.record(converter.convert(bgr));
                         frames++;
+                        if (frames % PROGRESS_EVERY == 0) {
+                            LOG.info("{}: {} frames, {} FPS", input, frames, String.format(Locale.ROOT, "%.1f", fps));
+                        }
                         if (listener != null && !listener.frameDone(frames, fps)) {
                             break;
                         }

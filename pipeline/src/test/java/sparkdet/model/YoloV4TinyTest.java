@@ -101,4 +101,37 @@ class YoloV4TinyTest {
             assertThat(params.get("backbone.conv1.conv.weight").grad().defined()).isTrue();
         }
     }
+
+    /** folding the batch norms into the convolutions changes eval-mode outputs by rounding only, and not train mode */
+    @Test
+    void foldedBatchNormsGiveTheSameEvalOutputs() {
+        try (PointerScope scope = new PointerScope()) {
+            YoloV4Tiny model = new YoloV4Tiny(3, 0.25);
+            torch.manual_seed(3);
+            try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
+                for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+                    String name = e.getKey();
+                    if (name.endsWith("running_mean") || name.endsWith("bn.bias")) {
+                        e.getValue().copy_(torch.randn(e.getValue().size(0)).mul(new org.bytedeco.pytorch.Scalar(0.3)));
+                    } else if (name.endsWith("running_var") || name.endsWith("bn.weight")) {
+                        e.getValue().copy_(torch.rand(e.getValue().size(0)).add(new org.bytedeco.pytorch.Scalar(0.5)));
+                    }
+                }
+            }
+            model.eval();
+            Tensor x = torch.rand(2, 3, 64, 64);
+            Tensor[] plain = model.forward(x);
+            model.fuseBatchNorm();
+            Tensor[] fused = model.forward(x);
+            for (int i = 0; i < 2; i++) {
+                double scale = plain[i].abs().max().item_double();
+                assertThat(plain[i].sub(fused[i]).abs().max().item_double()).isLessThan(1e-5 * Math.max(1, scale));
+                assertThat(scale).isGreaterThan(0.1);
+            }
+            model.train(true);
+            Tensor[] training = model.forward(x);
+            assertThat(training[0].sub(plain[0]).abs().max().item_double()).as("train mode: batch statistics, unfused")
+                    .isGreaterThan(1e-3);
+        }
+    }
 }

@@ -1,0 +1,49 @@
+package sparkdet.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Results that name their file and class (predict's detections.json) find the ground truth by
+ * those when the ids are not the ground truth's; plain COCO results keep pycocotools' id rules.
+ */
+class CocoResultsReaderTest {
+    /** ground truth: images 10 (2011_000003) and 11 (2011_000025); categories 1 cat, 2 dog */
+    private static final CocoResultsReader.Keys KEYS = new CocoResultsReader.Keys(Map.of(10L, 0, 11L, 1),
+            Map.of(1L, 0, 2L, 1), Map.of("2011_000003", 0, "2011_000025", 1), Map.of("cat", 0, "dog", 1));
+
+    private static CocoResultsReader.Result read(String json) throws IOException {
+        return CocoResultsReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "dt.json", KEYS,
+                image -> true);
+    }
+
+    @Test
+    void fileNamesAndClassNamesMatchWhereIdsDoNot() throws IOException {
+        CocoResultsReader.Result r = read("""
+                [{"image_id": 2011000025, "category_id": 1, "category_name": "dog", "bbox": [1, 2, 3, 4], "score": 0.9,
+                  "file_name": "JPEGImages/2011_000025.jpg"},
+                 {"image_id": 10, "category_id": 1, "bbox": [5, 6, 7, 8], "score": 0.5},
+                 {"image_id": 10, "category_id": 2, "category_name": "bird", "bbox": [5, 6, 7, 8], "score": 0.4},
+                 {"image_id": 10, "category_id": 9, "category_name": "bird", "bbox": [5, 6, 7, 8], "score": 0.3}]
+                """);
+        BoxTable t = r.detections();
+        assertThat(t.size()).isEqualTo(3);
+        assertThat(new int[] {t.image[0], t.category[0]}).as("by stem and by name").containsExactly(1, 1);
+        assertThat(new int[] {t.image[1], t.category[1]}).as("by ids").containsExactly(0, 0);
+        assertThat(new int[] {t.image[2], t.category[2]}).as("an unknown name falls back to the id").containsExactly(0, 1);
+        assertThat(r.unknownCategory()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownImageWithoutAKnownFileIsStillRefused() {
+        assertThatThrownBy(() -> read("""
+                [{"image_id": 77, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.9, "file_name": "other.jpg"}]
+                """)).isInstanceOf(IOException.class).hasMessageContaining("image ids [77]");
+    }
+}
