@@ -14,7 +14,7 @@ final class PredictCommand implements Command {
 
     @Override
     public String summary() {
-        return "detections for an image, a folder or a dataset (model.zip, ONNX or TorchScript)";
+        return "detections for an image, a folder or a dataset (model.zip, ONNX, TorchScript, .pth)";
     }
 
     @Override
@@ -23,8 +23,8 @@ final class PredictCommand implements Command {
             usage: sparkdet predict --model URI --input URI --output URI [--batch 8] [--score 0.25]
                                     [--nms-iou 0.45] [--max-dets 100] [--draw] [--device auto]
 
-              --model     sparkdet's model.zip, an ONNX file or a TorchScript .pt; the imported ones with
-                          their sidecar <file>.conf (layout, classes, anchors: docs/predict.md)
+              --model     sparkdet's model.zip, an ONNX file, a TorchScript .pt or a YOLOv4-tiny .pth; the
+                          imported ones with their sidecar <file>.conf (layout, classes, anchors: docs/predict.md)
               --input     an image, a folder (searched recursively for jpg/jpeg/png/bmp/webp), or a
                           dataset written by `sparkdet ingest`; any Hadoop URI
               --output    the folder for detections.json (COCO results with file_name), detections/
