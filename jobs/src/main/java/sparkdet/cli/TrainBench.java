@@ -76,7 +76,7 @@ final class TrainBench {
             EpochTiming t = r.timings().get(epoch - 1);
             images += t.images();
             seconds = Math.max(seconds, t.seconds());
-            compute = Math.max(compute, t.forward() + t.backward() + t.update());
+            compute = Math.max(compute, t.compute());
         }
         EpochTiming t = ranks.get(0).timings().get(epoch - 1);
         context.out().printf(Locale.ROOT, "%d worker(s) x %d thread(s), %-8s: %6.2f images/s (network alone %6.2f);"

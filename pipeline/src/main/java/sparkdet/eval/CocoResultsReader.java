@@ -47,15 +47,14 @@ public final class CocoResultsReader {
     /** how detections find their ground-truth image and class: by COCO ids, and by file stem and class name */
     public record Keys(Map<Long, Integer> imageByCocoId, Map<Long, Integer> classByCategoryId,
                        Map<String, Integer> imageByStem, Map<String, Integer> classByName) implements Serializable {
-        /** the ground truth's keys, in maps that serialize */
+        /** the ground truth's keys (its own maps, HashMaps: they serialize to the tasks as they are) */
         public static Keys of(EvalData gt) {
             Map<String, Integer> byName = new HashMap<>();
             List<String> names = gt.classes().names();
             for (int c = 0; c < names.size(); c++) {
                 byName.put(names.get(c), c);
             }
-            return new Keys(new HashMap<>(gt.imageByCocoId()), new HashMap<>(gt.classByCategoryId()),
-                    new HashMap<>(gt.imageByStem()), byName);
+            return new Keys(gt.imageByCocoId(), gt.classByCategoryId(), gt.imageByStem(), byName);
         }
     }
 

@@ -40,9 +40,7 @@ public final class ImageDecoder {
         try (PointerScope scope = new PointerScope()) {
             Mat rgb = new Mat();
             opencv_imgproc.cvtColor(bgr, rgb, opencv_imgproc.COLOR_BGR2RGB);
-            byte[] pixels = new byte[rgb.cols() * rgb.rows() * 3];
-            rgb.data().get(pixels);
-            return new RgbImage(rgb.cols(), rgb.rows(), pixels);
+            return OpenCv.image(rgb);
         }
     }
 }

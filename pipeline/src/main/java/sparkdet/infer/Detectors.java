@@ -43,18 +43,9 @@ public final class Detectors {
         long t0 = System.nanoTime();
         Detector detector;
         if (name.endsWith(".onnx")) {
-            Device d = Devices.select(device, 0);
-            OnnxRunner runner = new OnnxRunner(storage.readBytes(path, Weights.MAX_FILE_BYTES), threads,
-                    d.is_cuda() ? d.index() : -1, path.toString());
-            int fixed = runner.fixedInputHeight() == runner.fixedInputWidth() ? runner.fixedInputHeight() : -2;
-            if (fixed == -2) {
-                runner.close();
-                throw new InputUnusableException(path + ": the model takes non-square input " + runner.fixedInputWidth()
-                        + "x" + runner.fixedInputHeight() + "; sparkdet letterboxes to squares");
-            }
-            detector = new Detector(runner, Sidecar.read(storage, path, fixed));
+            detector = onnx(storage, path, threads, Devices.select(device, 0));
         } else if (name.endsWith(".pt") || name.endsWith(".torchscript")) {
-            InferenceSpec spec = Sidecar.read(storage, path, -1);
+            InferenceSpec spec = Sidecar.read(storage, path, -1).spec();
             Torch.load();
             org.bytedeco.pytorch.global.torch.set_num_threads(threads);
             detector = new Detector(new TorchScriptRunner(localCopy(storage, path), Devices.select(device, 0),
@@ -63,16 +54,13 @@ public final class Detectors {
             detector = stateDict(storage, path, threads, device);
         } else if (name.endsWith(".zip")) {
             ModelArchive.Loaded loaded = ModelArchive.read(storage, uri);
-            org.bytedeco.pytorch.global.torch.set_num_threads(threads);
             ModelSpec s = loaded.spec();
             if (s.inputHeight() != s.inputWidth()) {
                 throw new InputUnusableException(path + ": non-square input " + s.inputWidth() + "x" + s.inputHeight());
             }
-            Device d = Devices.select(device, 0);
-            loaded.model().moveTo(d);
             InferenceSpec spec = new InferenceSpec(s.classes().names(), s.inputHeight(), s.normalization(), 128,
                     new YoloAnchorDecoder(s.anchors(), s.anchorsMask(), s.classes().size(), s.inputHeight()));
-            detector = new Detector(new LibtorchRunner(loaded.model(), path.toString()), spec);
+            detector = ownNetwork(loaded.model(), spec, path, threads, device);
         } else {
             throw new InputUnusableException("model " + path + ": expected model.zip (sparkdet), .onnx, .pt "
                     + "(TorchScript) or a YOLOv4-tiny .pth state dict");
@@ -87,19 +75,40 @@ public final class Detectors {
      * size, and {@code width} when not 1.0); every tensor must fit
      */
     private static Detector stateDict(Storage storage, Path path, int threads, String device) throws IOException {
-        InferenceSpec spec = Sidecar.read(storage, path, -1);
+        Sidecar.Described sidecar = Sidecar.read(storage, path, -1);
+        InferenceSpec spec = sidecar.spec();
         if (!(spec.decoder() instanceof YoloAnchorDecoder anchors)) {
             throw new InputUnusableException(Sidecar.of(path) + ": a .pth holds sparkdet's YOLOv4-tiny, whose layout is "
                     + "yolo-anchors");
         }
-        ModelSpec modelSpec = new ModelSpec(YoloV4Tiny.ARCHITECTURE, Sidecar.width(storage, path),
-                new ClassList(spec.classes()), anchors.anchors(), anchors.mask(), spec.inputSize(), spec.inputSize(),
-                spec.normalization());
+        ModelSpec modelSpec = new ModelSpec(YoloV4Tiny.ARCHITECTURE, sidecar.width(), new ClassList(spec.classes()),
+                anchors.anchors(), anchors.mask(), spec.inputSize(), spec.inputSize(), spec.normalization());
         YoloV4Tiny model = modelSpec.newModel();
         Weights.load(model, storage.readBytes(path, Weights.MAX_FILE_BYTES), path.toString());
+        return ownNetwork(model, spec, path, threads, device);
+    }
+
+    /** sparkdet's network with its final weights: on its device, its threads set, ready to run */
+    private static Detector ownNetwork(YoloV4Tiny model, InferenceSpec spec, Path path, int threads, String device) {
         org.bytedeco.pytorch.global.torch.set_num_threads(threads);
         model.moveTo(Devices.select(device, 0));
         return new Detector(new LibtorchRunner(model, path.toString()), spec);
+    }
+
+    /** an ONNX file, whose input shape may fix the input size; the session is closed if its sidecar is unusable */
+    private static Detector onnx(Storage storage, Path path, int threads, Device device) throws IOException {
+        OnnxRunner runner = new OnnxRunner(storage.readBytes(path, Weights.MAX_FILE_BYTES), threads,
+                device.is_cuda() ? device.index() : -1, path.toString());
+        try {
+            if (runner.fixedInputHeight() != runner.fixedInputWidth()) {
+                throw new InputUnusableException(path + ": the model takes non-square input " + runner.fixedInputWidth()
+                        + "x" + runner.fixedInputHeight() + "; sparkdet letterboxes to squares");
+            }
+            return new Detector(runner, Sidecar.read(storage, path, runner.fixedInputHeight()).spec());
+        } catch (IOException | RuntimeException e) {
+            runner.close();
+            throw e;
+        }
     }
 
     /** libtorch reads TorchScript from a local path: a Hadoop URI is copied to a temporary file first */

@@ -35,9 +35,17 @@ public final class Sidecar {
     }
 
     /**
+     * what a sidecar says
+     *
+     * @param width the width multiplier of sparkdet's network a .pth was trained with ({@code width}, default 1.0)
+     */
+    public record Described(InferenceSpec spec, double width) {
+    }
+
+    /**
      * @param modelInputSize the input side the model file fixes, or -1 when it leaves it open
      */
-    public static InferenceSpec read(Storage storage, Path model, int modelInputSize) throws IOException {
+    public static Described read(Storage storage, Path model, int modelInputSize) throws IOException {
         Path sidecar = of(model);
         if (!storage.exists(sidecar)) {
             throw new InputUnusableException("model " + model + " needs a sidecar " + sidecar + " (HOCON) saying "
@@ -63,16 +71,11 @@ public final class Sidecar {
                         triple(n, "mean", 0), triple(n, "std", 1));
             }
             int fill = c.hasPath("letterbox-fill") ? c.getInt("letterbox-fill") : 128;
-            return new InferenceSpec(classes, inputSize, normalization, fill, decoder(c, classes.size(), inputSize, sidecar));
+            return new Described(new InferenceSpec(classes, inputSize, normalization, fill,
+                    decoder(c, classes.size(), inputSize, sidecar)), c.hasPath("width") ? c.getDouble("width") : 1.0);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new InputUnusableException(sidecar + ": " + e.getMessage(), e);
         }
-    }
-
-    /** the width multiplier of sparkdet's network a .pth was trained with (its sidecar's {@code width}, default 1.0) */
-    static double width(Storage storage, Path model) throws IOException {
-        Config c = ConfigFactory.parseString(new String(storage.readBytes(of(model), MAX_BYTES), StandardCharsets.UTF_8));
-        return c.hasPath("width") ? c.getDouble("width") : 1.0;
     }
 
     private static OutputDecoder decoder(Config c, int classes, int inputSize, Path sidecar) {

@@ -74,10 +74,11 @@ final class InputImages {
             String relative = f.toUri().getPath().substring(prefix.length());
             String withoutExtension = relative.substring(0, relative.length() - extension(relative).length());
             String stem = ImageIds.stem(f.getName());
-            // two pictures a.jpg and sub/a.jpg: the second txt file must not overwrite the first
-            String txt = stems.get(stem) == 1 ? txtName(stem) : txtName(withoutExtension.replace('/', '_'));
-            refs.add(new ImageRef(withoutExtension, ImageIds.numericId(stems.get(stem) == 1 ? stem : withoutExtension),
-                    f.toString(), f.getName(), txt));
+            // two pictures a.jpg and sub/a.jpg: neither's id nor txt file may be the other's
+            boolean unique = stems.get(stem) == 1;
+            String txt = txtName(unique ? stem : withoutExtension.replace('/', '_'));
+            refs.add(new ImageRef(withoutExtension, ImageIds.numericId(unique ? stem : withoutExtension), f.toString(),
+                    f.getName(), txt));
         }
         return refs;
     }

@@ -16,10 +16,9 @@ public record EpochTiming(int epoch, boolean frozen, long images, double seconds
         return seconds > 0 ? images / seconds : Double.NaN;
     }
 
-    /** the network's own rate: forward, backward and update, without waiting for data or other ranks */
-    public double computeImagesPerSecond() {
-        double compute = forward + backward + update;
-        return compute > 0 ? images / compute : Double.NaN;
+    /** the network's own time: forward, backward and update, without waiting for data or other ranks */
+    public double compute() {
+        return forward + backward + update;
     }
 
     /** for the log: the rate and the split, e.g. "41.3 images/s (data 3%, forward 30%, ...)" */

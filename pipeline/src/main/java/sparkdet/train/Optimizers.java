@@ -18,8 +18,4 @@ final class Optimizers {
         TrainingStep.Kind kind = r.optimizer().equals("adam") ? TrainingStep.Kind.ADAM : TrainingStep.Kind.SGD;
         return TrainingStep.optimizer(parameters, kind, r.lr(), r.momentum(), r.nesterov(), r.weightDecay());
     }
-
-    static void setLearningRate(Optimizer optimizer, double lr) {
-        TrainingStep.setLearningRate(optimizer, lr);
-    }
 }

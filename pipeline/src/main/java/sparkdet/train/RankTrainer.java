@@ -34,6 +34,7 @@ import sparkdet.model.LoadReport;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.Torch;
+import sparkdet.model.TrainingStep;
 import sparkdet.model.Weights;
 import sparkdet.model.YoloLoss;
 import sparkdet.model.YoloV4Tiny;
@@ -161,7 +162,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             model.train(true);
             int batch = recipe.batchSize(epoch);
             double lr = new LearningRate(recipe, batch * group.world()).at(epoch);
-            Optimizers.setLearningRate(optimizer, lr);
+            TrainingStep.setLearningRate(optimizer, lr);
             double lossSum = 0;
             long epochSteps = 0;
             long epochImages = 0;

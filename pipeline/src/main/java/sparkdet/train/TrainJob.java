@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
@@ -97,7 +98,7 @@ public final class TrainJob {
                         + recipe.trainSplit() + "')");
             }
             float[][] anchors = resume ? anchorsOf(checkpoints.state(Checkpoints.LAST))
-                    : anchors(recipe, boxSizes(train, recipe));
+                    : anchors(recipe, () -> boxSizes(train, recipe));
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int workers = recipe.workers() > 0 ? recipe.workers() : defaultWorkers(jsc);
             LOG.info("training {} on {} images ({} validation) with {} worker(s), anchors {}", classes.names(),
@@ -185,8 +186,11 @@ public final class TrainJob {
         return wh;
     }
 
-    /** the recipe's anchors, or k-means over the training boxes' sizes (w, h in input pixels) */
-    static float[][] anchors(Recipe recipe, List<float[]> boxSizes) {
+    /**
+     * the recipe's anchors, or k-means over the training boxes' sizes (w, h in input pixels), which
+     * are gathered only then (two passes over the training set)
+     */
+    static float[][] anchors(Recipe recipe, Supplier<List<float[]>> trainingBoxSizes) {
         if (!recipe.anchors().isEmpty()) {
             float[][] a = new float[6][2];
             for (int i = 0; i < 6; i++) {
@@ -195,6 +199,7 @@ public final class TrainJob {
             }
             return a;
         }
+        List<float[]> boxSizes = trainingBoxSizes.get();
         if (boxSizes.size() < 6) {
             LOG.warn("{} training boxes are too few for k-means: the reference anchors are used", boxSizes.size());
             return Anchors.yolov4TinyDefaults();

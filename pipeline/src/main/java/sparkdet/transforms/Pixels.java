@@ -45,8 +45,8 @@ public final class Pixels {
         OpenCv.load();
         try (PointerScope scope = new PointerScope()) {
             Mat out = new Mat();
-            opencv_imgproc.resize(mat(src), out, new Size(width, height), 0, 0, interpolation);
-            return image(out);
+            opencv_imgproc.resize(OpenCv.mat(src), out, new Size(width, height), 0, 0, interpolation);
+            return OpenCv.image(out);
         }
     }
 
@@ -103,24 +103,13 @@ public final class Pixels {
         }
         try (PointerScope scope = new PointerScope()) {
             Mat hsv = new Mat();
-            opencv_imgproc.cvtColor(mat(src), hsv, opencv_imgproc.COLOR_RGB2HSV);
+            opencv_imgproc.cvtColor(OpenCv.mat(src), hsv, opencv_imgproc.COLOR_RGB2HSV);
             Mat lut = new Mat(1, 256, opencv_core.CV_8UC3, new BytePointer(table));
             Mat scaled = new Mat();
             opencv_core.LUT(hsv, lut, scaled);
             Mat rgb = new Mat();
             opencv_imgproc.cvtColor(scaled, rgb, opencv_imgproc.COLOR_HSV2RGB);
-            return image(rgb);
+            return OpenCv.image(rgb);
         }
-    }
-
-    /** a native copy of the pixels, freed with the enclosing PointerScope */
-    private static Mat mat(RgbImage image) {
-        return new Mat(image.height(), image.width(), opencv_core.CV_8UC3, new BytePointer(image.rgb()));
-    }
-
-    private static RgbImage image(Mat rgb) {
-        byte[] pixels = new byte[rgb.cols() * rgb.rows() * 3];
-        rgb.data().get(pixels);
-        return new RgbImage(rgb.cols(), rgb.rows(), pixels);
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -31,9 +30,8 @@ public final class DetectionPainter {
     public static byte[] jpeg(RgbImage image, List<Detection> detections, List<String> classes) {
         OpenCv.load();
         try (PointerScope scope = new PointerScope()) {
-            Mat rgb = new Mat(image.height(), image.width(), opencv_core.CV_8UC3, new BytePointer(image.rgb()));
             Mat bgr = new Mat();
-            opencv_imgproc.cvtColor(rgb, bgr, opencv_imgproc.COLOR_RGB2BGR);
+            opencv_imgproc.cvtColor(OpenCv.mat(image), bgr, opencv_imgproc.COLOR_RGB2BGR);
             draw(bgr, detections, classes);
             BytePointer encoded = new BytePointer();
             if (!opencv_imgcodecs.imencode(".jpg", bgr, encoded)) {

@@ -52,7 +52,7 @@ class OverfitTest {
         List<float[]> sizes = new ArrayList<>();
         images.forEach(r -> sizes.addAll(TrainJob.letterboxedSizes(r, 96)));
         float[][] anchors = TrainJob.anchors(Recipe.of(sparkdet.config.Settings.load(null,
-                List.of("train.input-size=96")), ds, tmp.resolve("o").toString()), sizes);
+                List.of("train.input-size=96")), ds, tmp.resolve("o").toString()), () -> sizes);
         YoloV4Tiny model = sparkdet.model.ModelSpec.yolov4Tiny(new sparkdet.data.ClassList(ShapesGenerator.CLASSES),
                 0.25, anchors, 96, 96).newModel();
         List<Tensor> params = new ArrayList<>(model.namedParameters().values());
