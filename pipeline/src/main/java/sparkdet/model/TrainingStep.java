@@ -29,6 +29,10 @@ public final class TrainingStep {
     private final YoloLoss loss;
     private final Optimizer optimizer;
 
+    /** beta2 of the repository's Adam, which is also libtorch's default */
+    static final double ADAM_BETA2 = 0.999;
+    private static final double LIBTORCH_BETA1 = 0.9;
+
     /** the repository's optimisers: SGD (momentum, Nesterov) or Adam (betas momentum, 0.999) */
     public enum Kind {
         SGD, ADAM
@@ -70,9 +74,46 @@ public final class TrainingStep {
 
     private static AdamOptions adamOptions(double lr, double beta1, double weightDecay) {
         AdamOptions o = new AdamOptions(lr);
-        o.betas().put(0, beta1).put(1, 0.999);
+        setBetas(o, beta1, ADAM_BETA2);
         o.weight_decay().put(weightDecay);
         return o;
+    }
+
+    /**
+     * Writes Adam's (beta1, beta2). {@code AdamOptions.betas()} is a raw pointer to a C++
+     * {@code std::tuple<double, double>}, whose memory order is the standard library's to choose:
+     * libstdc++ stores the last element first, so writing slot 0 as beta1 set beta2 (every Adam run
+     * trained with (0.999, 0.9) until this was found). The slot is read off libtorch's own defaults
+     * instead of assumed.
+     */
+    static void setBetas(AdamOptions options, double beta1, double beta2) {
+        int first = beta1Slot();
+        options.betas().put(first, beta1).put(1 - first, beta2);
+    }
+
+    /** Adam's (beta1, beta2) as libtorch will use them */
+    static double[] betas(AdamOptions options) {
+        int first = beta1Slot();
+        return new double[] {options.betas().get(first), options.betas().get(1 - first)};
+    }
+
+    /** the slot of beta1 in the tuple: libtorch's defaults are (0.9, 0.999) */
+    private static int beta1Slot() {
+        AdamOptions defaults = new AdamOptions();
+        try {
+            double slot0 = defaults.betas().get(0);
+            double slot1 = defaults.betas().get(1);
+            if (slot0 == LIBTORCH_BETA1 && slot1 == ADAM_BETA2) {
+                return 0;
+            }
+            if (slot1 == LIBTORCH_BETA1 && slot0 == ADAM_BETA2) {
+                return 1;
+            }
+            throw new IllegalStateException("cannot tell Adam's betas apart: libtorch's defaults read as (" + slot0 + ", "
+                    + slot1 + ")");
+        } finally {
+            defaults.close();
+        }
     }
 
     private static OptimizerParamGroupVector groups(List<Tensor> decayed, OptimizerOptions decayOptions,
