@@ -31,6 +31,8 @@ public final class YoloV4Tiny extends Module {
      */
     public static final int MAX_STRIDE = 32;
     private static final String BACKBONE_PREFIX = "backbone.";
+    /** the standard deviation of the repository's weights_init */
+    private static final double INIT_GAIN = 0.02;
 
     private final int numClasses;
     private final double width;
@@ -59,9 +61,7 @@ public final class YoloV4Tiny extends Module {
         headP5 = register_module("yolo_headP5", new YoloHead(c.of(256), c.of(512), out));
         upsample = register_module("upsample", new UpsampleBlock(c.of(256), c.of(128)));
         headP4 = register_module("yolo_headP4", new YoloHead(c.of(128) + c.of(256), c.of(256), out));
-        initBackbone();
-        headP5.initPriors(ANCHORS_PER_SCALE, numClasses, MAX_STRIDE);
-        headP4.initPriors(ANCHORS_PER_SCALE, numClasses, MAX_STRIDE / 2);
+        initWeights();
         device = new Device(torch.DeviceType.CPU);
     }
 
@@ -103,16 +103,21 @@ public final class YoloV4Tiny extends Module {
     }
 
     /**
-     * The repository initialises only its backbone (conv weights normal(0, sqrt(2 / (k * k * out))),
-     * BN weight 1 and bias 0, which is libtorch's BN default); the neck and heads keep the framework's
-     * default initialisation, which libtorch shares with PyTorch.
+     * As the repository's train.py starts a model trained from scratch (nets/yolo_training.py's
+     * weights_init, normal with gain 0.02): every convolution weight N(0, 0.02), every batch-norm
+     * weight N(1, 0.02) and bias 0. The output convolutions' biases keep the framework's default,
+     * which libtorch shares with PyTorch.
      */
-    private void initBackbone() {
+    private void initWeights() {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
-                if (e.getKey().startsWith(BACKBONE_PREFIX) && e.getKey().endsWith(".conv.weight")) {
-                    Tensor w = e.getValue();
-                    w.normal_(0, Math.sqrt(2.0 / (w.size(0) * w.size(2) * w.size(3))), new GeneratorOptional());
+                Tensor p = e.getValue();
+                if (p.dim() == 4) {
+                    p.normal_(0, INIT_GAIN, new GeneratorOptional());
+                } else if (e.getKey().endsWith(".bn.weight")) {
+                    p.normal_(1, INIT_GAIN, new GeneratorOptional());
+                } else if (e.getKey().endsWith(".bn.bias")) {
+                    p.zero_();
                 }
             }
         }

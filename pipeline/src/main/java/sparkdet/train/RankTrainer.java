@@ -55,6 +55,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
     private static final int LOG_EVERY_STEPS = 20;
 
     private final Recipe recipe;
+    private final int threads;
     private final List<String> classes;
     private final float[][] anchors;
     private final Broadcast<List<ImageRecord>> validation;
@@ -63,10 +64,14 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
     private final Duration timeout;
     private final boolean showProgress;
 
-    /** @param showProgress a progress bar on standard error (local mode, on a terminal) instead of step logs */
-    RankTrainer(Recipe recipe, List<String> classes, float[][] anchors, Broadcast<List<ImageRecord>> validation,
+    /**
+     * @param threads libtorch's intra-op threads in this rank
+     * @param showProgress a progress bar on standard error (local mode, on a terminal) instead of step logs
+     */
+    RankTrainer(Recipe recipe, int threads, List<String> classes, float[][] anchors, Broadcast<List<ImageRecord>> validation,
                 HadoopConf hadoop, boolean resume, Duration timeout, boolean showProgress) {
         this.recipe = recipe;
+        this.threads = threads;
         this.classes = classes;
         this.anchors = anchors;
         this.validation = validation;
@@ -84,7 +89,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         // shuffle blocks arrive in any order: sorted, the shard is the same list in every attempt
         shard.sort(Comparator.comparing(r -> r.imageId));
         Torch.load();
-        torch.set_num_threads(recipe.threadsPerWorker());
+        torch.set_num_threads(threads);
         Device device = Devices.select(recipe.device(), gpuOrdinal(context));
         try (Collective group = BarrierRendezvous.join(context, timeout, device)) {
             boolean retry = context.stageAttemptNumber() > 0;

@@ -36,8 +36,8 @@ public record Recipe(String data, String valData, String output, String trainSpl
                 "epochs must be positive and freeze-epochs between 0 and epochs");
         require(freezeBatchSize >= 2 && batchSize >= 2, "batch sizes must be at least 2 per worker: batch "
                 + "normalisation needs two images to normalise over (got " + freezeBatchSize + " and " + batchSize + ")");
-        require(workers >= 0 && threadsPerWorker >= 1 && loaderThreads >= 1,
-                "workers >= 0, threads-per-worker >= 1, loader-threads >= 1");
+        require(workers >= 0 && threadsPerWorker >= 0 && loaderThreads >= 1,
+                "workers >= 0, threads-per-worker >= 0 (0: the rank's cores), loader-threads >= 1");
         require(optimizer.equals("sgd") || optimizer.equals("adam"), "optimizer: sgd or adam, not '" + optimizer + "'");
         require(schedule.equals("cos") || schedule.equals("step"), "schedule: cos or step, not '" + schedule + "'");
         require(lr > 0 && minLrRatio > 0 && minLrRatio <= 1, "lr > 0 and 0 < min-lr-ratio <= 1");

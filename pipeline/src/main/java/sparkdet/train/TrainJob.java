@@ -104,7 +104,9 @@ public final class TrainJob {
             LOG.info("training {} on {} images ({} validation) with {} worker(s), anchors {}", classes.names(),
                     trainImages, val.size(), workers, java.util.Arrays.deepToString(anchors));
             Broadcast<List<ImageRecord>> validation = jsc.broadcast(val);
-            RankTrainer ranks = new RankTrainer(recipe, classes.names(), anchors, validation,
+            int threads = recipe.threadsPerWorker() > 0 ? recipe.threadsPerWorker() : coresPerWorker(jsc, workers);
+            LOG.info("{} libtorch thread(s) per worker", threads);
+            RankTrainer ranks = new RankTrainer(recipe, threads, classes.names(), anchors, validation,
                     new HadoopConf(spark.sparkContext().hadoopConfiguration()), resume, recipe.collectiveTimeout(),
                     jsc.master().startsWith("local") && System.console() != null);
             // the shuffle after the barrier stage makes it a map stage: Spark retries a failed barrier
@@ -214,6 +216,18 @@ public final class TrainJob {
             a[i][1] = state.anchors().get(i).get(1).floatValue();
         }
         return a;
+    }
+
+    /**
+     * the cores each rank has: local[N]'s N over the workers (a rank computes while the other tasks
+     * of its stage wait at the barrier), on a cluster spark.executor.cores, else the application's
+     * cores over the workers
+     */
+    private static int coresPerWorker(JavaSparkContext jsc, int workers) {
+        if (!jsc.master().startsWith("local") && jsc.getConf().contains("spark.executor.cores")) {
+            return Math.max(1, jsc.getConf().getInt("spark.executor.cores", 1));
+        }
+        return Math.max(1, jsc.defaultParallelism() / workers);
     }
 
     /** one per executor on a cluster, one in local mode (its tasks share one JVM's cores) */

@@ -1,0 +1,687 @@
+#!/usr/bin/python3
+"""PyTorch reference trainer for sparkdet's learning-parity benchmark.
+
+Trains YOLOv4-tiny from scratch the way bubbliiiing/yolov4-tiny-pytorch's train.py does with
+optimizer_type = "adam", no mosaic, no mixup, no label smoothing, no freezing: weights_init, Adam with
+that script's three parameter groups, the 'cos' learning-rate schedule set once per epoch, YOLOLoss
+(CIoU, ignore threshold 0.5, balance/box/obj/cls ratios), get_random_data(random=True) augmentation.
+Every --eval-period epochs and after the last one it writes get_map.py-style detection files of the
+validation images (EvalCallback.get_map_txt: letterbox, DecodeBox, per-class NMS, top 100) for
+`sparkdet evaluate --detections DIR/epoch-NNNN`.
+
+The code is written for sparkdet following that repository (nets/yolo_training.py,
+utils/dataloader.py, utils/utils_fit.py, utils/utils_bbox.py, yolo.py, utils/callbacks.py, train.py):
+the same formulas, constants and order of operations, re-expressed. The network is the one of
+scripts/make_yolov4_tiny_fixture.py (the repository's module and state-dict names, width multiplier).
+
+Debian packages (run with /usr/bin/python3):
+    apt-get install -y --no-install-recommends python3-torch python3-numpy python3-pil python3-opencv
+(torchvision is not needed: the per-class NMS is done here with torchvision.ops.nms's rule.)
+
+usage:
+  pytorch_learning_reference.py init --classes N [--width 0.25] [--seed 11] --out FILE.pth
+  pytorch_learning_reference.py train --train ROOT --val ROOT --anchors "w0,h0,...,w5,h5"
+        [--mask "3,4,5;1,2,3"] [--classes FILE] [--init FILE.pth] [--input 160] [--width 0.25]
+        [--epochs 40] [--batch 16] [--lr 1e-3] [--min-lr 1e-5] [--warmup-epochs 0] [--nbs-fit]
+        [--momentum 0.9] [--weight-decay 0] [--jitter 0.0] [--scale-min 0.9] [--scale-max 1.1]
+        [--flip 0.5] [--hue 0.02] [--sat 0.2] [--value 0.2] [--threads 2] [--workers 2]
+        [--worker-seeding distinct|reference] [--seed 11] [--eval-period 5] [--confidence 0.001]
+        [--nms-iou 0.5] [--max-boxes 100] [--reference-format] [--heldout ROOT] --out DIR
+
+Outputs of train: DIR/history.csv (epoch,train_loss,lr,seconds; epoch counted from 1; train_loss is
+the mean over the epoch's steps of the loss fit_one_epoch back-propagates; seconds is the wall time
+of the epoch's training loop, data loading included, evaluation excluded), DIR/epoch-NNNN/<stem>.txt
+("<class> <score> <xmin> <ymin> <xmax> <ymax>" in the original image's pixels, an empty file when
+nothing is found), DIR/final.pth (float32 state dict), and with --heldout DIR/heldout/<stem>.txt of the
+final model.
+"""
+import argparse
+import csv
+import math
+import os
+import random
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+from PIL import Image
+from torch.utils.data import DataLoader, Dataset
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from make_yolov4_tiny_fixture import YoloV4Tiny  # noqa: E402
+
+cv2.setNumThreads(1)
+
+
+# ----------------------------------------------------------------------------------------------
+# data
+# ----------------------------------------------------------------------------------------------
+
+def read_classes(path):
+    with open(path, encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def read_voc(root, class_names):
+    """[(stem, jpeg path, int64 array (n, 5) of xmin, ymin, xmax, ymax, class)] as voc_annotation.py
+    makes its lines: every Annotations/*.xml sorted by name, difficult objects and unknown classes
+    left out, coordinates int(float(text))."""
+    ann_dir = os.path.join(root, "Annotations")
+    items = []
+    for name in sorted(os.listdir(ann_dir)):
+        if not name.endswith(".xml"):
+            continue
+        stem = name[:-4]
+        tree = ET.parse(os.path.join(ann_dir, name))
+        rows = []
+        for obj in tree.getroot().iter("object"):
+            d = obj.find("difficult")
+            difficult = int(d.text) if d is not None and d.text is not None else 0
+            cls = obj.find("name").text.strip()
+            if cls not in class_names or difficult == 1:
+                continue
+            bb = obj.find("bndbox")
+            rows.append([int(float(bb.find(k).text)) for k in ("xmin", "ymin", "xmax", "ymax")]
+                        + [class_names.index(cls)])
+        boxes = np.array(rows, dtype=np.int64).reshape(-1, 5)
+        items.append((stem, os.path.join(root, "JPEGImages", stem + ".jpg"), boxes))
+    if not items:
+        raise SystemExit("no annotations under " + ann_dir)
+    return items
+
+
+def open_rgb(img):
+    """cvtColor: a 3-channel image as it is, anything else converted to RGB."""
+    if len(np.shape(img)) == 3 and np.shape(img)[2] == 3:
+        return img
+    return img.convert("RGB")
+
+
+def letterbox(img, w, h):
+    """resize_image(letterbox_image=True): keep the aspect ratio, grey bars, centred."""
+    iw, ih = img.size
+    s = min(w / iw, h / ih)
+    nw, nh = int(iw * s), int(ih * s)
+    canvas = Image.new("RGB", (w, h), (128, 128, 128))
+    canvas.paste(img.resize((nw, nh), Image.BICUBIC), ((w - nw) // 2, (h - nh) // 2))
+    return canvas
+
+
+def rnd(a=0.0, b=1.0):
+    return np.random.rand() * (b - a) + a
+
+
+class TrainSet(Dataset):
+    """YoloDataset(train=True, mosaic=False, mixup=False): get_random_data(random=True) with the scale
+    drawn from [scale_min, scale_max] instead of [.25, 2]."""
+
+    def __init__(self, items, size, a):
+        self.items = items
+        self.h = self.w = size
+        self.jitter, self.smin, self.smax = a.jitter, a.scale_min, a.scale_max
+        self.pflip, self.hsv = a.flip, (a.hue, a.sat, a.val_gain)
+
+    def __len__(self):
+        return len(self.items)
+
+    def augment(self, path, boxes):
+        img = open_rgb(Image.open(path))
+        iw, ih = img.size
+        h, w = self.h, self.w
+        box = boxes.copy()  # stays int64: the corrected coordinates are truncated as in the reference
+
+        # aspect-ratio jitter and scale, then resize
+        aspect = iw / ih * rnd(1 - self.jitter, 1 + self.jitter) / rnd(1 - self.jitter, 1 + self.jitter)
+        scale = rnd(self.smin, self.smax)
+        if aspect < 1:
+            nh = int(scale * h)
+            nw = int(nh * aspect)
+        else:
+            nw = int(scale * w)
+            nh = int(nw / aspect)
+        img = img.resize((nw, nh), Image.BICUBIC)
+
+        # random placement on a grey canvas
+        dx = int(rnd(0, w - nw))
+        dy = int(rnd(0, h - nh))
+        canvas = Image.new("RGB", (w, h), (128, 128, 128))
+        canvas.paste(img, (dx, dy))
+
+        flip = rnd() < self.pflip
+        if flip:
+            canvas = canvas.transpose(Image.FLIP_LEFT_RIGHT)
+        data = np.array(canvas, np.uint8)
+
+        # colour jitter through lookup tables in OpenCV's uint8 HSV space (H in 0..179)
+        gain = np.random.uniform(-1, 1, 3) * list(self.hsv) + 1
+        ch_h, ch_s, ch_v = cv2.split(cv2.cvtColor(data, cv2.COLOR_RGB2HSV))
+        levels = np.arange(0, 256, dtype=gain.dtype)
+        tab_h = ((levels * gain[0]) % 180).astype(np.uint8)
+        tab_s = np.clip(levels * gain[1], 0, 255).astype(np.uint8)
+        tab_v = np.clip(levels * gain[2], 0, 255).astype(np.uint8)
+        data = cv2.cvtColor(cv2.merge((cv2.LUT(ch_h, tab_h), cv2.LUT(ch_s, tab_s), cv2.LUT(ch_v, tab_v))),
+                            cv2.COLOR_HSV2RGB)
+
+        # boxes follow the image; those left thinner than 2 px are dropped
+        if len(box) > 0:
+            np.random.shuffle(box)
+            box[:, [0, 2]] = box[:, [0, 2]] * nw / iw + dx
+            box[:, [1, 3]] = box[:, [1, 3]] * nh / ih + dy
+            if flip:
+                box[:, [0, 2]] = w - box[:, [2, 0]]
+            box[:, 0:2][box[:, 0:2] < 0] = 0
+            box[:, 2][box[:, 2] > w] = w
+            box[:, 3][box[:, 3] > h] = h
+            bw = box[:, 2] - box[:, 0]
+            bh = box[:, 3] - box[:, 1]
+            box = box[np.logical_and(bw > 1, bh > 1)]
+        return data, box
+
+    def __getitem__(self, index):
+        _, path, boxes = self.items[index % len(self.items)]
+        data, box = self.augment(path, boxes)
+        image = np.transpose(np.array(data, dtype=np.float32) / np.float32(255.0), (2, 0, 1))
+        box = np.array(box, dtype=np.float32).reshape(-1, 5)
+        if len(box):
+            box[:, [0, 2]] = box[:, [0, 2]] / self.w
+            box[:, [1, 3]] = box[:, [1, 3]] / self.h
+            box[:, 2:4] = box[:, 2:4] - box[:, 0:2]       # width, height
+            box[:, 0:2] = box[:, 0:2] + box[:, 2:4] / 2   # centre
+        return image, box
+
+
+def collate(batch):
+    images = torch.from_numpy(np.array([b[0] for b in batch])).float()
+    return images, [torch.from_numpy(b[1]).float() for b in batch]
+
+
+# ----------------------------------------------------------------------------------------------
+# loss (YOLOLoss)
+# ----------------------------------------------------------------------------------------------
+
+def iou_xywh(a, b):
+    """[A, B] IoU of centre-size boxes (calculate_iou: corners first, no epsilon)."""
+    ax1, ax2 = a[:, 0] - a[:, 2] / 2, a[:, 0] + a[:, 2] / 2
+    ay1, ay2 = a[:, 1] - a[:, 3] / 2, a[:, 1] + a[:, 3] / 2
+    bx1, bx2 = b[:, 0] - b[:, 2] / 2, b[:, 0] + b[:, 2] / 2
+    by1, by2 = b[:, 1] - b[:, 3] / 2, b[:, 1] + b[:, 3] / 2
+    iw = (torch.min(ax2[:, None], bx2[None, :]) - torch.max(ax1[:, None], bx1[None, :])).clamp(min=0)
+    ih = (torch.min(ay2[:, None], by2[None, :]) - torch.max(ay1[:, None], by1[None, :])).clamp(min=0)
+    inter = iw * ih
+    area_a = ((ax2 - ax1) * (ay2 - ay1))[:, None]
+    area_b = ((bx2 - bx1) * (by2 - by1))[None, :]
+    return inter / (area_a + area_b - inter)
+
+
+def ciou(p, t):
+    """Complete IoU of predicted and true centre-size boxes, [..., 4] -> [...] (box_ciou)."""
+    p_min, p_max = p[..., :2] - p[..., 2:4] / 2.0, p[..., :2] + p[..., 2:4] / 2.0
+    t_min, t_max = t[..., :2] - t[..., 2:4] / 2.0, t[..., :2] + t[..., 2:4] / 2.0
+    inter_wh = torch.max(torch.min(p_max, t_max) - torch.max(p_min, t_min), torch.zeros_like(p_max))
+    inter = inter_wh[..., 0] * inter_wh[..., 1]
+    union = p[..., 2] * p[..., 3] + t[..., 2] * t[..., 3] - inter
+    iou = inter / torch.clamp(union, min=1e-6)
+    centre_d2 = torch.sum((p[..., :2] - t[..., :2]) ** 2, dim=-1)
+    encl_wh = torch.max(torch.max(p_max, t_max) - torch.min(p_min, t_min), torch.zeros_like(p_max))
+    diag2 = torch.sum(encl_wh ** 2, dim=-1)
+    out = iou - 1.0 * centre_d2 / torch.clamp(diag2, min=1e-6)
+    v = (4 / (math.pi ** 2)) * (torch.atan(p[..., 2] / torch.clamp(p[..., 3], min=1e-6))
+                                - torch.atan(t[..., 2] / torch.clamp(t[..., 3], min=1e-6))) ** 2
+    alpha = v / torch.clamp(1.0 - iou + v, min=1e-6)
+    return out - alpha * v
+
+
+def bce(p, t):
+    p = torch.clamp(p.float(), 1e-7, 1.0 - 1e-7)
+    return -t * torch.log(p) - (1.0 - t) * torch.log(1.0 - p)
+
+
+class YoloLoss:
+    """YOLOLoss for the two outputs of the tiny model; __call__(l, output, targets) is one layer's loss.
+    targets: per image a [n, 5] tensor of centre x, centre y, w, h (fractions of the input) and class."""
+
+    def __init__(self, anchors, num_classes, input_hw, masks, label_smoothing=0.0):
+        self.anchors = [tuple(a) for a in anchors]
+        self.nc = num_classes
+        self.attrs = 5 + num_classes
+        self.input_hw = input_hw
+        self.masks = masks
+        self.label_smoothing = label_smoothing  # kept for completeness; the reference's default 0 is used
+        self.balance = [0.4, 1.0, 4]
+        self.box_ratio = 0.05
+        self.obj_ratio = 5 * (input_hw[0] * input_hw[1]) / (416 ** 2)
+        self.cls_ratio = 1 * (num_classes / 80)
+        self.ignore_threshold = 0.5
+
+    def in_some_mask(self, n):
+        return any(n in m for m in self.masks)
+
+    def targets_for(self, l, targets, scaled, gh, gw):
+        bs, na = len(targets), len(self.masks[l])
+        noobj = torch.ones(bs, na, gh, gw)
+        y_true = torch.zeros(bs, na, gh, gw, self.attrs)
+        anchor_boxes = torch.cat((torch.zeros(len(scaled), 2), torch.FloatTensor(scaled)), 1)
+        for b in range(bs):
+            if len(targets[b]) == 0:
+                continue
+            tg = torch.zeros_like(targets[b])
+            tg[:, [0, 2]] = targets[b][:, [0, 2]] * gw
+            tg[:, [1, 3]] = targets[b][:, [1, 3]] * gh
+            tg[:, 4] = targets[b][:, 4]
+            shape_boxes = torch.cat((torch.zeros(tg.size(0), 2), tg[:, 2:4]), 1)
+            ious = iou_xywh(shape_boxes, anchor_boxes)   # shape-only IoU with every anchor
+            best = torch.argmax(ious, dim=-1)
+            ranked = torch.argsort(ious, dim=-1, descending=True)
+            for t in range(tg.size(0)):
+                n = int(best[t])
+                if not self.in_some_mask(n):        # best anchor used by no output: next best that is
+                    for cand in ranked[t].tolist():
+                        if self.in_some_mask(cand):
+                            n = cand
+                            break
+                if n not in self.masks[l]:
+                    continue
+                k = self.masks[l].index(n)
+                i = int(torch.floor(tg[t, 0]))
+                j = int(torch.floor(tg[t, 1]))
+                c = int(tg[t, 4])
+                noobj[b, k, j, i] = 0
+                y_true[b, k, j, i, 0:4] = tg[t, 0:4]
+                y_true[b, k, j, i, 4] = 1
+                y_true[b, k, j, i, c + 5] = 1
+        return y_true, noobj
+
+    def __call__(self, l, output, targets):
+        bs, _, gh, gw = output.shape
+        sh, sw = self.input_hw[0] / gh, self.input_hw[1] / gw
+        scaled = [(aw / sw, ah / sh) for aw, ah in self.anchors]
+        na = len(self.masks[l])
+        pred = output.view(bs, na, self.attrs, gh, gw).permute(0, 1, 3, 4, 2).contiguous()
+        x = torch.sigmoid(pred[..., 0])
+        y = torch.sigmoid(pred[..., 1])
+        w = pred[..., 2]
+        h = pred[..., 3]
+        conf = torch.sigmoid(pred[..., 4])
+        cls = torch.sigmoid(pred[..., 5:])
+
+        y_true, noobj = self.targets_for(l, targets, scaled, gh, gw)
+
+        # decoded boxes in grid units; cells whose box already overlaps a truth above the threshold
+        # are not pushed towards background (get_ignore)
+        grid_x = torch.arange(gw, dtype=x.dtype).view(1, 1, 1, gw)
+        grid_y = torch.arange(gh, dtype=x.dtype).view(1, 1, gh, 1)
+        anc = torch.tensor([scaled[n] for n in self.masks[l]], dtype=torch.float32)
+        anc_w = anc[:, 0].view(1, na, 1, 1)
+        anc_h = anc[:, 1].view(1, na, 1, 1)
+        boxes = torch.stack([x + grid_x, y + grid_y, torch.exp(w) * anc_w, torch.exp(h) * anc_h], dim=-1)
+        for b in range(bs):
+            if len(targets[b]) == 0:
+                continue
+            tg = torch.zeros_like(targets[b])
+            tg[:, [0, 2]] = targets[b][:, [0, 2]] * gw
+            tg[:, [1, 3]] = targets[b][:, [1, 3]] * gh
+            best = torch.max(iou_xywh(tg[:, :4], boxes[b].view(-1, 4)), dim=0)[0].view(boxes[b].shape[:3])
+            noobj[b][best > self.ignore_threshold] = 0
+
+        loss = 0
+        obj = y_true[..., 4] == 1
+        if torch.sum(obj) != 0:
+            loss_loc = torch.mean((1 - ciou(boxes, y_true[..., :4]))[obj])
+            loss_cls = torch.mean(bce(cls[obj], y_true[..., 5:][obj]))
+            loss = loss + loss_loc * self.box_ratio + loss_cls * self.cls_ratio
+        loss_conf = torch.mean(bce(conf, obj.type_as(conf))[noobj.bool() | obj])
+        return loss + loss_conf * self.balance[l] * self.obj_ratio
+
+
+# ----------------------------------------------------------------------------------------------
+# initialisation, optimiser, schedule
+# ----------------------------------------------------------------------------------------------
+
+def weights_init(net, gain=0.02):
+    """weights_init(init_type='normal'): modules whose class name contains 'Conv' and that have a weight
+    get N(0, gain); BatchNorm2d weight N(1, 0.02), bias 0. Conv biases keep PyTorch's default."""
+    def visit(m):
+        kind = m.__class__.__name__
+        if hasattr(m, "weight") and "Conv" in kind:
+            torch.nn.init.normal_(m.weight.data, 0.0, gain)
+        elif "BatchNorm2d" in kind:
+            torch.nn.init.normal_(m.weight.data, 1.0, 0.02)
+            torch.nn.init.constant_(m.bias.data, 0.0)
+    net.apply(visit)
+
+
+def param_groups(model):
+    """train.py's pg0 (BN weights), pg1 (other weights, with weight decay), pg2 (biases)."""
+    pg0, pg1, pg2 = [], [], []
+    for name, mod in model.named_modules():
+        if hasattr(mod, "bias") and isinstance(mod.bias, nn.Parameter):
+            pg2.append(mod.bias)
+        if isinstance(mod, nn.BatchNorm2d) or "bn" in name:
+            pg0.append(mod.weight)
+        elif hasattr(mod, "weight") and isinstance(mod.weight, nn.Parameter):
+            pg1.append(mod.weight)
+    return pg0, pg1, pg2
+
+
+def cos_schedule(lr, min_lr, total, warmup):
+    """get_lr_scheduler('cos', lr, min_lr, total) as a function of the epoch index (from 0).
+    warmup > 0: the reference's squared warm-up from max(0.1 lr, 1e-6) over that many epochs
+    (the reference's own value is min(max(0.05 total, 1), 3)); warmup == 0: none, lr(0) = lr."""
+    start = max(0.1 * lr, 1e-6)
+    tail = min(max(0.05 * total, 1), 15)
+
+    def at(it):
+        if warmup > 0 and it <= warmup:
+            return (lr - start) * pow(it / float(warmup), 2) + start
+        if it >= total - tail:
+            return min_lr
+        return min_lr + 0.5 * (lr - min_lr) * (
+            1.0 + math.cos(math.pi * (it - warmup) / (total - warmup - tail)))
+    return at
+
+
+# ----------------------------------------------------------------------------------------------
+# evaluation (DecodeBox, non_max_suppression, get_map_txt)
+# ----------------------------------------------------------------------------------------------
+
+def decode(outputs, anchors, masks, input_hw, nc):
+    """[bs, N, 5 + nc]: centre x, centre y, w, h as fractions of the input, objectness, class probs."""
+    res = []
+    for i, out in enumerate(outputs):
+        bs, _, gh, gw = out.shape
+        sh, sw = input_hw[0] / gh, input_hw[1] / gw
+        na = len(masks[i])
+        anc = torch.tensor([(anchors[n][0] / sw, anchors[n][1] / sh) for n in masks[i]], dtype=torch.float32)
+        p = out.view(bs, na, 5 + nc, gh, gw).permute(0, 1, 3, 4, 2).contiguous()
+        gx = torch.arange(gw, dtype=torch.float32).view(1, 1, 1, gw)
+        gy = torch.arange(gh, dtype=torch.float32).view(1, 1, gh, 1)
+        bx = torch.stack([torch.sigmoid(p[..., 0]) + gx, torch.sigmoid(p[..., 1]) + gy,
+                          torch.exp(p[..., 2]) * anc[:, 0].view(1, na, 1, 1),
+                          torch.exp(p[..., 3]) * anc[:, 1].view(1, na, 1, 1)], dim=-1)
+        scale = torch.tensor([gw, gh, gw, gh], dtype=torch.float32)
+        res.append(torch.cat((bx.view(bs, -1, 4) / scale, torch.sigmoid(p[..., 4]).view(bs, -1, 1),
+                              torch.sigmoid(p[..., 5:]).view(bs, -1, nc)), -1))
+    return torch.cat(res, 1)
+
+
+def greedy_nms(boxes, scores, thr):
+    """torchvision.ops.nms: highest score first, drop every later box with IoU > thr."""
+    x1, y1, x2, y2 = boxes.unbind(1)
+    area = (x2 - x1) * (y2 - y1)
+    iw = (torch.min(x2[:, None], x2[None, :]) - torch.max(x1[:, None], x1[None, :])).clamp(min=0)
+    ih = (torch.min(y2[:, None], y2[None, :]) - torch.max(y1[:, None], y1[None, :])).clamp(min=0)
+    inter = iw * ih
+    over = (inter / (area[:, None] + area[None, :] - inter) > thr).numpy()
+    order = torch.argsort(scores, descending=True).numpy()
+    gone = np.zeros(len(order), dtype=bool)
+    keep = []
+    for idx in order:
+        if gone[idx]:
+            continue
+        keep.append(idx)
+        gone |= over[idx]
+    return torch.as_tensor(np.array(keep, dtype=np.int64))
+
+
+def correct_boxes(xy, wh, input_hw, image_hw):
+    """yolo_correct_boxes(letterbox_image=True): [n, 4] of top, left, bottom, right in image pixels."""
+    yx, hw = xy[..., ::-1], wh[..., ::-1]
+    inp, img = np.array(input_hw), np.array(image_hw)
+    new = np.round(img * np.min(inp / img))
+    offset = (inp - new) / 2. / inp
+    scale = inp / new
+    yx = (yx - offset) * scale
+    hw = hw * scale
+    mins, maxs = yx - hw / 2., yx + hw / 2.
+    out = np.concatenate([mins[..., 0:1], mins[..., 1:2], maxs[..., 0:1], maxs[..., 1:2]], axis=-1)
+    return out * np.concatenate([img, img], axis=-1)
+
+
+def nms_image(pred, nc, input_hw, image_hw, conf_thres, nms_thres):
+    """non_max_suppression for one image: [m, 7] numpy rows of top, left, bottom, right, objectness,
+    class prob, class, or None."""
+    corner = pred.clone()
+    corner[:, 0] = pred[:, 0] - pred[:, 2] / 2
+    corner[:, 1] = pred[:, 1] - pred[:, 3] / 2
+    corner[:, 2] = pred[:, 0] + pred[:, 2] / 2
+    corner[:, 3] = pred[:, 1] + pred[:, 3] / 2
+    cls_conf, cls_pred = torch.max(corner[:, 5:5 + nc], 1, keepdim=True)
+    keep = corner[:, 4] * cls_conf[:, 0] >= conf_thres
+    corner, cls_conf, cls_pred = corner[keep], cls_conf[keep], cls_pred[keep]
+    if not corner.size(0):
+        return None
+    det = torch.cat((corner[:, :5], cls_conf.float(), cls_pred.float()), 1)
+    parts = []
+    for c in det[:, -1].unique():
+        dc = det[det[:, -1] == c]
+        parts.append(dc[greedy_nms(dc[:, :4], dc[:, 4] * dc[:, 5], nms_thres)])
+    out = torch.cat(parts).numpy()
+    xy, wh = (out[:, 0:2] + out[:, 2:4]) / 2, out[:, 2:4] - out[:, 0:2]
+    out = out.astype(np.float64)
+    out[:, :4] = correct_boxes(xy, wh, input_hw, image_hw)
+    return out
+
+
+def write_detections(model, items, class_names, anchors, masks, size, out_dir, a, chunk=16):
+    os.makedirs(out_dir, exist_ok=True)
+    nc = len(class_names)
+    model.eval()
+    with torch.no_grad():
+        for s in range(0, len(items), chunk):
+            part = items[s:s + chunk]
+            shapes, arrays = [], []
+            for _, path, _ in part:
+                img = Image.open(path)
+                shapes.append(np.array(np.shape(img)[0:2]))
+                boxed = letterbox(open_rgb(img), size, size)
+                arrays.append(np.transpose(np.array(boxed, dtype=np.float32) / np.float32(255.0), (2, 0, 1)))
+            pred = decode(model(torch.from_numpy(np.array(arrays))), anchors, masks, (size, size), nc)
+            for k, (stem, _, _) in enumerate(part):
+                res = nms_image(pred[k], nc, (size, size), shapes[k], a.confidence, a.nms_iou)
+                with open(os.path.join(out_dir, stem + ".txt"), "w", encoding="utf-8") as f:
+                    if res is None:
+                        continue
+                    labels = np.array(res[:, 6], dtype="int32")
+                    score = res[:, 4].astype(np.float32) * res[:, 5].astype(np.float32)
+                    top = np.argsort(score)[::-1][:a.max_boxes]
+                    for i in top:
+                        t, l, b, r = res[i, :4]
+                        if a.reference_format:
+                            f.write("%s %s %s %s %s %s\n" % (class_names[labels[i]], str(score[i])[:6],
+                                                             int(l), int(t), int(r), int(b)))
+                        else:
+                            f.write("%s %.6g %.3f %.3f %.3f %.3f\n" % (class_names[labels[i]], float(score[i]),
+                                                                      l, t, r, b))
+
+
+# ----------------------------------------------------------------------------------------------
+# commands
+# ----------------------------------------------------------------------------------------------
+
+def seed_all(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def cmd_init(a):
+    torch.manual_seed(a.seed)
+    model = YoloV4Tiny(a.classes, a.width)
+    weights_init(model)
+    torch.save({k: v.float() if v.is_floating_point() else v for k, v in model.state_dict().items()}, a.out)
+    print("wrote %s (%d tensors, %d parameters)" % (a.out, len(model.state_dict()),
+                                                    sum(p.numel() for p in model.parameters())))
+
+
+def parse_anchors(text):
+    v = [float(x) for x in text.replace(";", ",").split(",") if x.strip()]
+    if len(v) != 12:
+        raise SystemExit("--anchors needs 12 numbers (6 anchors), got %d" % len(v))
+    return [(v[i], v[i + 1]) for i in range(0, 12, 2)]
+
+
+def parse_mask(text):
+    m = [[int(x) for x in part.split(",")] for part in text.split(";")]
+    if len(m) != 2 or any(len(x) != 3 for x in m):
+        raise SystemExit("--mask needs two lists of three anchor indices, e.g. 3,4,5;1,2,3")
+    return m
+
+
+def make_worker_init(a):
+    def init(worker_id):
+        if a.worker_seeding == "reference":
+            # utils.worker_init_fn(rank=0, seed): every worker, every epoch, the same seed
+            s = a.seed
+        else:
+            s = torch.initial_seed() % (2 ** 32)  # base seed (drawn per epoch from the seeded RNG) + worker id
+        random.seed(s)
+        np.random.seed(s)
+        torch.manual_seed(s)
+        cv2.setNumThreads(1)
+    return init
+
+
+def cmd_train(a):
+    torch.set_num_threads(a.threads)
+    seed_all(a.seed)
+    class_names = read_classes(a.classes or os.path.join(a.train, "classes.txt"))
+    nc = len(class_names)
+    anchors, masks = parse_anchors(a.anchors), parse_mask(a.mask)
+    train_items, val_items = read_voc(a.train, class_names), read_voc(a.val, class_names)
+
+    model = YoloV4Tiny(nc, a.width)
+    if a.init:
+        state = torch.load(a.init, map_location="cpu")
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()},
+                              strict=True)
+    else:
+        weights_init(model)
+
+    lr, min_lr = a.lr, a.min_lr
+    if a.nbs_fit:  # train.py: scale by batch / 64 and bound to Adam's limits
+        lr = min(max(a.batch / 64 * lr, 3e-4), 1e-3)
+        min_lr = min(max(a.batch / 64 * min_lr, 3e-4 * 1e-2), 1e-3 * 1e-2)
+    warmup = min(max(0.05 * a.epochs, 1), 3) if a.warmup_epochs < 0 else a.warmup_epochs
+    lr_at = cos_schedule(lr, min_lr, a.epochs, warmup)
+
+    pg0, pg1, pg2 = param_groups(model)
+    opt = torch.optim.Adam(pg0, lr, betas=(a.momentum, 0.999))
+    opt.add_param_group({"params": pg1, "weight_decay": a.weight_decay})
+    opt.add_param_group({"params": pg2})
+
+    loss_fn = YoloLoss(anchors, nc, (a.input, a.input), masks)
+    data = TrainSet(train_items, a.input, a)
+    steps = len(data) // a.batch
+    if steps == 0:
+        raise SystemExit("fewer training images (%d) than one batch (%d)" % (len(data), a.batch))
+    loader = DataLoader(data, batch_size=a.batch, shuffle=True, drop_last=True, num_workers=a.workers,
+                        collate_fn=collate, worker_init_fn=make_worker_init(a) if a.workers > 0 else None)
+
+    os.makedirs(a.out, exist_ok=True)
+    print("train %d images (%d steps/epoch), val %d, classes %s, anchors %s, mask %s, lr %g..%g warmup %g"
+          % (len(train_items), steps, len(val_items), ",".join(class_names), anchors, masks, lr, min_lr, warmup),
+          flush=True)
+    with open(os.path.join(a.out, "history.csv"), "w", newline="") as hf:
+        hist = csv.writer(hf)
+        hist.writerow(["epoch", "train_loss", "lr", "seconds"])
+        hf.flush()
+        for epoch in range(a.epochs):
+            cur = lr_at(epoch)
+            for g in opt.param_groups:
+                g["lr"] = cur
+            model.train()
+            total = 0.0
+            t0 = time.time()
+            for it, (images, targets) in enumerate(loader):
+                if it >= steps:
+                    break
+                opt.zero_grad()
+                outs = model(images)
+                loss = 0
+                for l in range(len(outs)):
+                    loss = loss + loss_fn(l, outs[l], targets)
+                loss.backward()
+                opt.step()
+                total += loss.item()
+            secs = time.time() - t0
+            mean = total / steps
+            hist.writerow([epoch + 1, "%.6f" % mean, "%.6g" % cur, "%.3f" % secs])
+            hf.flush()
+            line = "epoch %d/%d loss %.4f lr %.3e train %.1fs" % (epoch + 1, a.epochs, mean, cur, secs)
+            if (epoch + 1) % a.eval_period == 0 or epoch + 1 == a.epochs:
+                t1 = time.time()
+                write_detections(model, val_items, class_names, anchors, masks, a.input,
+                                 os.path.join(a.out, "epoch-%04d" % (epoch + 1)), a)
+                line += " eval %.1fs -> epoch-%04d" % (time.time() - t1, epoch + 1)
+            print(line, flush=True)
+    torch.save(model.state_dict(), os.path.join(a.out, "final.pth"))
+    print("wrote " + os.path.join(a.out, "final.pth"), flush=True)
+    if a.heldout:
+        write_detections(model, read_voc(a.heldout, class_names), class_names, anchors, masks, a.input,
+                         os.path.join(a.out, "heldout"), a)
+        print("wrote the held-out detections to " + os.path.join(a.out, "heldout"), flush=True)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    i = sub.add_parser("init", help="weights_init'ed float32 state dict")
+    i.add_argument("--classes", type=int, required=True)
+    i.add_argument("--width", type=float, default=0.25)
+    i.add_argument("--seed", type=int, default=11)
+    i.add_argument("--out", required=True)
+
+    t = sub.add_parser("train", help="train and write detections of the val set")
+    t.add_argument("--train", required=True)
+    t.add_argument("--val", required=True)
+    t.add_argument("--heldout", default=None, help="a VOC root whose detections the final model writes to DIR/heldout")
+    t.add_argument("--classes", default=None, help="class names file (default TRAIN/classes.txt)")
+    t.add_argument("--anchors", required=True, help="12 numbers w0,h0,...,w5,h5 in input pixels")
+    t.add_argument("--mask", default="3,4,5;1,2,3", help="anchor indices of output 0 (P5) ; output 1 (P4)")
+    t.add_argument("--init", default=None, help="start from this state dict (strict) instead of weights_init")
+    t.add_argument("--input", type=int, default=160)
+    t.add_argument("--width", type=float, default=0.25)
+    t.add_argument("--epochs", type=int, default=40)
+    t.add_argument("--batch", type=int, default=16)
+    t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--min-lr", type=float, default=1e-5)
+    t.add_argument("--warmup-epochs", type=float, default=0,
+                   help="0: none; >0: that many; <0: the reference's min(max(0.05 epochs, 1), 3)")
+    t.add_argument("--nbs-fit", action="store_true",
+                   help="scale lr/min-lr by batch/64 and bound them as train.py does for Adam (off: used as given)")
+    t.add_argument("--momentum", type=float, default=0.9, help="Adam beta1")
+    t.add_argument("--weight-decay", type=float, default=0.0)
+    t.add_argument("--jitter", type=float, default=0.0)
+    t.add_argument("--scale-min", type=float, default=0.9)
+    t.add_argument("--scale-max", type=float, default=1.1)
+    t.add_argument("--flip", type=float, default=0.5)
+    t.add_argument("--hue", type=float, default=0.02)
+    t.add_argument("--sat", type=float, default=0.2)
+    t.add_argument("--value", dest="val_gain", type=float, default=0.2,
+                   help="HSV value gain (the reference's 'val'; --val is the validation root)")
+    t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--workers", type=int, default=2)
+    t.add_argument("--worker-seeding", choices=["distinct", "reference"], default="distinct")
+    t.add_argument("--seed", type=int, default=11)
+    t.add_argument("--eval-period", type=int, default=5)
+    t.add_argument("--confidence", type=float, default=0.001)
+    t.add_argument("--nms-iou", type=float, default=0.5)
+    t.add_argument("--max-boxes", type=int, default=100)
+    t.add_argument("--reference-format", action="store_true",
+                   help="write int(...) coordinates and str(score)[:6] as get_map_txt does")
+    t.add_argument("--out", required=True)
+
+    a = p.parse_args(argv)
+    if a.cmd == "init":
+        cmd_init(a)
+    else:
+        cmd_train(a)
+
+
+if __name__ == "__main__":
+    main()
