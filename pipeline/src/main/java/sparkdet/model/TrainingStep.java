@@ -17,12 +17,13 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 
 /**
- * One optimisation step of a model on a batch, for callers that hold no tensors: images as a
- * float array, boxes as arrays, the loss value back. Each call runs in its own PointerScope, so
- * libtorch's memory of the step is freed when it returns. The optimiser covers every parameter, as
- * the repository's does: frozen ones get no gradient and are skipped. Weight decay applies to
- * convolution weights only, as in the repository's parameter groups (BN weights and biases are
- * not decayed).
+ * One optimisation step of a model on a batch: forward in train mode, loss, backward, optimiser
+ * step. The trainer runs it with hooks between the phases (timing, the ranks' gradient
+ * all-reduce); callers that hold no tensors pass images as a float array. Each call runs in its
+ * own PointerScope, so libtorch's memory of the step is freed when it returns. The optimiser
+ * covers every parameter, as the repository's does: frozen ones get no gradient and are skipped.
+ * Weight decay applies to convolution weights only, as in the repository's parameter groups (BN
+ * weights and biases are not decayed).
  */
 public final class TrainingStep {
     private final YoloV4Tiny model;
@@ -38,10 +39,32 @@ public final class TrainingStep {
         SGD, ADAM
     }
 
-    public TrainingStep(YoloV4Tiny model, YoloLoss loss, Kind kind, double lr, double momentum, double weightDecay) {
+    /** what runs between the phases of a step */
+    public interface Hooks {
+        Hooks NONE = new Hooks() {
+        };
+
+        /** the loss is computed */
+        default void afterForward() {
+        }
+
+        /** the gradients are there and the optimiser has not run: data-parallel ranks average them here */
+        default void afterBackward() {
+        }
+    }
+
+    public TrainingStep(YoloV4Tiny model, YoloLoss loss, Optimizer optimizer) {
         this.model = model;
         this.loss = loss;
-        this.optimizer = optimizer(model.namedParameters().values(), kind, lr, momentum, momentum > 0, weightDecay);
+        this.optimizer = optimizer;
+    }
+
+    public TrainingStep(YoloV4Tiny model, YoloLoss loss, Kind kind, double lr, double momentum, double weightDecay) {
+        this(model, loss, optimizer(model.namedParameters().values(), kind, lr, momentum, momentum > 0, weightDecay));
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     /**
@@ -123,12 +146,8 @@ public final class TrainingStep {
                 new OptimizerParamGroup(new TensorVector(plain.toArray(new Tensor[0])), plainOptions.clone()));
     }
 
-    public void setLearningRate(double lr) {
-        setLearningRate(optimizer, lr);
-    }
-
     /** the same rate for every parameter group */
-    public static void setLearningRate(Optimizer optimizer, double lr) {
+    public void setLearningRate(double lr) {
         OptimizerParamGroupVector groups = optimizer.param_groups();
         for (long i = 0; i < groups.size(); i++) {
             groups.get(i).options().set_lr(lr);
@@ -144,10 +163,22 @@ public final class TrainingStep {
      */
     public float train(float[] images, float[][][] boxes) {
         try (PointerScope scope = new PointerScope()) {
+            return train(batch(images, boxes.length), boxes, Hooks.NONE);
+        }
+    }
+
+    /**
+     * @param images [batch, 3, H, W] on the model's device, in its dtype
+     * @return the loss before the step
+     */
+    public float train(Tensor images, float[][][] boxes, Hooks hooks) {
+        try (PointerScope scope = new PointerScope()) {
             model.train(true);
             optimizer.zero_grad();
-            YoloLoss.Value v = loss.compute(model.forward(batch(images, boxes.length)), boxes);
+            YoloLoss.Value v = loss.compute(model.forward(images), boxes);
+            hooks.afterForward();
             v.loss().backward();
+            hooks.afterBackward();
             optimizer.step();
             return v.value();
         }

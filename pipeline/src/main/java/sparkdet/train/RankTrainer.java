@@ -148,6 +148,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
 
         YoloLoss loss = new YoloLoss(anchors, Anchors.yolov4TinyMask(), classes.size(), recipe.inputSize(),
                 recipe.inputSize(), recipe.labelSmoothing());
+        TrainingStep step = new TrainingStep(model, loss, optimizer);
         History history = rank == 0 ? new History(storage, output) : null;
         if (history != null && restored) {
             history.readExisting(firstEpoch);
@@ -167,11 +168,24 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             model.train(true);
             int batch = recipe.batchSize(epoch);
             double lr = new LearningRate(recipe, batch * group.world()).at(epoch);
-            TrainingStep.setLearningRate(optimizer, lr);
+            step.setLearningRate(lr);
             double lossSum = 0;
             long epochSteps = 0;
             long epochImages = 0;
             EpochTiming.Clock clock = new EpochTiming.Clock();
+            TrainingStep.Hooks hooks = new TrainingStep.Hooks() {
+                @Override
+                public void afterForward() {
+                    clock.forward();
+                }
+
+                @Override
+                public void afterBackward() {
+                    clock.backward();
+                    group.averageGradients(parameters);
+                    clock.allReduce();
+                }
+            };
             ProgressBar bar = rank == 0 && showProgress ? new ProgressBar(System.err, String.format(Locale.ROOT,
                     "epoch %d/%d", epoch + 1, recipe.epochs()), shard.size() / batch) : null;
             try (BatchLoader loader = new BatchLoader(shard, hadoop.get(), loaderOptions(epoch, batch, rank))) {
@@ -179,16 +193,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                     Batch b = loader.next();
                     clock.load();
                     try (PointerScope scope = new PointerScope()) {
-                        optimizer.zero_grad();
-                        Tensor[] out = model.forward(model.input(b.images(), b.count(), b.size(), b.size()));
-                        YoloLoss.Value v = loss.compute(out, b.boxes());
-                        clock.forward();
-                        v.loss().backward();
-                        clock.backward();
-                        group.averageGradients(parameters);
-                        clock.allReduce();
-                        optimizer.step();
-                        lossSum += v.value();
+                        lossSum += step.train(model.input(b.images(), b.count(), b.size(), b.size()), b.boxes(), hooks);
                     } catch (RuntimeException e) {
                         throw MemoryGuard.explain(e, batch, recipe.inputSize(), recipe.width());
                     }
