@@ -8,7 +8,7 @@
 #
 # usage: bench/learning-parity.sh [EPOCHS] [DATA_DIR]
 #   SAME_INIT=1  both start from the reference's weights_init draw (sparkdet loads its .pth by name)
-#   SKIP=sparkdet|reference  reuse that side's finished run in DATA_DIR
+#   SKIP="sparkdet reference"  reuse that side's (or both sides') finished run in DATA_DIR
 # needs: /usr/bin/python3 with Debian's python3-torch python3-numpy python3-pil python3-opencv
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +36,7 @@ if [[ "${SAME_INIT:-0}" == 1 ]]; then
 fi
 
 # sparkdet: the shipped recipe; save-period and eval-period do not change what is learned
-if [[ "${SKIP:-}" != sparkdet ]]; then
+if [[ " ${SKIP:-} " != *" sparkdet "* ]]; then
   start=$(date +%s.%N)
   "$S" train --master 'local[2]' --conf "$ROOT/conf/shapes.conf" --data "$D/train" --val-data "$D/val" \
     --output "$D/sparkdet" --overwrite --set train.epochs="$EPOCHS" --set train.eval-period=5 "${sparkdet_args[@]}" \
@@ -49,7 +49,7 @@ fi
 # the reference, with the anchors sparkdet's k-means chose, so the two differ in the trainer only
 anchors=$("$PY" -c 'import json,sys; print(",".join("%g,%g" % tuple(a) for a in json.load(open(sys.argv[1]))["anchors"]))' \
   "$D/sparkdet/checkpoints/last/state.json")
-if [[ "${SKIP:-}" != reference ]]; then
+if [[ " ${SKIP:-} " != *" reference "* ]]; then
   ref_init=()
   [[ "${SAME_INIT:-0}" == 1 ]] && ref_init=(--init "$D/init.pth")
   start=$(date +%s.%N)
@@ -70,8 +70,8 @@ map50() {
 echo
 echo "epoch | sparkdet val mAP@0.5 | reference val mAP@0.5 | sparkdet loss | reference loss | sparkdet s/epoch | reference s/epoch"
 for ((e = 5; e <= EPOCHS; e += 5)); do
-  s_row=$(awk -F, -v e="$e" '$1 == e' "$D/sparkdet/history.csv")
-  r_row=$(awk -F, -v e="$e" '$1 == e' "$D/reference/history.csv")
+  s_row=$(tr -d '\r' <"$D/sparkdet/history.csv" | awk -F, -v e="$e" '$1 == e')
+  r_row=$(tr -d '\r' <"$D/reference/history.csv" | awk -F, -v e="$e" '$1 == e')
   s_map=$(echo "$s_row" | cut -d, -f4)
   r_map=$(map50 "$D/val" "$D/reference/$(printf 'epoch-%04d' "$e")")
   printf '%5d | %20.3f | %21s | %13.4f | %14.4f | %16.1f | %17.1f\n' "$e" "$s_map" "$r_map" \
@@ -79,7 +79,7 @@ for ((e = 5; e <= EPOCHS; e += 5)); do
     "$(echo "$r_row" | cut -d, -f4)"
 done
 s_time=$(awk -F, 'NR > 1 {t += $6} END {printf "%.0f", t}' "$D/sparkdet/history.csv")
-r_time=$(awk -F, 'NR > 1 {t += $4} END {printf "%.0f", t}' "$D/reference/history.csv")
+r_time=$(tr -d '\r' <"$D/reference/history.csv" | awk -F, 'NR > 1 {t += $4} END {printf "%.0f", t}')
 echo
 echo "held-out mAP@0.5 of the final models (sparkdet predict / the reference's detections, sparkdet evaluate):"
 echo "  sparkdet  $(map50 "$D/heldout" "$D/sparkdet-heldout/detections.json") after $s_time s of training (validation included)"

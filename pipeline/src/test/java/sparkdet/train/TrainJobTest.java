@@ -28,7 +28,7 @@ import sparkdet.testing.TestSpark;
 /**
  * train end to end in local mode on a few synthetic images: the files a run leaves, the loss
  * falling, exact resume, and the recipe's guard rails. Learning to a useful mAP is the
- * benchmark's job (bench/train-shapes.sh), not a unit test's.
+ * benchmark's job (bench/learning-parity.sh), not a unit test's.
  */
 class TrainJobTest {
     @TempDir
