@@ -240,6 +240,14 @@ def bce(p, t):
     return -t * torch.log(p) - (1.0 - t) * torch.log(1.0 - p)
 
 
+def in_grid(t, gh, gw):
+    """a picture's targets (centre-size fractions of the input, class) in grid units"""
+    g = t.clone()
+    g[:, [0, 2]] = t[:, [0, 2]] * gw
+    g[:, [1, 3]] = t[:, [1, 3]] * gh
+    return g
+
+
 class YoloLoss:
     """YOLOLoss for the two outputs of the tiny model; __call__(l, output, targets) is one layer's loss.
     targets: per image a [n, 5] tensor of centre x, centre y, w, h (fractions of the input) and class."""
@@ -268,10 +276,7 @@ class YoloLoss:
         for b in range(bs):
             if len(targets[b]) == 0:
                 continue
-            tg = torch.zeros_like(targets[b])
-            tg[:, [0, 2]] = targets[b][:, [0, 2]] * gw
-            tg[:, [1, 3]] = targets[b][:, [1, 3]] * gh
-            tg[:, 4] = targets[b][:, 4]
+            tg = in_grid(targets[b], gh, gw)
             shape_boxes = torch.cat((torch.zeros(tg.size(0), 2), tg[:, 2:4]), 1)
             ious = iou_xywh(shape_boxes, anchor_boxes)   # shape-only IoU with every anchor
             best = torch.argmax(ious, dim=-1)
@@ -321,9 +326,7 @@ class YoloLoss:
         for b in range(bs):
             if len(targets[b]) == 0:
                 continue
-            tg = torch.zeros_like(targets[b])
-            tg[:, [0, 2]] = targets[b][:, [0, 2]] * gw
-            tg[:, [1, 3]] = targets[b][:, [1, 3]] * gh
+            tg = in_grid(targets[b], gh, gw)
             best = torch.max(iou_xywh(tg[:, :4], boxes[b].view(-1, 4)), dim=0)[0].view(boxes[b].shape[:3])
             noobj[b][best > self.ignore_threshold] = 0
 
