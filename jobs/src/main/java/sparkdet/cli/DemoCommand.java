@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import sparkdet.eval.EvalJob;
 import sparkdet.eval.EvalRequest;
 import sparkdet.infer.DetectOptions;
+import sparkdet.io.OutputGuard;
 import sparkdet.io.Storage;
 import sparkdet.predict.PredictJob;
 import sparkdet.predict.PredictRequest;
@@ -28,6 +29,9 @@ import sparkdet.train.TrainJob;
  * drawings, evaluate, and say where everything is.
  */
 final class DemoCommand implements Command {
+    /** the file that marks a folder as a demo's output */
+    static final String MARKER = ".sparkdet-demo";
+
     @Override
     public String name() {
         return "demo";
@@ -41,9 +45,10 @@ final class DemoCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet demo [--out DIR] [--images N] [--epochs N]
+            usage: sparkdet demo [--out DIR] [--images N] [--epochs N] [--overwrite]
 
-              --out     where everything goes (default out/demo; replaced if it exists)
+              --out     where everything goes (default out/demo): a folder an earlier demo wrote is
+                        replaced, any other existing non-empty folder only with --overwrite
               --images  how many synthetic images (default 1200; a fifth of them validate)
               --epochs  training epochs (default: conf/shapes.conf's)
             Synthesizes a shapes dataset (VOC layout), ingests its train and val splits, trains the
@@ -59,18 +64,24 @@ final class DemoCommand implements Command {
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of();
+        return Set.of("overwrite");
     }
 
     @Override
     public int run(Args args, Context context) throws Exception {
         long started = System.nanoTime();
         Path out = Path.of(args.get("out", "out/demo")).toAbsolutePath();
-        if (Files.exists(out)) {
+        // a folder an earlier demo wrote is the demo's own to replace; any other only with --overwrite
+        boolean earlierDemo = Files.isRegularFile(out.resolve(MARKER));
+        if (OutputGuard.check(new Storage(new Configuration()), Storage.path(out.toString()),
+                earlierDemo || args.flag("overwrite"))) {
+            context.out().printf("replacing %s%n", out);
             try (var files = Files.walk(out)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        Files.createDirectories(out);
+        Files.writeString(out.resolve(MARKER), "written by sparkdet demo: the next demo may replace this folder\n");
         Path synth = out.resolve("shapes-voc");
         int images = args.intValue("images", 1200);
         ShapesGenerator.generate(synth, images, 1);
@@ -101,12 +112,13 @@ final class DemoCommand implements Command {
         Path drawn = out.resolve("predict");
         PredictJob.Summary p = new PredictJob(context.spark()).run(new PredictRequest(t.model(),
                 out.resolve("dataset-val").toString(), drawn.toString(), 8, DetectArgs.options(args, context), true,
-                DetectArgs.device(args, context), 2));
+                DetectArgs.device(args, context), 2, false));
         context.out().printf(Locale.ROOT, "predicted the %d held-out images: %d boxes at score >= %s, %.1f images/s%n",
                 p.images(), p.detections(), DetectArgs.options(args, context).score(), p.imagesPerSecond());
         Path predicted = out.resolve("predict-all");
         new PredictJob(context.spark()).run(new PredictRequest(t.model(), out.resolve("dataset-val").toString(),
-                predicted.toString(), 8, new DetectOptions(0.001, 0.45, 100), false, DetectArgs.device(args, context), 2));
+                predicted.toString(), 8, new DetectOptions(0.001, 0.45, 100), false, DetectArgs.device(args, context), 2,
+                false));
 
         Path evaluated = out.resolve("evaluate");
         EvalJob.Summary e = new EvalJob(new Storage(new Configuration()), context::spark).run(new EvalRequest(

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparkdet.io.AtomicOutput;
 import sparkdet.io.InputUnusableException;
+import sparkdet.io.OutputGuard;
 
 /**
  * {@code sparkdet <command> [--option value ...]}: the entry point of bin/sparkdet and of
@@ -70,7 +70,7 @@ public final class Main {
             err.println("sparkdet " + command.name() + ": " + e.getMessage());
             err.println("(sparkdet " + command.name() + " --help shows the options)");
             return USAGE;
-        } catch (AtomicOutput.OutputExistsException e) {
+        } catch (OutputGuard.OutputRefusedException e) {
             err.println("sparkdet " + command.name() + ": " + e.getMessage());
             return USAGE;
         } catch (InputUnusableException e) {

@@ -21,7 +21,7 @@ final class PredictCommand implements Command {
     public String help() {
         return """
             usage: sparkdet predict --model URI --input URI --output URI [--batch 8] [--score 0.25]
-                                    [--nms-iou 0.45] [--max-dets 100] [--draw] [--device auto]
+                                    [--nms-iou 0.45] [--max-dets 100] [--draw] [--device auto] [--overwrite]
 
               --model     sparkdet's model.zip, an ONNX file, a TorchScript .pt or a YOLOv4-tiny .pth; the
                           imported ones with their sidecar <file>.conf (layout, classes, anchors: docs/predict.md)
@@ -29,7 +29,9 @@ final class PredictCommand implements Command {
                           dataset written by `sparkdet ingest`; any Hadoop URI
               --output    the folder for detections.json (COCO results with file_name), detections/
                           (Parquet, one row per image), txt/<stem>.txt (get_map.py's format),
-                          images/ (with --draw) and summary.json; replaced when complete
+                          images/ (with --draw) and summary.json, written whole when complete. An
+                          existing non-empty folder is refused unless --overwrite; a folder that is or
+                          holds the model or the input is refused even then
               --batch     images per network call on each task (default predict.batch)
               --score     the score a box needs (default 0.25); --nms-iou (0.45); --max-dets per image (100)
               --draw      also write each image with its boxes, labels and scores
@@ -45,7 +47,7 @@ final class PredictCommand implements Command {
 
     @Override
     public Set<String> flagOptions() {
-        return Set.of("draw");
+        return Set.of("draw", "overwrite");
     }
 
     @Override
@@ -65,7 +67,7 @@ final class PredictCommand implements Command {
         try {
             return new PredictRequest(args.required("model"), input, output, args.intValue("batch", c.getInt("batch")),
                     DetectArgs.options(args, context), args.flag("draw"), DetectArgs.device(args, context),
-                    c.getInt("loader-threads"));
+                    c.getInt("loader-threads"), args.flag("overwrite"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

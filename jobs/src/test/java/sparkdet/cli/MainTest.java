@@ -130,6 +130,90 @@ class MainTest {
         }
         assertThat(out.resolve("evaluate/metrics.json")).exists();
         assertThat(out.resolve("predict-all/detections.json")).exists();
+        // the folder is the demo's own: the next demo replaces it without being asked
+        Result again = run("demo", "--master", "local[2]", "--out", out.toString(), "--images", "10", "--epochs", "1");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("replacing " + out.toAbsolutePath()).contains("synthesized 10 images");
+        assertThat(Files.readAllLines(out.resolve("train/history.csv"))).hasSize(2);
+    }
+
+    /**
+     * Every command that writes refuses an existing non-empty output unless --overwrite, and an
+     * output that is or holds what it reads even with --overwrite (exit 2); what was there stays.
+     * predict once deleted the photo folder named as its output.
+     */
+    @Test
+    void noCommandReplacesItsInputOrAnOutputItWasNotToldToReplace() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("guard/run"));
+        Path fixtures = Path.of("../pipeline/src/test/resources/fixtures/infer").toAbsolutePath();
+        for (String f : List.of("yolov4_tiny_w025_c3.onnx", "yolov4_tiny_w025_c3.onnx.conf")) {
+            Files.copy(fixtures.resolve(f), run.resolve(f));
+        }
+        String model = run.resolve("yolov4_tiny_w025_c3.onnx").toString();
+        Files.writeString(run.resolve("history.csv"), "epoch\n");
+        Path photos = Files.createDirectories(tmp.resolve("guard/photos"));
+        Files.copy(TestData.require(TestData.DARKNET.resolve("dog.jpg")), photos.resolve("dog.jpg"));
+        Path voc = copyTree(TestData.require(TestData.LABELME_VOC), tmp.resolve("guard/voc"));
+        Path unrelated = Files.createDirectories(tmp.resolve("guard/unrelated"));
+        Files.writeString(unrelated.resolve("notes.txt"), "mine");
+
+        assertRefused(run("predict", "--model", model, "--input", photos.toString(), "--output", photos.toString(),
+                "--overwrite"), "holds the input");
+        assertRefused(run("predict", "--model", model, "--input", photos.toString(), "--output", run.toString(),
+                "--overwrite"), "holds the input");
+        assertRefused(run("predict", "--model", model, "--input", photos.toString(), "--output", unrelated.toString()),
+                "already exists");
+        assertRefused(run("ingest", "--format", "voc", "--input", voc.toString(), "--output", voc.toString(),
+                "--overwrite"), "holds the input");
+        assertRefused(run("evaluate", "--gt", voc.toString(), "--detections", photos.toString(), "--output",
+                photos.toString(), "--overwrite"), "holds the input");
+        assertRefused(run("export-lines", "--dataset", voc.toString(), "--output", voc.toString(), "--overwrite"),
+                "holds the input");
+        assertRefused(run("train", "--conf", "../conf/shapes.conf", "--data", voc.toString(), "--output", run.toString(),
+                "--set", "train.pretrained=" + model, "--overwrite"), "holds the input");
+        Path clip = Files.copy(TestData.require(Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi")),
+                tmp.resolve("guard/clip.avi"));
+        long clipBytes = Files.size(clip);
+        assertRefused(run("video", "--model", model, "--input", clip.toString(), "--output", clip.toString(),
+                "--overwrite"), "holds the input");
+        assertThat(Files.size(clip)).isEqualTo(clipBytes);
+        assertRefused(run("video", "--model", model, "--input", clip.toString(), "--output",
+                unrelated.resolve("notes.txt").toString()), "already exists");
+        assertRefused(run("demo", "--out", unrelated.toString()), "already exists");
+
+        assertThat(photos.resolve("dog.jpg")).exists();
+        assertThat(run.resolve("history.csv")).exists();
+        assertThat(Path.of(model)).exists();
+        assertThat(voc.resolve("Annotations")).isDirectory();
+        assertThat(unrelated.resolve("notes.txt")).hasContent("mine");
+        try (var left = Files.list(unrelated)) {
+            assertThat(left).hasSize(1);
+        }
+        // asked to, predict replaces an unrelated folder, and says so
+        Result replaced = run("predict", "--master", "local[1]", "--model", model, "--input", photos.toString(),
+                "--output", unrelated.toString(), "--overwrite");
+        assertThat(replaced.code()).as(replaced.err()).isZero();
+        assertThat(unrelated.resolve("detections.json")).exists();
+        assertThat(unrelated.resolve("notes.txt")).doesNotExist();
+    }
+
+    private static void assertRefused(Result r, String why) {
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(why);
+    }
+
+    private static Path copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        return to;
     }
 
     @Test

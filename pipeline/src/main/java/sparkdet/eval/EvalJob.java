@@ -44,7 +44,8 @@ public final class EvalJob {
     }
 
     public Summary run(EvalRequest req) throws IOException {
-        AtomicOutput out = AtomicOutput.begin(storage, Storage.path(req.output()), req.overwrite());
+        AtomicOutput out = AtomicOutput.begin(storage, Storage.path(req.output()), req.overwrite(), req.gt(),
+                req.detections());
         try {
             long t0 = System.nanoTime();
             EvalSources sources = new EvalSources(storage, spark);

@@ -42,7 +42,8 @@ public final class IngestJob {
         Map<String, Double> timings = new LinkedHashMap<>();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
-        AtomicOutput out = AtomicOutput.begin(storage, Storage.path(req.output()), req.overwrite());
+        AtomicOutput out = AtomicOutput.begin(storage, Storage.path(req.output()), req.overwrite(), req.input(),
+                req.images(), req.classesFile());
         try {
             SourceData<?> source = new SourceReaders(jsc, storage, req).read();
             timings.put("read", seconds(start));

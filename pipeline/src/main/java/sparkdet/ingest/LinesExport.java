@@ -16,7 +16,7 @@ import sparkdet.data.BoxObject;
 import sparkdet.data.DatasetSchema;
 import sparkdet.data.Datasets;
 import sparkdet.data.ImageRecord;
-import sparkdet.io.AtomicOutput;
+import sparkdet.io.OutputGuard;
 import sparkdet.io.Storage;
 
 /**
@@ -35,13 +35,11 @@ public final class LinesExport {
     /** @return the number of lines written */
     public long run(String datasetUri, String outputFile, boolean integers, boolean skipDifficult,
                     boolean overwrite) throws IOException {
-        Datasets ds = Datasets.open(spark, datasetUri);
         Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
         Path target = Storage.path(outputFile);
         FileSystem fs = storage.fs(target);
-        if (!overwrite && fs.exists(target)) {
-            throw new AtomicOutput.OutputExistsException(target);
-        }
+        OutputGuard.check(storage, target, overwrite, datasetUri);
+        Datasets ds = Datasets.open(spark, datasetUri);
         Path staging = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
         long n = 0;
         try {

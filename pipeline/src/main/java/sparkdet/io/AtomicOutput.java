@@ -29,15 +29,16 @@ public final class AtomicOutput {
     }
 
     /**
-     * @throws OutputExistsException when the target exists and overwrite is false, before anything is written
+     * @param inputs what the command reads: the target may not be or hold any of them (OutputGuard)
+     * @throws OutputGuard.OutputRefusedException when the target holds an input, or exists (non-empty)
+     *     and overwrite is false, before anything is written
      */
-    public static AtomicOutput begin(Storage storage, Path target, boolean overwrite) throws IOException {
+    public static AtomicOutput begin(Storage storage, Path target, boolean overwrite, String... inputs)
+            throws IOException {
         if (target.getParent() == null) {
             throw new IOException("cannot write to the root of a file system: " + target);
         }
-        if (!overwrite && storage.exists(target)) {
-            throw new OutputExistsException(target);
-        }
+        OutputGuard.check(storage, target, overwrite, inputs);
         AtomicOutput out = new AtomicOutput(storage, target);
         storage.fs(out.staging).mkdirs(out.staging);
         return out;
@@ -111,15 +112,6 @@ public final class AtomicOutput {
             storage.fs(staging).delete(staging, true);
         } catch (IOException e) {
             LOG.warn("could not remove the staging folder {}: {}", staging, e.toString());
-        }
-    }
-
-    /** the output already exists and replacing it was not asked for */
-    public static final class OutputExistsException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        public OutputExistsException(Path target) {
-            super(target + " already exists (pass --overwrite to replace it)");
         }
     }
 }

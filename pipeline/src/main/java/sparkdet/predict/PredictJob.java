@@ -52,13 +52,15 @@ public final class PredictJob {
         Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
         HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
         int slots = spark.sparkContext().defaultParallelism();
-        JavaRDD<ImageRef> refs = InputImages.list(spark, storage, request.input(), slots);
-        // a bad model fails here with its own message, not four task failures later; in local
-        // mode the driver is the executor, so the tasks find it loaded
-        int taskCores = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-        LOG.info("model: {}", SharedDetectors.get(hadoop, request.model(), taskCores, request.device()).describe());
-        AtomicOutput out = AtomicOutput.begin(storage, Storage.path(request.output()), true);
+        // refused before any work: an output that holds the model or the input, or exists unasked
+        AtomicOutput out = AtomicOutput.begin(storage, Storage.path(request.output()), request.overwrite(),
+                request.model(), request.input());
         try {
+            JavaRDD<ImageRef> refs = InputImages.list(spark, storage, request.input(), slots);
+            // a bad model fails here with its own message, not four task failures later; in local
+            // mode the driver is the executor, so the tasks find it loaded
+            int taskCores = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+            LOG.info("model: {}", SharedDetectors.get(hadoop, request.model(), taskCores, request.device()).describe());
             JavaRDD<Row> rows = refs.mapPartitions(new PredictPartition(request, out.dir().toString(), hadoop));
             Dataset<Row> frame = spark.createDataFrame(rows, PredictionSchema.IMAGE);
             frame.write().parquet(out.resolve(DETECTIONS).toString());

@@ -6,10 +6,12 @@ import sparkdet.infer.DetectOptions;
 /**
  * A prediction run: the model (model.zip, .onnx or .pt), the input (an image, a folder, an
  * ingested dataset, on any Hadoop file system), the output folder, images per network call, the
- * post-processing, whether to draw, where libtorch computes, and the decode threads per task.
+ * post-processing, whether to draw, where libtorch computes, the decode threads per task, and
+ * whether an existing output may be replaced (never one that holds the model or the input).
  */
 public record PredictRequest(String model, String input, String output, int batch, DetectOptions options,
-                             boolean draw, String device, int loaderThreads) implements Serializable {
+                             boolean draw, String device, int loaderThreads, boolean overwrite)
+        implements Serializable {
     public PredictRequest {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, not " + batch);

@@ -29,6 +29,7 @@ import sparkdet.data.Datasets;
 import sparkdet.data.ImageRecord;
 import sparkdet.io.HadoopConf;
 import sparkdet.io.InputUnusableException;
+import sparkdet.io.OutputGuard;
 import sparkdet.io.Storage;
 import sparkdet.model.Anchors;
 
@@ -63,11 +64,18 @@ public final class TrainJob {
         if (resume && !checkpoints.exists(Checkpoints.LAST)) {
             throw new InputUnusableException("--resume: " + checkpoints.path(Checkpoints.LAST) + " does not exist");
         }
-        if (!resume && !overwrite && storage.exists(output)) {
-            throw new InputUnusableException(output + " exists: --resume continues that run, --overwrite starts over");
-        }
-        if (overwrite && !resume && storage.exists(output)) {
-            storage.fs(output).delete(output, true);
+        if (!resume) {
+            boolean replacing;
+            try {
+                // never deletes the data it trains on or the weights it starts from
+                replacing = OutputGuard.check(storage, output, overwrite, recipe.data(), recipe.valData(),
+                        recipe.pretrained());
+            } catch (OutputGuard.OutputExistsException e) {
+                throw new InputUnusableException(output + " exists: --resume continues that run, --overwrite starts over");
+            }
+            if (replacing) {
+                storage.fs(output).delete(output, true);
+            }
         }
         if (recipe.pretrained() != null && !storage.exists(Storage.path(recipe.pretrained()))) {
             throw new InputUnusableException("train.pretrained: " + recipe.pretrained() + " does not exist");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.data.Datasets;
-import sparkdet.io.AtomicOutput;
+import sparkdet.io.OutputGuard;
 import sparkdet.testing.TestData;
 import sparkdet.testing.TestSpark;
 
@@ -63,7 +63,7 @@ class HdfsIngestTest {
 
         long before = fs.getFileStatus(new org.apache.hadoop.fs.Path("/datasets/labelme/_SUCCESS")).getModificationTime();
         assertThatThrownBy(() -> new IngestJob(TestSpark.session()).run(req))
-                .isInstanceOf(AtomicOutput.OutputExistsException.class).hasMessageContaining(target);
+                .isInstanceOf(OutputGuard.OutputExistsException.class).hasMessageContaining(target);
         assertThat(fs.getFileStatus(new org.apache.hadoop.fs.Path("/datasets/labelme/_SUCCESS")).getModificationTime())
                 .isEqualTo(before);
 
@@ -112,7 +112,7 @@ class HdfsIngestTest {
         }
         sparkdet.predict.PredictJob.Summary s = new sparkdet.predict.PredictJob(TestSpark.session()).run(
                 new sparkdet.predict.PredictRequest(hdfs + "/models/yolov4_tiny_w025_c3.onnx", hdfs + "/photos",
-                        hdfs + "/predicted", 2, new sparkdet.infer.DetectOptions(0.1, 0.45, 50), true, "cpu", 2));
+                        hdfs + "/predicted", 2, new sparkdet.infer.DetectOptions(0.1, 0.45, 50), true, "cpu", 2, false));
         assertThat(s.images()).isEqualTo(3);
         assertThat(s.failed()).isZero();
         assertThat(s.output()).isEqualTo(hdfs + "/predicted");

@@ -35,7 +35,7 @@ class StorageTest {
 
         org.apache.hadoop.fs.Path again = Storage.path(tmp.resolve("out").toString());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicOutput.begin(storage, again, false))
-                .isInstanceOf(AtomicOutput.OutputExistsException.class);
+                .isInstanceOf(OutputGuard.OutputExistsException.class);
         AtomicOutput failed = AtomicOutput.begin(storage, again, true);
         storage.writeText(failed.resolve("a.txt"), "half");
         failed.abort();
