@@ -43,7 +43,7 @@ if [[ " ${SKIP:-} " != *" sparkdet "* ]]; then
     >"$D/sparkdet.log" 2>&1
   echo "sparkdet train: $(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.0f') s wall"
 fi
-"$S" predict --model "$D/sparkdet/model.zip" --input "$D/heldout" --output "$D/sparkdet-heldout" --score 0.001 \
+"$S" predict --model "$D/sparkdet/model.zip" --input "$D/heldout" --output "$D/sparkdet-heldout" --overwrite --score 0.001 \
   --nms-iou 0.5 >/dev/null 2>&1
 
 # the reference, with the anchors sparkdet's k-means chose, so the two differ in the trainer only
@@ -85,7 +85,7 @@ echo "held-out mAP@0.5 of the final models (sparkdet predict / the reference's d
 echo "  sparkdet  $(map50 "$D/heldout" "$D/sparkdet-heldout/detections.json") after $s_time s of training (validation included)"
 echo "  reference $(map50 "$D/heldout" "$D/reference/heldout") after $r_time s of training"
 echo "  sparkdet's own validation agrees with predict + evaluate on the validation set: $(
-  "$S" predict --model "$D/sparkdet/model.zip" --input "$D/val" --output "$D/sparkdet-val" --score 0.001 \
+  "$S" predict --model "$D/sparkdet/model.zip" --input "$D/val" --output "$D/sparkdet-val" --overwrite --score 0.001 \
     --nms-iou 0.5 >/dev/null 2>&1; map50 "$D/val" "$D/sparkdet-val/detections.json") (history: $(
   awk -F, -v e="$EPOCHS" '$1 == e {printf "%.3f", $4}' "$D/sparkdet/history.csv"))"
 rm -rf "$D/eval-tmp"

@@ -65,10 +65,10 @@ final class PredictBench {
         for (String model : models) {
             long t0 = System.nanoTime();
             new PredictJob(context.spark()).run(new PredictRequest(model, one.toString(), tmp.resolve("first").toString(),
-                    1, options, false, "cpu", 2, false));
+                    1, options, false, "cpu", 2, true));
             double first = (System.nanoTime() - t0) / 1e9;
             PredictJob.Summary s = new PredictJob(context.spark()).run(new PredictRequest(model, folder.toString(),
-                    tmp.resolve("out").toString(), batch, options, false, "cpu", 2, false));
+                    tmp.resolve("out").toString(), batch, options, false, "cpu", 2, true));
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d (%d boxes); first result %.1f s%n",
                     Path.of(model).getFileName(), s.imagesPerSecond(), s.images(), s.detections(), first);
             if (model.endsWith(".onnx")) {
