@@ -3,6 +3,7 @@ package sparkdet.infer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,9 +19,10 @@ import sparkdet.postprocess.YoloAnchorDecoder;
 /**
  * The HOCON file next to an imported model ({@code model.onnx.conf}, {@code model.pt.conf}) that
  * says what the file itself does not (DESIGN.md): {@code layout} (yolo-anchors or yolov8), the
- * classes ({@code classes-file} relative to the sidecar, or {@code classes}), for yolo-anchors the
- * {@code anchors} in input pixels and the {@code anchors-mask}, and optionally {@code input-size},
- * {@code normalize {scale, mean, std}} and {@code letterbox-fill}.
+ * classes ({@code classes-file} beside the sidecar or below its folder, or {@code classes}), for
+ * yolo-anchors the {@code anchors} in input pixels and the {@code anchors-mask}, and optionally
+ * {@code input-size}, {@code normalize {scale, mean, std}} and {@code letterbox-fill}. Substitutions
+ * resolve within the file only, never from the environment.
  */
 public final class Sidecar {
     public static final String SUFFIX = ".conf";
@@ -54,7 +56,8 @@ public final class Sidecar {
         }
         String text = new String(storage.readBytes(sidecar, MAX_BYTES), StandardCharsets.UTF_8);
         try {
-            Config c = ConfigFactory.parseString(text).resolve();
+            // substitutions within the file only: ${HOME} or ${PATH} must not put the machine into the labels
+            Config c = ConfigFactory.parseString(text).resolve(ConfigResolveOptions.noSystem());
             List<String> classes = classes(storage, sidecar, c);
             int inputSize = c.hasPath("input-size") ? c.getInt("input-size") : modelInputSize;
             if (inputSize <= 0) {
@@ -119,7 +122,14 @@ public final class Sidecar {
         if (!c.hasPath("classes-file")) {
             throw new IllegalArgumentException("classes-file or classes is needed");
         }
-        Path file = new Path(sidecar.getParent(), c.getString("classes-file"));
+        String name = c.getString("classes-file");
+        // a model file and its sidecar may come from anyone: the classes file stays beside them
+        if (name.isBlank() || name.startsWith("/") || name.startsWith("\\") || name.contains(":")
+                || java.util.Arrays.asList(name.split("[/\\\\]")).contains("..")) {
+            throw new IllegalArgumentException("classes-file '" + name + "' must name a file beside the sidecar or "
+                    + "below its folder (no absolute path, no '..', no URI)");
+        }
+        Path file = new Path(sidecar.getParent(), name);
         List<String> names = new ArrayList<>();
         for (String line : new String(storage.readBytes(file, MAX_BYTES), StandardCharsets.UTF_8).split("\r?\n")) {
             if (!line.isBlank()) {
