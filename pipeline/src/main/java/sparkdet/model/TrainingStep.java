@@ -63,10 +63,6 @@ public final class TrainingStep {
         this(model, loss, optimizer(model.namedParameters().values(), kind, lr, momentum, momentum > 0, weightDecay));
     }
 
-    public Optimizer optimizer() {
-        return optimizer;
-    }
-
     /**
      * The repository's optimiser over the given parameters, in two groups: convolution weights
      * (4-d) with weight decay, batch-norm weights and biases without.
