@@ -62,6 +62,19 @@ public final class ModelArchive {
         return new Loaded(spec, model);
     }
 
+    /** the weights of a sparkdet model archive, or the bytes themselves when they are not one (a .pth) */
+    static byte[] weightsOf(byte[] file) {
+        try {
+            Map<String, byte[]> entries = ZipRecords.read(file);
+            if (entries.containsKey(SPEC_ENTRY) && entries.containsKey(WEIGHTS_ENTRY)) {
+                return entries.get(WEIGHTS_ENTRY);
+            }
+        } catch (IOException notAZip) {
+            // a legacy (pre-1.6) torch.save file is a bare pickle: the reader of .pth files takes it
+        }
+        return file;
+    }
+
     /** reads a model that must have been trained for exactly these classes, in this order */
     public static Loaded read(Storage storage, String uri, ClassList expected) throws IOException {
         Loaded loaded = read(storage, uri);

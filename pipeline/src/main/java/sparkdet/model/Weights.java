@@ -12,7 +12,9 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.hadoop.fs.Path;
 import sparkdet.io.AtomicOutput;
+import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 
 /**
@@ -77,6 +79,28 @@ public final class Weights {
             LOG.info("{}", report);
             return report;
         }
+    }
+
+    /**
+     * Starting weights for training: a sparkdet model.zip (its weights.pth), a checkpoint's weights
+     * or a PyTorch .pth state dict. Every tensor whose name and shape match is loaded; a partial load
+     * is a warning with the report (a changed class count leaves the head outputs fresh), and a file
+     * that fills no backbone weight is refused: it was made for another network or another width.
+     */
+    public static LoadReport loadPretrained(YoloV4Tiny model, Storage storage, String uri) throws IOException {
+        Path path = Storage.path(uri);
+        LoadReport report = loadMatching(model, ModelArchive.weightsOf(storage.readBytes(path, MAX_FILE_BYTES)),
+                path.toString());
+        // a weight, not a scalar buffer such as num_batches_tracked, which fits any width
+        if (report.loaded().stream().noneMatch(name -> name.startsWith(YoloV4Tiny.BACKBONE_PREFIX)
+                && name.endsWith(".weight"))) {
+            throw new InputUnusableException("train.pretrained: " + path + " fills no backbone weight of the model "
+                    + "(another network, width or file?): " + report);
+        }
+        if (!report.skipped().isEmpty()) {
+            LOG.warn("train.pretrained loaded in part: {}", report);
+        }
+        return report;
     }
 
     /** loads a file that must fill the whole model, as sparkdet's own weights do */

@@ -30,7 +30,7 @@ public final class YoloV4Tiny extends Module {
      * must not initialise this class, see the constructor)
      */
     public static final int MAX_STRIDE = 32;
-    private static final String BACKBONE_PREFIX = "backbone.";
+    static final String BACKBONE_PREFIX = "backbone.";
     /** the standard deviation of the repository's weights_init */
     private static final double INIT_GAIN = 0.02;
 

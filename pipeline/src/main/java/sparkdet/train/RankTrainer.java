@@ -30,7 +30,6 @@ import sparkdet.io.HadoopConf;
 import sparkdet.io.Storage;
 import sparkdet.model.Anchors;
 import sparkdet.model.Devices;
-import sparkdet.model.LoadReport;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.Torch;
@@ -140,9 +139,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             bestMap = state.bestMap();
             LOG.info("rank {}: resuming after epoch {} from {}", rank, state.epoch(), checkpoints.path(Checkpoints.LAST));
         } else if (recipe.pretrained() != null && rank == 0) {
-            Path p = Storage.path(recipe.pretrained());
-            LoadReport report = Weights.loadMatching(model, storage.readBytes(p, 4L << 30), p.toString());
-            LOG.info("pretrained weights: {}", report);
+            LOG.info("pretrained weights: {}", Weights.loadPretrained(model, storage, recipe.pretrained()));
         }
         group.broadcast(new ArrayList<>(model.stateDict().values()));
 

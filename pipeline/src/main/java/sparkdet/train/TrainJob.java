@@ -32,6 +32,8 @@ import sparkdet.io.InputUnusableException;
 import sparkdet.io.OutputGuard;
 import sparkdet.io.Storage;
 import sparkdet.model.Anchors;
+import sparkdet.model.ModelSpec;
+import sparkdet.model.Weights;
 
 /**
  * train on the driver: check the recipe against the dataset, split train and validation, compute
@@ -82,6 +84,12 @@ public final class TrainJob {
         }
         Datasets ds = Datasets.open(spark, recipe.data());
         ClassList classes = new ClassList(recipe.classes().isEmpty() ? ds.classes().names() : recipe.classes());
+        if (recipe.pretrained() != null) {
+            // checked here, where an unusable file is one clear error instead of a barrier stage
+            // failing on rank 0 and retried; the anchors do not change a tensor's shape
+            Weights.loadPretrained(ModelSpec.yolov4Tiny(classes, recipe.width(), Anchors.yolov4TinyDefaults(),
+                    recipe.inputSize(), recipe.inputSize()).newModel(), storage, recipe.pretrained());
+        }
         int[] remap = remap(ds.classes(), classes, recipe.data());
         // the training records stay in Spark: read by the executors, cached there, then dealt into shards
         Dataset<Row> trainRows = ds.rows();

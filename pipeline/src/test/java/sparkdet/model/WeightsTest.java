@@ -95,4 +95,40 @@ class WeightsTest {
         Weights.save(model, out);
         return out.toByteArray();
     }
+
+    /**
+     * train.pretrained takes a sparkdet model.zip (it once refused one: "a zip without data.pkl");
+     * another class count loads all but the head outputs; a file that fills no backbone weight is
+     * refused with the file named.
+     */
+    @Test
+    void pretrainedTakesAModelZipAndRefusesAFileThatFitsNoBackbone(@TempDir Path dir) throws Exception {
+        try (PointerScope scope = new PointerScope()) {
+            Storage storage = new Storage(new Configuration());
+            ModelSpec spec = ModelSpec.yolov4Tiny(new sparkdet.data.ClassList(java.util.List.of("a", "b")), 0.25,
+                    Anchors.yolov4TinyDefaults(), 64, 64);
+            torch.manual_seed(3);
+            YoloV4Tiny trained = spec.newModel();
+            String zip = dir.resolve("model.zip").toString();
+            ModelArchive.write(storage, zip, spec, trained);
+
+            YoloV4Tiny same = new YoloV4Tiny(2, 0.25);
+            LoadReport all = Weights.loadPretrained(same, storage, zip);
+            assertThat(all.complete()).isTrue();
+            assertThat(same.stateDict().get("backbone.conv1.conv.weight")
+                    .equal(trained.stateDict().get("backbone.conv1.conv.weight"))).isTrue();
+
+            LoadReport partial = Weights.loadPretrained(new YoloV4Tiny(5, 0.25), storage, zip);
+            assertThat(partial.skipped()).hasSize(4);
+            assertThat(partial.loaded()).hasSize(all.loaded().size() - 4);
+
+            Path legacy = dir.resolve("other.pth");
+            java.nio.file.Files.write(legacy, Fixtures.bytes(Fixtures.LEGACY));
+            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(2, 0.25), storage, legacy.toString()))
+                    .isInstanceOf(sparkdet.io.InputUnusableException.class).hasMessageContaining("other.pth")
+                    .hasMessageContaining("fills no backbone weight");
+            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(2, 1.0), storage, zip))
+                    .as("another width").hasMessageContaining("fills no backbone weight");
+        }
+    }
 }
