@@ -9,8 +9,10 @@ import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The configuration of a command, in layers: the documented defaults (conf/sparkdet-defaults.conf,
@@ -27,6 +29,7 @@ public final class Settings {
     public static Config load(String userFile, List<String> overrides) {
         Config defaults = ConfigFactory.parseResources(Settings.class.getClassLoader(), DEFAULTS,
                 ConfigParseOptions.defaults().setAllowMissing(false));
+        Set<String> known = leaves(defaults.root()).keySet();
         Config c = defaults;
         if (userFile != null) {
             File f = new File(userFile);
@@ -34,7 +37,7 @@ public final class Settings {
                 throw new IllegalArgumentException("configuration file " + userFile + " does not exist");
             }
             Config file = ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false));
-            checkKeys(file, defaults);
+            checkKeys(file, known);
             c = file.withFallback(c);
         }
         for (String o : overrides) {
@@ -48,7 +51,7 @@ public final class Settings {
             }
             Config override = ConfigFactory.parseString(key + " = " + quote(o.substring(eq + 1).strip()),
                     ConfigParseOptions.defaults().setOriginDescription("--set " + o));
-            checkKeys(override, defaults);
+            checkKeys(override, known);
             c = override.withFallback(c);
         }
         return ConfigFactory.systemProperties().withOnlyPath("sparkdet").withFallback(c).resolve();
@@ -60,38 +63,37 @@ public final class Settings {
      * names the key, where it came from and the nearest known one. Spark's own settings
      * ({@value #FREE_SECTION}) are free.
      */
-    private static void checkKeys(Config layer, Config defaults) {
+    private static void checkKeys(Config layer, Set<String> known) {
         if (!layer.root().containsKey(ROOT)) {
             return;
         }
-        List<String> known = new ArrayList<>();
-        collectLeaves(defaults.root(), List.of(), known, new ArrayList<>());
-        List<String> given = new ArrayList<>();
-        List<ConfigValue> values = new ArrayList<>();
-        collectLeaves(layer.root(), List.of(), given, values);
-        for (int i = 0; i < given.size(); i++) {
-            String key = given.get(i);
+        for (Map.Entry<String, ConfigValue> e : leaves(layer.root()).entrySet()) {
+            String key = e.getKey();
             if (!key.startsWith(ROOT + ".") || key.startsWith(FREE_SECTION + ".") || known.contains(key)) {
                 continue;
             }
             String nearest = known.stream().min(Comparator.comparingInt(k -> distance(k, key))).orElse(null);
-            throw new IllegalArgumentException("unknown setting " + key + " (" + values.get(i).origin().description()
+            throw new IllegalArgumentException("unknown setting " + key + " (" + e.getValue().origin().description()
                     + ")" + (nearest != null && distance(nearest, key) <= Math.max(2, key.length() / 4)
                     ? "; did you mean " + nearest + "?" : "; conf/sparkdet-defaults.conf lists every setting"));
         }
     }
 
-    /** the paths of the values that are not objects, without resolving substitutions */
-    private static void collectLeaves(ConfigObject object, List<String> at, List<String> paths,
-                                      List<ConfigValue> values) {
+    /** the values that are not objects, by path, without resolving substitutions */
+    private static Map<String, ConfigValue> leaves(ConfigObject root) {
+        Map<String, ConfigValue> out = new LinkedHashMap<>();
+        collectLeaves(root, List.of(), out);
+        return out;
+    }
+
+    private static void collectLeaves(ConfigObject object, List<String> at, Map<String, ConfigValue> out) {
         for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
             List<String> path = new ArrayList<>(at);
             path.add(e.getKey());
             if (e.getValue() instanceof ConfigObject child && !child.isEmpty()) {
-                collectLeaves(child, path, paths, values);
+                collectLeaves(child, path, out);
             } else {
-                paths.add(ConfigUtil.joinPath(path));
-                values.add(e.getValue());
+                out.put(ConfigUtil.joinPath(path), e.getValue());
             }
         }
     }

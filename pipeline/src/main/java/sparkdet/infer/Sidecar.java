@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
 import sparkdet.io.InputUnusableException;
@@ -125,7 +126,7 @@ public final class Sidecar {
         String name = c.getString("classes-file");
         // a model file and its sidecar may come from anyone: the classes file stays beside them
         if (name.isBlank() || name.startsWith("/") || name.startsWith("\\") || name.contains(":")
-                || java.util.Arrays.asList(name.split("[/\\\\]")).contains("..")) {
+                || Arrays.asList(name.split("[/\\\\]")).contains("..")) {
             throw new IllegalArgumentException("classes-file '" + name + "' must name a file beside the sidecar or "
                     + "below its folder (no absolute path, no '..', no URI)");
         }

@@ -67,8 +67,9 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
      * @param threads libtorch's intra-op threads in this rank
      * @param showProgress a progress bar on standard error (local mode, on a terminal) instead of step logs
      */
-    RankTrainer(Recipe recipe, int threads, List<String> classes, float[][] anchors, Broadcast<List<ImageRecord>> validation,
-                HadoopConf hadoop, boolean resume, Duration timeout, boolean showProgress) {
+    RankTrainer(Recipe recipe, int threads, List<String> classes, float[][] anchors,
+                Broadcast<List<ImageRecord>> validation, HadoopConf hadoop, boolean resume, Duration timeout,
+                boolean showProgress) {
         this.recipe = recipe;
         this.threads = threads;
         this.classes = classes;
@@ -139,7 +140,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             bestMap = state.bestMap();
             LOG.info("rank {}: resuming after epoch {} from {}", rank, state.epoch(), checkpoints.path(Checkpoints.LAST));
         } else if (recipe.pretrained() != null && rank == 0) {
-            LOG.info("pretrained weights: {}", Weights.loadPretrained(model, storage, recipe.pretrained()));
+            Weights.loadPretrained(model, storage, recipe.pretrained());   // logs its load report
         }
         group.broadcast(new ArrayList<>(model.stateDict().values()));
 
