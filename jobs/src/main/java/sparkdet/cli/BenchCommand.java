@@ -35,9 +35,11 @@ final class BenchCommand implements Command {
     public String help() {
         return """
             usage: sparkdet bench --job ingest --format voc|coco|lines --input PATH [--images DIR] [--classes FILE]
-                   sparkdet bench --job evaluate --gt PATH --detections PATH [evaluate's options]
+                   sparkdet bench --job evaluate --gt PATH --detections PATH [--metric coco|voc|all] [--iou 0.5]
+                                  [--score-threshold 0.5] [--max-dets 100] [--mode auto|local|cluster] [--no-plus1]
                    sparkdet bench --job train [--images 96] [--size 416] [--width 1.0] [--batch 8] [--classes 20]
                    sparkdet bench --job predict [--images 1000] [--batch 8] [--models DIR] [--score 0.25]
+                                  [--nms-iou 0.45] (on the CPU)
 
               Runs the job into a temporary folder (deleted afterwards) and prints its figures
               (ingest: objects per second of parse, validate and write; evaluate: metrics.json's
@@ -59,7 +61,7 @@ final class BenchCommand implements Command {
     @Override
     public Set<String> valuedOptions() {
         return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
-                "score-threshold", "max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou", "device");
+                "score-threshold", "max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou");
     }
 
     @Override

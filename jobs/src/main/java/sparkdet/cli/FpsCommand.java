@@ -22,7 +22,8 @@ final class FpsCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet fps --model URI --image FILE [--runs 100] [--warmup 10] [--score 0.25] [--device auto]
+            usage: sparkdet fps --model URI --image FILE [--runs 100] [--warmup 10] [--score 0.25]
+                                [--nms-iou 0.45] [--max-dets 100] [--device auto]
 
               --model   model.zip, an ONNX file or a TorchScript .pt (with its sidecar)
               --image   the picture to run, again and again

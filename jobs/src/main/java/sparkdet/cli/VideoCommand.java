@@ -25,7 +25,8 @@ final class VideoCommand implements Command {
     public String help() {
         return """
             usage: sparkdet video --model URI --input FILE|camera:N --output FILE [--max-frames N]
-                                  [--score 0.25] [--nms-iou 0.45] [--device auto] [--overwrite]
+                                  [--score 0.25] [--nms-iou 0.45] [--max-dets 100] [--device auto]
+                                  [--overwrite]
 
               --model       model.zip, an ONNX file or a TorchScript .pt (with its sidecar)
               --input       a video file FFmpeg reads (avi, mp4, mkv ...) or camera:N (/dev/videoN)

@@ -37,6 +37,12 @@ class MainTest {
             Result help = run(name, "--help");
             assertThat(help.code()).isZero();
             assertThat(help.out()).startsWith("usage: sparkdet " + name);
+            Command command = Main.COMMANDS.get(name);
+            java.util.Set<String> options = new java.util.HashSet<>(command.valuedOptions());
+            options.addAll(command.flagOptions());
+            for (String option : options) {
+                assertThat(help.out()).as(name + " --help names --" + option).contains("--" + option);
+            }
         }
     }
 
