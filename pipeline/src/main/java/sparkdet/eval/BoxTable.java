@@ -83,6 +83,15 @@ public final class BoxTable implements java.io.Serializable {
         return n;
     }
 
+    /** the rows whose width or height is below 0 (corners given in the wrong order) */
+    long negativeSizes() {
+        long n = 0;
+        for (int i = 0; i < size; i++) {
+            n += w[i] < 0 || h[i] < 0 ? 1 : 0;
+        }
+        return n;
+    }
+
     /**
      * the rows of the images whose index is {@code shard} modulo {@code shards}, in their order,
      * with image index / shards as their image index: one shard's share as a table of its own

@@ -39,7 +39,7 @@ public final class EvalJob {
 
     /** what either path found */
     private record Evaluation(String mode, CocoMetrics coco, VocMetrics voc, long[][] confusion, long detections,
-                              long unknownClass, long unknownImage, long negativeScores, double load, double evaluate,
+                              long unknownClass, long unknownImage, long negativeScores, long negativeSizes, double load, double evaluate,
                               double accumulate) {
     }
 
@@ -63,9 +63,14 @@ public final class EvalJob {
                 LOG.warn("{} detections have a negative score: evaluated as given (scores only order detections)",
                         e.negativeScores());
             }
+            if (e.negativeSizes() > 0) {
+                LOG.warn("{} detections have a negative width or height (corners in the wrong order?): evaluated as "
+                        + "given, as pycocotools does, where they overlap nothing", e.negativeSizes());
+            }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("counts", ordered("images", gt.images().size(), "gt", gtBoxes.size(),
-                    "detections", e.detections()));
+                    "detections", e.detections(), "negative_score_detections", e.negativeScores(),
+                    "negative_size_detections", e.negativeSizes()));
             if (e.coco() != null) {
                 metrics.put("coco", cocoJson(e.coco(), gt));
             }
@@ -75,9 +80,17 @@ public final class EvalJob {
             metrics.put("at_threshold", thresholdJson(e.voc(), gt.classes()));
             metrics.put("mode", e.mode());
             metrics.put("timing_s", ordered("load", e.load(), "evaluate", e.evaluate(), "accumulate", e.accumulate()));
+            String table = resultsTable(metrics, e.voc(), gt);
+            Map<String, String> undefined = new LinkedHashMap<>();
+            nullForUndefined(metrics, "", undefined);
+            if (!undefined.isEmpty()) {
+                metrics.put("undefined", undefined);
+                LOG.warn("{} metrics are undefined (null in metrics.json, reasons under \"undefined\"), e.g. {}",
+                        undefined.size(), undefined.entrySet().iterator().next());
+            }
             String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
             storage.writeText(out.resolve("metrics.json"), json);
-            storage.writeText(out.resolve("results.txt"), resultsTable(metrics, e.voc(), gt));
+            storage.writeText(out.resolve("results.txt"), table);
             long t3 = System.nanoTime();
             EvalReport.write(storage, out.dir(), e.voc(), gt.classes(), e.confusion());
             LOG.info("metrics in {} s, curves and confusion matrix in {} s", String.format(Locale.ROOT, "%.2f",
@@ -120,7 +133,7 @@ public final class EvalJob {
         long[][] confusion = ConfusionMatrix.compute(gtBoxes, dt.boxes(), images, gt.classes().size(), 0.5,
                 req.scoreThreshold());
         return new Evaluation("local", coco, voc, confusion, dt.boxes().size(), dt.unknownClass(), dt.unknownImage(),
-                dt.boxes().negativeScores(), load, evaluate, accumulate);
+                dt.boxes().negativeScores(), dt.boxes().negativeSizes(), load, evaluate, accumulate);
     }
 
     private Evaluation sharded(EvalRequest req, EvalSources sources, EvalData gt, BoxTable gtBoxes, long t0)
@@ -140,8 +153,40 @@ public final class EvalJob {
         }
         ShardedEvaluation.Totals t = r.totals();
         return new Evaluation("cluster (" + shards + " shards)", r.coco(), r.voc(), t.confusion(), t.detections(),
-                t.unknownClass(), t.unknownImage(), t.negativeScores(), load, r.evaluateSeconds(),
+                t.unknownClass(), t.unknownImage(), t.negativeScores(), t.negativeSizes(), load, r.evaluateSeconds(),
                 r.accumulateSeconds());
+    }
+
+    /**
+     * Replaces the NaNs of the metrics (0/0: an AP without ground truth, a precision without
+     * detections) with null, which JSON readers take, and records why under their path; JSON has
+     * no NaN and Jackson would write the string "NaN".
+     */
+    @SuppressWarnings("unchecked")
+    private static void nullForUndefined(Map<String, Object> node, String path, Map<String, String> why) {
+        for (Map.Entry<String, Object> entry : node.entrySet()) {
+            String at = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
+            if (entry.getValue() instanceof Map<?, ?> child) {
+                nullForUndefined((Map<String, Object>) child, at, why);
+            } else if (entry.getValue() instanceof Double d && d.isNaN()) {
+                entry.setValue(null);
+                why.put(at, undefinedBecause(entry.getKey()));
+            }
+        }
+    }
+
+    private static String undefinedBecause(String metric) {
+        String m = metric.toLowerCase(Locale.ROOT);
+        if (m.equals("precision")) {
+            return "no detections at or above the score threshold";
+        }
+        if (m.equals("f1")) {
+            return "precision or recall is undefined";
+        }
+        if (m.equals("recall") || m.startsWith("ap") || m.startsWith("map")) {
+            return "no ground-truth objects to find";
+        }
+        return "0/0";
     }
 
     /** a JSON object with its keys in the order given */
@@ -234,6 +279,6 @@ public final class EvalJob {
     }
 
     private static String f(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
     }
 }

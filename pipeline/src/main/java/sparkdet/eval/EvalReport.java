@@ -17,6 +17,8 @@ import sparkdet.viz.EvalPlots;
  * pr_curves/all.png, f1_curve.csv and .png, confusion_matrix.csv and .png.
  */
 final class EvalReport {
+    /** pr_curves/all.png: a class named "all" gets its index appended instead */
+    private static final String ALL_CLASSES = "all";
     private static final int F1_POINTS = VocMetrics.Curve.F1_THRESHOLDS.length;
 
     private EvalReport() {
@@ -24,7 +26,7 @@ final class EvalReport {
 
     static void write(Storage storage, Path dir, VocMetrics voc, ClassList classes, long[][] confusion)
             throws IOException {
-        List<String> files = SafeNames.of(classes.names());
+        List<String> files = SafeNames.of(classes.names(), ALL_CLASSES);
         // sequential: rendering in two threads measured no faster (Java2D serialises on its caches)
         List<EvalPlots.Series> pr = IntStream.range(0, classes.size())
                 .filter(c -> voc.classes()[c].npos() > 0 || voc.classes()[c].detections() > 0)
@@ -35,7 +37,7 @@ final class EvalReport {
                         throw new UncheckedIOException(e);
                     }
                 }).toList();
-        try (OutputStream png = storage.create(new Path(dir, "pr_curves/all.png"))) {
+        try (OutputStream png = storage.create(new Path(dir, "pr_curves/" + ALL_CLASSES + ".png"))) {
             EvalPlots.prCurves(String.format(Locale.ROOT, "Precision/recall, IoU %s: mAP %.4f (all-point)", voc.iou(),
                     voc.mapAllPoint()), pr, png);
         }

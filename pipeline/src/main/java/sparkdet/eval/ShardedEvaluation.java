@@ -55,7 +55,7 @@ final class ShardedEvaluation {
 
     /** a shard's counts; error: why its detections could not be read, else null */
     record Totals(long[][] confusion, long detections, long unknownClass, long unknownImage, long negativeScores,
-                  String error)
+                  long negativeSizes, String error)
             implements Serializable {
         Totals plus(Totals o) {
             long[][] sum = new long[confusion.length][];
@@ -66,7 +66,8 @@ final class ShardedEvaluation {
                 }
             }
             return new Totals(sum, detections + o.detections, unknownClass + o.unknownClass,
-                    unknownImage + o.unknownImage, negativeScores + o.negativeScores, error != null ? error : o.error);
+                    unknownImage + o.unknownImage, negativeScores + o.negativeScores, negativeSizes + o.negativeSizes,
+                    error != null ? error : o.error);
         }
     }
 
@@ -123,7 +124,7 @@ final class ShardedEvaluation {
         try {
             read = source.read(shard);
         } catch (IOException e) {
-            out.add(new Tuple2<>(setup.totalsKey(), new Totals(new long[k + 1][k + 1], 0, 0, 0, 0, e.getMessage())));
+            out.add(new Tuple2<>(setup.totalsKey(), new Totals(new long[k + 1][k + 1], 0, 0, 0, 0, 0, e.getMessage())));
             return out.iterator();
         }
         int images = (setup.images() - shard + shards - 1) / shards;
@@ -156,7 +157,7 @@ final class ShardedEvaluation {
         }
         long[][] confusion = ConfusionMatrix.compute(gt, dt, images, k, 0.5, setup.scoreThreshold());
         out.add(new Tuple2<>(setup.totalsKey(), new Totals(confusion, dt.size(), read.unknownClass(),
-                read.unknownImage(), dt.negativeScores(), null)));
+                read.unknownImage(), dt.negativeScores(), dt.negativeSizes(), null)));
         return out.iterator();
     }
 

@@ -7,8 +7,6 @@ import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.UUID;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -16,6 +14,7 @@ import sparkdet.data.BoxObject;
 import sparkdet.data.DatasetSchema;
 import sparkdet.data.Datasets;
 import sparkdet.data.ImageRecord;
+import sparkdet.io.AtomicOutput;
 import sparkdet.io.OutputGuard;
 import sparkdet.io.Storage;
 
@@ -37,30 +36,20 @@ public final class LinesExport {
                     boolean overwrite) throws IOException {
         Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
         Path target = Storage.path(outputFile);
-        FileSystem fs = storage.fs(target);
         OutputGuard.check(storage, target, overwrite, datasetUri);
         Datasets ds = Datasets.open(spark, datasetUri);
-        Path staging = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
-        long n = 0;
-        try {
-            try (Writer w = new BufferedWriter(new OutputStreamWriter(storage.create(staging), StandardCharsets.UTF_8))) {
-                Iterator<Row> it = ds.rows().orderBy("image_id").toLocalIterator();
-                while (it.hasNext()) {
-                    w.write(line(DatasetSchema.fromRow(it.next()), integers, skipDifficult));
-                    w.write('\n');
-                    n++;
-                }
+        long[] n = {0};
+        AtomicOutput.writeFile(storage, target, out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            Iterator<Row> it = ds.rows().orderBy("image_id").toLocalIterator();
+            while (it.hasNext()) {
+                w.write(line(DatasetSchema.fromRow(it.next()), integers, skipDifficult));
+                w.write('\n');
+                n[0]++;
             }
-            if (fs.exists(target)) {
-                fs.delete(target, false);
-            }
-            if (!fs.rename(staging, target)) {
-                throw new IOException("could not rename " + staging + " to " + target);
-            }
-        } finally {
-            fs.delete(staging, false);
-        }
-        return n;
+            w.flush();
+        });
+        return n[0];
     }
 
     static String line(ImageRecord r, boolean integers, boolean skipDifficult) {

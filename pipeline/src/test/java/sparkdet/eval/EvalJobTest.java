@@ -89,4 +89,53 @@ class EvalJobTest {
         assertThatThrownBy(() -> run(seed.resolve("gt.json"), nan, "nan", mode)).hasMessageContaining("nan.json[0]")
                 .hasMessageContaining("score is not a finite number");
     }
+
+    private static final String IMAGES = "\"images\": [{\"id\": 1, \"file_name\": \"a.jpg\", \"width\": 100, "
+            + "\"height\": 100}, {\"id\": 2, \"file_name\": \"b.jpg\", \"width\": 100, \"height\": 100}]";
+
+    private JsonNode evaluate(Path gt, Path dt, String name, String mode) throws Exception {
+        EvalRequest req = new EvalRequest(gt.toString(), dt.toString(), tmp.resolve(name).toString(), "all", 0.5, 0.5,
+                true, false, 100, mode, 0, 2);
+        new EvalJob(new Storage(new Configuration()), TestSpark::session).run(req);
+        return new ObjectMapper().readTree(tmp.resolve(name + "/metrics.json").toFile());
+    }
+
+    /** a 300-character class name, a class named "all" and a detection with a negative width */
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "cluster"})
+    void oddClassNamesKeepTheirFilesAndNegativeSizesAreCounted(String mode) throws Exception {
+        String longName = "n".repeat(300);
+        Path gt = Files.writeString(tmp.resolve("gt.json"), "{" + IMAGES + ", \"categories\": [{\"id\": 1, "
+                + "\"name\": \"" + longName + "\"}, {\"id\": 2, \"name\": \"all\"}], \"annotations\": ["
+                + "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"bbox\": [10, 10, 20, 20], \"area\": 400, "
+                + "\"iscrowd\": 0}, {\"id\": 2, \"image_id\": 2, \"category_id\": 2, \"bbox\": [5, 5, 30, 30], "
+                + "\"area\": 900, \"iscrowd\": 0}]}");
+        Path dt = Files.writeString(tmp.resolve("dt.json"), "[{\"image_id\": 1, \"category_id\": 1, "
+                + "\"bbox\": [10, 10, 20, 20], \"score\": 0.9}, {\"image_id\": 2, \"category_id\": 2, "
+                + "\"bbox\": [5, 5, 30, 30], \"score\": 0.8}, {\"image_id\": 2, \"category_id\": 2, "
+                + "\"bbox\": [40, 40, -10, 10], \"score\": 0.7}]");
+        JsonNode m = evaluate(gt, dt, "odd", mode);
+        assertThat(m.get("counts").get("negative_size_detections").asLong()).isEqualTo(1);
+        assertThat(m.get("voc").get("per_class").get(longName).get("ap_all_point").asDouble()).isEqualTo(1.0);
+        Path curves = tmp.resolve("odd/pr_curves");
+        assertThat(curves.resolve("n".repeat(100) + ".png")).as("the long name, cut").exists();
+        assertThat(curves.resolve("all_1.csv")).as("the class named all").exists();
+        assertThat(Files.readString(curves.resolve("all_1.csv")).lines().count()).as("its two detections").isEqualTo(3);
+        assertThat(curves.resolve("all.png")).as("every class").exists();
+    }
+
+    @Test
+    void groundTruthWithoutObjectsGivesNullsWithReasonsNotNaNStrings() throws Exception {
+        Path gt = Files.writeString(tmp.resolve("empty.json"), "{" + IMAGES
+                + ", \"categories\": [{\"id\": 1, \"name\": \"cat\"}], \"annotations\": []}");
+        Path dt = Files.writeString(tmp.resolve("dt.json"), "[{\"image_id\": 1, \"category_id\": 1, "
+                + "\"bbox\": [10, 10, 20, 20], \"score\": 0.9}]");
+        JsonNode m = evaluate(gt, dt, "empty", "local");
+        assertThat(Files.readString(tmp.resolve("empty/metrics.json"))).doesNotContain("NaN");
+        assertThat(m.get("voc").get("mAP_all_point").isNull()).isTrue();
+        assertThat(m.get("voc").get("mAP_voc07").isNull()).isTrue();
+        assertThat(m.get("undefined").get("voc.mAP_all_point").asText()).isEqualTo("no ground-truth objects to find");
+        assertThat(m.get("at_threshold").get("per_class").get("cat").get("recall").asDouble())
+                .as("as the repositories' get_map counts it").isZero();
+    }
 }

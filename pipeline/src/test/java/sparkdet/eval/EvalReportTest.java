@@ -72,5 +72,9 @@ class EvalReportTest {
     void classNamesNeverBecomeFolders() {
         assertThat(SafeNames.of(List.of("tv/monitor", "potted plant", "tv_monitor", "..", "猫")))
                 .containsExactly("tv_monitor", "potted_plant", "tv_monitor_2", "_", "__4");
+        String longName = "x".repeat(300);
+        assertThat(SafeNames.of(List.of(longName, longName + "y", "All", "all"), "all"))
+                .as("cut to a length every file system takes, then told apart; the report's own name kept free")
+                .containsExactly("x".repeat(100), "x".repeat(100) + "_1", "All_2", "all_3");
     }
 }
