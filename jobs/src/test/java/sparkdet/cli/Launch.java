@@ -21,14 +21,19 @@ final class Launch {
     }
 
     static Run sparkdet(String... args) throws Exception {
+        Process p = start(args);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out);
+    }
+
+    /** a command started, not waited for; its output goes to the test's log */
+    static Process start(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(root().resolve("bin/sparkdet").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SPARKDET_JAVA_OPTS", "-Xmx1g -XX:+UseParallelGC");
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(600, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
+        return pb.start();
     }
 }
