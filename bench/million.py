@@ -1,0 +1,334 @@
+#!/usr/bin/python3
+"""Issue 12's scale run, on the tests' kind of standalone cluster (a master and two one-core workers
+on 127.0.0.1, separate JVMs, started here from the project's Spark jars):
+
+  1. --images annotated pictures (synthetic shapes, --size pixels a side, 1000 to a folder) and
+     their COCO instances JSON; detections for every image (the boxes jittered, plus false ones)
+  2. ingest of the COCO JSON into a dataset
+  3. evaluate of the detections against the JSON, through the cluster path (--mode cluster)
+  4. predict over the first --predict images with a small YOLOv4-tiny (width 0.25, trained here
+     for one epoch on 200 synthetic images at --size)
+
+For each command: the wall time, the peak used heap of the driver and of each executor (jstat,
+sampled every second) and their -Xmx, and the command's own summary line.
+
+    bench/million.py [--images 1000000] [--predict 100000] [--size 64] [--work out/million]
+
+Needs /usr/bin/python3 with numpy and PIL (python3-numpy, python3-pil). The data stays in --work
+for reruns (a step whose output exists is not redone: --fresh redoes everything).
+"""
+import argparse
+import glob
+import json
+import multiprocessing
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPARKDET = os.path.join(ROOT, "bin", "sparkdet")
+PER_FOLDER = 1000
+CLASSES = ["circle", "square", "triangle"]
+
+
+# ---- 1: pictures, ground truth, detections ----
+def make_folder(job):
+    """one folder of pictures; returns its images' COCO records and detections as JSON lines"""
+    images_dir, folder, first, count, size, seed = job
+    rnd = random.Random(seed * 1_000_003 + folder)
+    rng = np.random.default_rng(seed * 1_000_003 + folder)
+    out = os.path.join(images_dir, "%04d" % folder)
+    os.makedirs(out, exist_ok=True)
+    images, annotations, detections = [], [], []
+    yy, xx = np.mgrid[0:size, 0:size]
+    for i in range(first, first + count):
+        c0, c1 = rng.integers(0, 256, 3), rng.integers(0, 256, 3)
+        t = ((xx + yy) / (2 * size))[..., None]
+        pixels = (c0 * (1 - t) + c1 * t + rng.normal(0, 8, (size, size, 3))).clip(0, 255).astype(np.uint8)
+        im = Image.fromarray(pixels)
+        draw = ImageDraw.Draw(im)
+        name = "%04d/%07d.jpg" % (folder, i)
+        for k in range(rnd.randint(1, 3)):
+            w, h = rnd.randint(size // 8, size // 2), rnd.randint(size // 8, size // 2)
+            x, y = rnd.randint(0, size - w - 1), rnd.randint(0, size - h - 1)
+            cls = rnd.randrange(3)
+            colour = tuple(rnd.randrange(256) for _ in range(3))
+            if cls == 0:
+                draw.ellipse([x, y, x + w, y + h], fill=colour)
+            elif cls == 1:
+                draw.rectangle([x, y, x + w, y + h], fill=colour)
+            else:
+                draw.polygon([(x, y + h), (x + w / 2, y), (x + w, y + h)], fill=colour)
+            annotations.append({"id": i * 4 + k + 1, "image_id": i, "category_id": cls + 1,
+                                "bbox": [x, y, w, h], "area": w * h, "iscrowd": 0})
+            if rnd.random() < 0.9:
+                j = [round(v + rnd.gauss(0, 1.5), 2) for v in (x, y, w, h)]
+                detections.append({"image_id": i, "category_id": cls + 1, "bbox": j,
+                                   "score": round(rnd.uniform(0.3, 1.0), 4)})
+        if rnd.random() < 0.5:
+            detections.append({"image_id": i, "category_id": rnd.randint(1, 3),
+                               "bbox": [rnd.randint(0, size // 2), rnd.randint(0, size // 2), size // 4, size // 4],
+                               "score": round(rnd.uniform(0.0, 0.6), 4)})
+        im.save(os.path.join(images_dir, name), quality=90)
+        images.append({"id": i, "file_name": name, "width": size, "height": size})
+    return ([json.dumps(x) for x in images], [json.dumps(x) for x in annotations],
+            [json.dumps(x) for x in detections])
+
+
+def generate(work, n, size):
+    images_dir = os.path.join(work, "images")
+    gt, dt = os.path.join(work, "gt.json"), os.path.join(work, "dt.json")
+    if os.path.exists(dt):
+        return images_dir, gt, dt
+    shutil.rmtree(images_dir, ignore_errors=True)
+    jobs = [(images_dir, f, f * PER_FOLDER, min(PER_FOLDER, n - f * PER_FOLDER), size, 12)
+            for f in range((n + PER_FOLDER - 1) // PER_FOLDER)]
+    start = time.time()
+    # images and annotations go to two temporary files, then into one JSON without holding them
+    with open(gt + ".images", "w") as fi, open(gt + ".annotations", "w") as fa, open(dt + ".tmp", "w") as fd:
+        first_d = True
+        with multiprocessing.Pool(os.cpu_count()) as pool:
+            for done, (images, annotations, detections) in enumerate(pool.imap(make_folder, jobs), 1):
+                for lines, f in ((images, fi), (annotations, fa)):
+                    for line in lines:
+                        f.write(line + ",\n")
+                for line in detections:
+                    fd.write(("[" if first_d else ",\n") + line)
+                    first_d = False
+                if done % 50 == 0 or done == len(jobs):
+                    print(f"  {done * PER_FOLDER:,} of {n:,} pictures, {time.time() - start:.0f} s", flush=True)
+        fd.write("]\n")
+    with open(gt + ".tmp", "w") as out:
+        out.write('{"categories": %s,\n"images": [\n' % json.dumps(
+            [{"id": i + 1, "name": c} for i, c in enumerate(CLASSES)]))
+        copy_without_last_comma(gt + ".images", out)
+        out.write('],\n"annotations": [\n')
+        copy_without_last_comma(gt + ".annotations", out)
+        out.write("]}\n")
+    os.remove(gt + ".images")
+    os.remove(gt + ".annotations")
+    os.rename(gt + ".tmp", gt)
+    os.rename(dt + ".tmp", dt)
+    du = subprocess.run(["du", "-sh", images_dir], capture_output=True, text=True).stdout.split()[0]
+    print(f"generated {n:,} pictures ({du}) in {time.time() - start:.0f} s; gt.json "
+          f"{os.path.getsize(gt) >> 20} MB, dt.json {os.path.getsize(dt) >> 20} MB", flush=True)
+    return images_dir, gt, dt
+
+
+def copy_without_last_comma(path, out):
+    with open(path) as f:
+        previous = None
+        for line in f:
+            if previous is not None:
+                out.write(previous)
+            previous = line
+        if previous is not None:
+            out.write(previous.rstrip().rstrip(",") + "\n")
+
+
+# ---- the cluster ----
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Cluster:
+    def __init__(self, work, workers=2, memory="6g"):
+        self.dir = os.path.join(work, "cluster")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        jars = os.path.join(self.dir, "spark-home", "jars")
+        os.makedirs(jars)
+        with open(os.path.join(ROOT, "jobs", "target", "spark-classpath.txt")) as f:
+            for entry in f.read().strip().split(":"):
+                if entry.endswith(".jar") and not os.path.exists(os.path.join(jars, os.path.basename(entry))):
+                    os.symlink(entry, os.path.join(jars, os.path.basename(entry)))
+        self.port, web = free_port(), free_port()
+        self.processes = []
+        self.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+                    str(self.port), "--webui-port", str(web))
+        for w in range(workers):
+            work_dir = os.path.join(self.dir, f"worker{w}")
+            os.makedirs(work_dir)
+            self.launch(f"worker{w}", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+                        "--memory", memory, "--webui-port", str(free_port()), "--work-dir", work_dir, self.url())
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                state = json.load(urllib.request.urlopen(f"http://127.0.0.1:{web}/json/"))
+                if sum(1 for w in state["workers"] if w["state"] == "ALIVE") == workers:
+                    return
+            except OSError:
+                pass
+            time.sleep(1)
+        sys.exit("the standalone cluster did not start: see " + self.dir)
+
+    def url(self):
+        return f"spark://127.0.0.1:{self.port}"
+
+    def launch(self, name, main, *args):
+        env = dict(os.environ, SPARK_HOME=os.path.join(self.dir, "spark-home"), SPARK_LOCAL_IP="127.0.0.1")
+        log = open(os.path.join(self.dir, name + ".log"), "w")
+        self.processes.append(subprocess.Popen(
+            ["java", "-Xmx512m", "-cp", os.path.join(self.dir, "spark-home", "jars") + "/*", main, *args],
+            stdout=log, stderr=subprocess.STDOUT, env=env))
+
+    def stop(self):
+        for p in self.processes:
+            p.terminate()
+        for p in self.processes:
+            p.wait()
+
+
+# ---- peak heaps ----
+class HeapWatch(threading.Thread):
+    """the largest used heap (eden, survivors, old; jstat -gc) of the driver and of each executor"""
+
+    def __init__(self, driver_pid):
+        super().__init__(daemon=True)
+        self.driver = driver_pid
+        self.peaks = {}
+        self.limits = {}
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.wait(1.0):
+            for pid, role in self.roles():
+                used = used_heap_mb(pid)
+                if used is not None:
+                    self.peaks[role] = max(self.peaks.get(role, 0), used)
+
+    def roles(self):
+        out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
+        found = [(self.driver, "driver")]
+        for line in out.splitlines():
+            pid, _, args = line.strip().partition(" ")
+            if "CoarseGrainedExecutorBackend" in args:
+                m = re.search(r"--executor-id (\S+)", args)
+                role = "executor " + (m.group(1) if m else pid)
+                found.append((int(pid), role))
+                x = re.search(r"-Xmx(\S+)", args)
+                self.limits[role] = x.group(1) if x else "?"
+        return found
+
+
+def used_heap_mb(pid):
+    r = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True)
+    lines = r.stdout.split("\n")
+    if r.returncode != 0 or len(lines) < 2:
+        return None
+    cols = dict(zip(lines[0].split(), lines[1].split()))
+    try:
+        return sum(float(cols[k]) for k in ("S0U", "S1U", "EU", "OU")) / 1024
+    except (KeyError, ValueError):
+        return None
+
+
+def timed(title, args, results, driver_heap):
+    print(f"\n== {title}: sparkdet {' '.join(args)}", flush=True)
+    env = dict(os.environ, SPARKDET_JAVA_OPTS=f"-Xmx{driver_heap} -XX:+UseParallelGC", SPARK_LOCAL_IP="127.0.0.1")
+    start = time.time()
+    p = subprocess.Popen([SPARKDET, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         errors="replace", env=env)
+    watch = HeapWatch(p.pid)
+    watch.start()
+    lines = []
+    for line in p.stdout:
+        lines.append(line)
+        if not line.startswith("[Stage") and ("WARN" in line or "ERROR" in line or not re.match(r"\d\d:\d\d", line)):
+            print("   " + line.rstrip()[:200], flush=True)
+    code = p.wait()
+    wall = time.time() - start
+    watch.stopped.set()
+    watch.join()
+    peaks = ", ".join(f"{role} {mb:,.0f} MB of {watch.limits.get(role, driver_heap)}"
+                      for role, mb in sorted(watch.peaks.items()))
+    results.append((title, code, wall, peaks))
+    print(f"-> exit {code}, {wall:,.0f} s; peak used heap: {peaks}", flush=True)
+    if code != 0:
+        sys.exit(f"{title} failed")
+    return "".join(lines)
+
+
+def small_model(work, size):
+    model = os.path.join(work, "model", "model.zip")
+    if os.path.exists(model):
+        return model
+    for args in (["synth", "--out", os.path.join(work, "model-synth"), "--images", "200", "--size", str(size),
+                  "--overwrite"],
+                 ["ingest", "--format", "voc", "--input", os.path.join(work, "model-synth"), "--output",
+                  os.path.join(work, "model-data"), "--overwrite"],
+                 ["train", "--data", os.path.join(work, "model-data"), "--output", os.path.join(work, "model"),
+                  "--overwrite", "--set", "train.epochs=1", "--set", "train.freeze-epochs=0", "--set",
+                  f"train.input-size={size}", "--set", "train.width=0.25", "--set", "train.batch-size=8"]):
+        r = subprocess.run([SPARKDET, *args], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"sparkdet {' '.join(args)} failed:\n{r.stdout}{r.stderr}")
+    return model
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--images", type=int, default=1_000_000)
+    ap.add_argument("--predict", type=int, default=100_000)
+    ap.add_argument("--size", type=int, default=64)
+    ap.add_argument("--work", default=os.path.join(ROOT, "out", "million"))
+    ap.add_argument("--driver-heap", default="4g")
+    ap.add_argument("--executor-heap", default="4g")
+    ap.add_argument("--fresh", action="store_true")
+    args = ap.parse_args()
+    if args.fresh:
+        shutil.rmtree(args.work, ignore_errors=True)
+    os.makedirs(args.work, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores; {args.images:,} pictures of {args.size} px, predict over "
+          f"{args.predict:,}", flush=True)
+    subprocess.run([SPARKDET, "--help"], capture_output=True)   # builds the jar first if needed
+    images, gt, dt = generate(args.work, args.images, args.size)
+    model = small_model(args.work, args.size)
+    cluster = Cluster(args.work)
+    results = []
+    common = ["--master", cluster.url(), "--set", f'spark.conf."spark.executor.memory"={args.executor_heap}',
+              "--overwrite"]
+    try:
+        timed("ingest", ["ingest", "--format", "coco", "--input", gt, "--images", images, "--output",
+                         os.path.join(args.work, "dataset"), *common], results, args.driver_heap)
+        timed("evaluate", ["evaluate", "--gt", gt, "--detections", dt, "--mode", "cluster", "--output",
+                           os.path.join(args.work, "eval"), *common], results, args.driver_heap)
+        # the first --predict pictures: whole folders, linked under one input folder
+        subset = os.path.join(args.work, f"predict-input-{args.predict}")
+        if not os.path.isdir(subset):
+            os.makedirs(subset + ".tmp", exist_ok=True)
+            for f in range(args.predict // PER_FOLDER):
+                src = os.path.join(images, "%04d" % f)
+                dst = os.path.join(subset + ".tmp", "%04d" % f)
+                os.makedirs(dst, exist_ok=True)
+                for name in os.listdir(src):
+                    os.link(os.path.join(src, name), os.path.join(dst, name))
+            os.rename(subset + ".tmp", subset)
+        timed("predict", ["predict", "--model", model, "--input", subset, "--output",
+                          os.path.join(args.work, "predicted"), *common], results, args.driver_heap)
+    finally:
+        cluster.stop()
+    print("\nstep      exit     wall   peak used heap")
+    for title, code, wall, peaks in results:
+        print(f"{title:9s} {code:4d} {wall:7,.0f} s  {peaks}")
+    with open(os.path.join(args.work, "predicted", "summary.json")) as f:
+        s = json.load(f)
+    print("predict summary:", json.dumps(s)[:300])
+    rate = args.predict / results[-1][2]
+    print(f"predict: {rate:,.0f} images/s over the whole command; a million would take "
+          f"{1_000_000 / rate / 3600:.1f} h at this rate on these {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
