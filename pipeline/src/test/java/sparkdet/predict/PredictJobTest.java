@@ -141,6 +141,51 @@ class PredictJobTest {
         assertThat(dog.getInt(dog.fieldIndex("width"))).isEqualTo(768);
     }
 
+    /**
+     * issue 12, parts 5 and 9: pictures whose stems or cleaned names meet, and names with a newline
+     * or a colon, each get their own outputs and ids; a rerun into an output inside the input does
+     * not predict its own drawings
+     */
+    @Test
+    void everyPictureGetsItsOwnOutputsAndIdsAndAnOutputInsideTheInputIsNotInput(@TempDir Path tmp) throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path dog = TestData.require(TestData.DARKNET.resolve("dog.jpg"));
+        Files.copy(dog, in.resolve("dog.jpg"));
+        ImageIO.write(ImageIO.read(TestData.DARKNET.resolve("horses.jpg").toFile()), "png", in.resolve("dog.png").toFile());
+        Files.copy(TestData.DARKNET.resolve("person.jpg"), in.resolve("a b.jpg"));
+        Files.copy(TestData.DARKNET.resolve("horses.jpg"), in.resolve("a_b.jpg"));
+        Files.copy(dog, in.resolve("x:y.jpg"));
+        Files.copy(dog, in.resolve("new\nline.jpg"));
+        Path out = in.resolve("predicted");
+        List<String> names = List.of("dog.jpg", "dog.png", "a b", "a_b", "x%3Ay", "new%0Aline");
+
+        for (boolean rerun : new boolean[] {false, true}) {
+            PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
+                    in.toString(), out.toString(), 4, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, rerun,
+                    TestSpark.pixelLimit()));
+            assertThat(s.images()).as("rerun " + rerun + ": the drawings in the output are no input").isEqualTo(6);
+            assertThat(TestSpark.session().read().parquet(out.resolve(PredictJob.DETECTIONS).toString())
+                    .filter("error is not null").collectAsList()).as("rerun " + rerun + ": errors").isEmpty();
+        }
+        assertThat(out.resolve("txt").toFile().list())
+                .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n + ".txt").toList());
+        assertThat(out.resolve("images").toFile().list())
+                .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n + ".jpg").toList());
+        List<Row> rows = TestSpark.session().read().parquet(out.resolve(PredictJob.DETECTIONS).toString())
+                .collectAsList();
+        assertThat(rows).extracting(r -> r.getString(r.fieldIndex("image_id")))
+                .containsExactlyInAnyOrder("dog.jpg", "dog.png", "a b", "a_b", "x:y", "new\nline");
+        assertThat(rows).extracting(r -> r.getLong(r.fieldIndex("coco_image_id"))).doesNotHaveDuplicates();
+        Map<Long, String> fileById = new HashMap<>();
+        rows.forEach(r -> fileById.put(r.getLong(r.fieldIndex("coco_image_id")), r.getString(r.fieldIndex("file_name"))));
+        for (JsonNode d : JSON.readTree(out.resolve(PredictJob.DETECTIONS_JSON).toFile())) {
+            assertThat(d.get("file_name").asText()).isEqualTo(fileById.get(d.get("image_id").asLong()));
+        }
+        // the drawn dog.png is the horses, not the dog: each picture's drawing is its own
+        assertThat(ImageDecoder.decode(Files.readAllBytes(out.resolve("images/dog.png.jpg")), "drawn", TestSpark.pixelLimit())
+                .width()).isEqualTo(773);
+    }
+
     @Test
     void aDatasetPredictedIsEvaluatedAgainstItselfByImageId(@TempDir Path tmp) throws Exception {
         Path voc = tmp.resolve("voc");
