@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import sparkdet.image.PixelLimit;
 import sparkdet.infer.Detector;
 import sparkdet.infer.LatencyMeter;
 
@@ -52,7 +53,8 @@ final class FpsCommand implements Command {
         }
         try (Detector detector = DetectArgs.openHere(args, context)) {
             LatencyMeter.Report r = LatencyMeter.measure(detector, Files.readAllBytes(image), image.toString(),
-                    args.intValue("warmup", 10), args.intValue("runs", 100), DetectArgs.options(args, context));
+                    args.intValue("warmup", 10), args.intValue("runs", 100), DetectArgs.options(args, context),
+                    PixelLimit.of(context.config()));
             context.out().println(detector.describe());
             print(context, "detect path", r.wholePath());
             print(context, "network only", r.networkOnly());

@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import sparkdet.data.ClassList;
 import sparkdet.image.ImageDecoder;
+import sparkdet.image.PixelLimit;
 import sparkdet.image.RgbImage;
 import sparkdet.infer.DetectOptions;
 import sparkdet.infer.Detector;
@@ -65,10 +66,10 @@ final class PredictBench {
         for (String model : models) {
             long t0 = System.nanoTime();
             new PredictJob(context.spark()).run(new PredictRequest(model, one.toString(), tmp.resolve("first").toString(),
-                    1, options, false, "cpu", 2, true));
+                    1, options, false, "cpu", 2, true, PixelLimit.of(context.config())));
             double first = (System.nanoTime() - t0) / 1e9;
             PredictJob.Summary s = new PredictJob(context.spark()).run(new PredictRequest(model, folder.toString(),
-                    tmp.resolve("out").toString(), batch, options, false, "cpu", 2, true));
+                    tmp.resolve("out").toString(), batch, options, false, "cpu", 2, true, PixelLimit.of(context.config())));
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d (%d boxes); first result %.1f s%n",
                     Path.of(model).getFileName(), s.imagesPerSecond(), s.images(), s.detections(), first);
             if (model.endsWith(".onnx")) {
@@ -77,7 +78,7 @@ final class PredictBench {
             }
         }
         if (onnxModel != null) {
-            double plain = plainLoop(onnxModel, folder, batch, cores, options);
+            double plain = plainLoop(onnxModel, folder, batch, cores, options, PixelLimit.of(context.config()));
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d: ONNX Runtime in a plain Java loop, %d threads,"
                     + " no Spark%n", "plain loop (onnx)", plain, images, cores);
             context.out().printf(Locale.ROOT, "Spark's overhead on this machine: %.1f %%%n", 100 * (1 - onnxSpark / plain));
@@ -109,17 +110,17 @@ final class PredictBench {
     }
 
     /** images/s of read, decode, detect in batches on one thread, the network on every core */
-    private static double plainLoop(String model, Path folder, int batch, int cores, DetectOptions options)
-            throws IOException {
+    private static double plainLoop(String model, Path folder, int batch, int cores, DetectOptions options,
+                                    PixelLimit pixelLimit) throws IOException {
         try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu");
              var listing = Files.list(folder)) {
             List<Path> files = listing.sorted().toList();
-            detector.detect(List.of(ImageDecoder.decode(Files.readAllBytes(files.get(0)), "warm-up")), options);
+            detector.detect(List.of(ImageDecoder.decode(Files.readAllBytes(files.get(0)), "warm-up", pixelLimit)), options);
             long t0 = System.nanoTime();
             for (int from = 0; from < files.size(); from += batch) {
                 List<RgbImage> pictures = new ArrayList<>();
                 for (Path f : files.subList(from, Math.min(files.size(), from + batch))) {
-                    pictures.add(ImageDecoder.decode(Files.readAllBytes(f), f.toString()));
+                    pictures.add(ImageDecoder.decode(Files.readAllBytes(f), f.toString(), pixelLimit));
                 }
                 detector.detect(pictures, options);
             }

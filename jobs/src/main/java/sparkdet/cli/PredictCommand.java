@@ -2,6 +2,7 @@ package sparkdet.cli;
 
 import com.typesafe.config.Config;
 import java.util.Set;
+import sparkdet.image.PixelLimit;
 import sparkdet.predict.PredictJob;
 import sparkdet.predict.PredictRequest;
 
@@ -67,7 +68,7 @@ final class PredictCommand implements Command {
         try {
             return new PredictRequest(args.required("model"), input, output, args.intValue("batch", c.getInt("batch")),
                     DetectArgs.options(args, context), args.flag("draw"), DetectArgs.device(args, context),
-                    c.getInt("loader-threads"), args.flag("overwrite"));
+                    c.getInt("loader-threads"), args.flag("overwrite"), PixelLimit.of(context.config()));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

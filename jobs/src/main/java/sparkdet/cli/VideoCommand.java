@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import sparkdet.image.PixelLimit;
 import sparkdet.infer.Detector;
 import sparkdet.io.OutputGuard;
 import sparkdet.io.Storage;
@@ -56,7 +57,7 @@ final class VideoCommand implements Command {
                 args.required("model"), input.startsWith(VideoDetection.CAMERA) ? null : input);
         try (Detector detector = DetectArgs.openHere(args, context)) {
             VideoDetection.Result r = VideoDetection.run(detector, input, output,
-                    DetectArgs.options(args, context), (frame, fps) -> frame < maxFrames);
+                    DetectArgs.options(args, context), PixelLimit.of(context.config()), (frame, fps) -> frame < maxFrames);
             context.out().printf(Locale.ROOT, "%d frames (%dx%d at %.2f fps) in %.1f s: mean %.1f FPS%n", r.frames(),
                     r.width(), r.height(), r.frameRate(), r.seconds(), r.meanFps());
             context.out().printf("wrote %s%n", output);

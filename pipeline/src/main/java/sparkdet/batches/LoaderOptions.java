@@ -1,5 +1,6 @@
 package sparkdet.batches;
 
+import sparkdet.image.PixelLimit;
 import sparkdet.transforms.Augmentation;
 
 /**
@@ -14,9 +15,10 @@ import sparkdet.transforms.Augmentation;
  * @param threads loader threads decoding and augmenting ahead of the consumer
  * @param dropLast whether a last, incomplete batch is left out (training: one odd small batch
  *                 would skew batch-norm statistics)
+ * @param pixelLimit images whose header declares more pixels are skipped undecoded
  */
 public record LoaderOptions(int batchSize, int inputSize, Augmentation augmentation, boolean includeDifficult,
-                           long seed, int epoch, int threads, boolean dropLast) {
+                           long seed, int epoch, int threads, boolean dropLast, PixelLimit pixelLimit) {
     public static final int DEFAULT_THREADS = 2;
 
     public LoaderOptions {
@@ -26,31 +28,33 @@ public record LoaderOptions(int batchSize, int inputSize, Augmentation augmentat
         }
     }
 
-    public static LoaderOptions training(int batchSize, int inputSize, long seed, int epoch) {
+    public static LoaderOptions training(int batchSize, int inputSize, long seed, int epoch, PixelLimit pixelLimit) {
         return new LoaderOptions(batchSize, inputSize, Augmentation.defaults(), false, seed, epoch,
-                DEFAULT_THREADS, true);
+                DEFAULT_THREADS, true, pixelLimit);
     }
 
-    public static LoaderOptions validation(int batchSize, int inputSize) {
-        return new LoaderOptions(batchSize, inputSize, Augmentation.none(), false, 0, 0, DEFAULT_THREADS, false);
+    public static LoaderOptions validation(int batchSize, int inputSize, PixelLimit pixelLimit) {
+        return new LoaderOptions(batchSize, inputSize, Augmentation.none(), false, 0, 0, DEFAULT_THREADS, false,
+                pixelLimit);
     }
 
     public LoaderOptions withEpoch(int newEpoch) {
         return new LoaderOptions(batchSize, inputSize, augmentation, includeDifficult, seed, newEpoch, threads,
-                dropLast);
+                dropLast, pixelLimit);
     }
 
     public LoaderOptions withAugmentation(Augmentation newAugmentation) {
         return new LoaderOptions(batchSize, inputSize, newAugmentation, includeDifficult, seed, epoch, threads,
-                dropLast);
+                dropLast, pixelLimit);
     }
 
     public LoaderOptions withIncludeDifficult(boolean include) {
-        return new LoaderOptions(batchSize, inputSize, augmentation, include, seed, epoch, threads, dropLast);
+        return new LoaderOptions(batchSize, inputSize, augmentation, include, seed, epoch, threads, dropLast,
+                pixelLimit);
     }
 
     public LoaderOptions withThreads(int newThreads) {
         return new LoaderOptions(batchSize, inputSize, augmentation, includeDifficult, seed, epoch, newThreads,
-                dropLast);
+                dropLast, pixelLimit);
     }
 }

@@ -106,7 +106,7 @@ final class SampleMaker {
         }
         ImageRecord r = shard.get(index);
         try {
-            RgbImage image = ImageDecoder.decode(source.read(r.uri), r.uri);
+            RgbImage image = ImageDecoder.decode(source.read(r.uri), r.uri, options.pixelLimit());
             if (image.width() != r.width || image.height() != r.height) {
                 // the boxes were drawn on an image of the recorded size: on this one they would be wrong
                 throw new IOException("decodes to " + image.width() + "x" + image.height()

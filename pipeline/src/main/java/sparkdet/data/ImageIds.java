@@ -21,6 +21,11 @@ public final class ImageIds {
         if (!digits.isEmpty() && digits.length() <= 15 && digits.chars().allMatch(Character::isDigit)) {
             return Long.parseLong(digits);
         }
+        return hashId(imageId);
+    }
+
+    /** a stable 53-bit hash of an id, whatever it looks like (numericId without the number convention) */
+    public static long hashId(String imageId) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(imageId.getBytes(StandardCharsets.UTF_8));
             long v = 0;

@@ -16,6 +16,8 @@ public enum QuarantineReason {
     IMAGE_MISSING,
     /** the image exists but its header cannot be read (truncated, not an image) */
     IMAGE_UNREADABLE,
+    /** more pixels than sparkdet.images.max-pixels (by the annotation's size or the header's) */
+    IMAGE_TOO_LARGE,
     /** no usable width/height in the annotation and no image to read it from */
     IMAGE_SIZE_UNKNOWN,
     /** an image path that climbs out of the image root */

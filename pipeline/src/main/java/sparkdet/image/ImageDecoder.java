@@ -1,5 +1,7 @@
 package sparkdet.image;
 
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -9,26 +11,38 @@ import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Image bytes (JPEG, PNG, BMP, WebP ...) to RGB pixels with OpenCV. Grayscale and 4-channel
+ * Image bytes (JPEG, PNG, GIF, BMP, WebP) to RGB pixels with OpenCV. Grayscale and 4-channel
  * images come out as RGB; EXIF orientation is applied, as photo viewers do.
+ *
+ * <p>The size is read from the header first and an image above the {@link PixelLimit} is refused
+ * undecoded: the decoder allocates what the header declares, so a small file can claim gigabytes.
+ * Bytes whose header {@link ImageHeader} cannot read are refused as well rather than handed to
+ * OpenCV, whose other decoders (TIFF, OpenEXR, PxM ...) would allocate sizes nothing checked.
  */
 public final class ImageDecoder {
-    /** larger images are refused rather than decoded (a decompression bomb needs gigabytes) */
-    public static final long MAX_PIXELS = 200_000_000L;
-
     private ImageDecoder() {
     }
 
-    public static RgbImage decode(byte[] encoded, String name) throws IOException {
+    /**
+     * @throws ImageTooLargeException when the header declares more pixels than {@code limit}
+     * @throws IOException when the header cannot be read or the pixels cannot be decoded
+     */
+    public static RgbImage decode(byte[] encoded, String name, PixelLimit limit) throws IOException {
+        ImageHeader.Size size;
+        try {
+            size = ImageHeader.read(new ByteArrayInputStream(encoded));
+        } catch (EOFException e) {
+            throw new IOException(name + " is not a decodable image: it ends inside its header");
+        } catch (IOException e) {
+            throw new IOException(name + " is not a decodable image: " + e.getMessage());
+        }
+        limit.check(name, "refused undecoded: its header declares", size.width(), size.height());
         OpenCv.load();
         try (PointerScope scope = new PointerScope()) {
             Mat buf = new Mat(1, encoded.length, opencv_core.CV_8UC1, new BytePointer(encoded));
             Mat bgr = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR);
             if (bgr == null || bgr.empty()) {
                 throw new IOException(name + " is not a decodable image");
-            }
-            if ((long) bgr.cols() * bgr.rows() > MAX_PIXELS) {
-                throw new IOException(name + " has " + bgr.cols() + "x" + bgr.rows() + " pixels, more than " + MAX_PIXELS);
             }
             return fromBgr(bgr);
         }

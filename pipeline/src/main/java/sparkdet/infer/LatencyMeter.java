@@ -3,6 +3,7 @@ package sparkdet.infer;
 import java.util.Arrays;
 import java.util.List;
 import sparkdet.image.ImageDecoder;
+import sparkdet.image.PixelLimit;
 import sparkdet.image.RgbImage;
 
 /**
@@ -38,22 +39,22 @@ public final class LatencyMeter {
     }
 
     public static Report measure(Detector detector, byte[] encoded, String name, int warmup, int runs,
-                                 DetectOptions options) throws java.io.IOException {
+                                 DetectOptions options, PixelLimit pixelLimit) throws java.io.IOException {
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("runs >= 1 and warm-up >= 0, not " + runs + " and " + warmup);
         }
         int found = 0;
         for (int i = 0; i < warmup; i++) {
-            found = detector.detect(List.of(ImageDecoder.decode(encoded, name)), options).get(0).size();
+            found = detector.detect(List.of(ImageDecoder.decode(encoded, name, pixelLimit)), options).get(0).size();
         }
         long[] whole = new long[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            RgbImage image = ImageDecoder.decode(encoded, name);
+            RgbImage image = ImageDecoder.decode(encoded, name, pixelLimit);
             found = detector.detect(List.of(image), options).get(0).size();
             whole[i] = System.nanoTime() - t0;
         }
-        Detector.Prepared prepared = detector.prepare(List.of(ImageDecoder.decode(encoded, name)));
+        Detector.Prepared prepared = detector.prepare(List.of(ImageDecoder.decode(encoded, name, pixelLimit)));
         long[] network = new long[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();

@@ -79,7 +79,7 @@ public final class IngestJob {
 
     private static <T> int runPass(SourceData<T> source, IngestRequest req, Path data, Path parts, Storage storage) {
         source.units().foreachPartition(new ValidationPass<>(source.reader(), source.classes(), req.clipTolerance(),
-                source.checkImages(), data, parts, new HadoopConf(storage.conf())));
+                source.checkImages(), req.pixelLimit(), data, parts, new HadoopConf(storage.conf())));
         return source.units().getNumPartitions();
     }
 

@@ -14,6 +14,8 @@ import sparkdet.data.ImageRecord;
 import sparkdet.data.QuarantineReason;
 import sparkdet.data.Quarantined;
 import sparkdet.image.ImageHeader;
+import sparkdet.image.ImageTooLargeException;
+import sparkdet.image.PixelLimit;
 import sparkdet.io.HadoopConf;
 
 /**
@@ -24,6 +26,9 @@ import sparkdet.io.HadoopConf;
  * <p>Boxes: corners may lie outside the image by at most {@code clipTolerance} of the image's
  * width (x) or height (y); such boxes are clipped to the image and counted. A box further out,
  * or one that is empty after clipping, is quarantined.
+ *
+ * <p>An image with more pixels than the {@link PixelLimit} (by its annotation's size, or its
+ * header's when the annotation gives none) is quarantined: training would refuse to decode it.
  */
 public final class RecordValidator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -31,12 +36,15 @@ public final class RecordValidator implements Serializable {
     private final ClassList classes;
     private final double clipTolerance;
     private final boolean checkImages;
+    private final PixelLimit pixelLimit;
     private final HadoopConf hadoop;
 
-    public RecordValidator(ClassList classes, double clipTolerance, boolean checkImages, HadoopConf hadoop) {
+    public RecordValidator(ClassList classes, double clipTolerance, boolean checkImages, PixelLimit pixelLimit,
+                           HadoopConf hadoop) {
         this.classes = classes;
         this.clipTolerance = clipTolerance;
         this.checkImages = checkImages;
+        this.pixelLimit = pixelLimit;
         this.hadoop = hadoop;
     }
 
@@ -69,6 +77,7 @@ public final class RecordValidator implements Serializable {
         }
         List<Quarantined> problems = new ArrayList<>(in.quarantined);
         ImageRecord r = in.record;
+        boolean annotatedSize = r.width > 0 && r.height > 0;
         if (checkImages) {
             Quarantined imageProblem = null;
             try {
@@ -87,6 +96,12 @@ public final class RecordValidator implements Serializable {
         } else if (r.width <= 0 || r.height <= 0) {
             problems.add(new Quarantined(r.source, QuarantineReason.IMAGE_SIZE_UNKNOWN,
                     "the annotation gives no image size and images are not read (no image folder)"));
+            return new Validated(new IngestItem(null, problems), 0);
+        }
+        try {
+            pixelLimit.check(r.uri, annotatedSize ? "its annotation gives" : "its header declares", r.width, r.height);
+        } catch (ImageTooLargeException e) {
+            problems.add(new Quarantined(r.source, QuarantineReason.IMAGE_TOO_LARGE, e.getMessage()));
             return new Validated(new IngestItem(null, problems), 0);
         }
         List<BoxObject> kept = new ArrayList<>(r.objects.size());

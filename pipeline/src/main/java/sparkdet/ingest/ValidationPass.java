@@ -16,6 +16,7 @@ import sparkdet.data.DatasetParquet;
 import sparkdet.data.DatasetStats;
 import sparkdet.data.ImageRecord;
 import sparkdet.data.Quarantined;
+import sparkdet.image.PixelLimit;
 import sparkdet.io.HadoopConf;
 import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
@@ -40,6 +41,7 @@ final class ValidationPass<T> implements VoidFunction<Iterator<T>> {
     private final ClassList fixedClasses;
     private final double clipTolerance;
     private final boolean checkImages;
+    private final PixelLimit pixelLimit;
     private final String dataDir;
     private final String partsDir;
     private final HadoopConf hadoop;
@@ -49,11 +51,12 @@ final class ValidationPass<T> implements VoidFunction<Iterator<T>> {
      *     own (COCO's categories)
      */
     ValidationPass(PartitionReader<T> reader, ClassList fixedClasses, double clipTolerance, boolean checkImages,
-                   Path dataDir, Path partsDir, HadoopConf hadoop) {
+                   PixelLimit pixelLimit, Path dataDir, Path partsDir, HadoopConf hadoop) {
         this.reader = reader;
         this.fixedClasses = fixedClasses;
         this.clipTolerance = clipTolerance;
         this.checkImages = checkImages;
+        this.pixelLimit = pixelLimit;
         this.dataDir = dataDir.toString();
         this.partsDir = partsDir.toString();
         this.hadoop = hadoop;
@@ -90,7 +93,7 @@ final class ValidationPass<T> implements VoidFunction<Iterator<T>> {
         }
         long t1 = System.nanoTime();
         ClassList classes = fixedClasses != null ? fixedClasses : input.classes();
-        RecordValidator validator = new RecordValidator(classes, clipTolerance, checkImages, hadoop);
+        RecordValidator validator = new RecordValidator(classes, clipTolerance, checkImages, pixelLimit, hadoop);
         DatasetStats stats = new DatasetStats();
         Path file = new Path(dataDir, String.format(Locale.ROOT, "part-%05d.zstd.parquet", partition));
         try (QuarantineLog log = new QuarantineLog(storage.create(quarantinePart(parts, partition)));

@@ -35,7 +35,8 @@ public final class Storage {
 
     /** a URI string or a local path (relative to the working directory) as a qualified Hadoop path */
     public static Path path(String uriOrPath) {
-        if (uriOrPath.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
+        // (?s): a file name may hold a newline, and file:/a/b\nc.jpg is still a URI
+        if (uriOrPath.matches("(?s)^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
             return new Path(uriOrPath);
         }
         // not Path(URI): java.nio adds a trailing slash to an existing folder's URI
@@ -48,6 +49,9 @@ public final class Storage {
             // no hidden .<name>.crc beside every file written to a local disk (a predict output
             // would hold two files per image); HDFS keeps its own block checksums regardless
             local.setWriteChecksum(false);
+            // and none looked for when reading: the look-up parses ".<name>.crc" as a path, which
+            // fails for a name with a colon (x:y.jpg), and sparkdet writes no such files anyway
+            local.setVerifyChecksum(false);
         }
         return fs;
     }

@@ -11,13 +11,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import sparkdet.image.ImageDecoder;
+import sparkdet.image.PixelLimit;
 import sparkdet.image.RgbImage;
 import sparkdet.io.Storage;
 
 /**
  * A task's images read and decoded by a few threads, {@code ahead} images in front of the
  * network, handed out in input order. A file that cannot be read or decoded comes out with its
- * error instead of pixels.
+ * error instead of pixels; so does one whose header declares more pixels than the limit, undecoded.
  */
 final class DecodedImages implements Iterator<DecodedImages.Decoded>, AutoCloseable {
     /** larger files are refused unread */
@@ -30,12 +31,14 @@ final class DecodedImages implements Iterator<DecodedImages.Decoded>, AutoClosea
     private final Storage storage;
     private final ExecutorService pool;
     private final int ahead;
+    private final PixelLimit pixelLimit;
     private final ArrayDeque<Future<Decoded>> queue = new ArrayDeque<>();
 
-    DecodedImages(List<ImageRef> refs, Configuration hadoop, int threads, int ahead) {
+    DecodedImages(List<ImageRef> refs, Configuration hadoop, int threads, int ahead, PixelLimit pixelLimit) {
         this.refs = refs.iterator();
         this.storage = new Storage(hadoop);
         this.ahead = ahead;
+        this.pixelLimit = pixelLimit;
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "sparkdet-predict-decode");
             t.setDaemon(true);
@@ -54,7 +57,7 @@ final class DecodedImages implements Iterator<DecodedImages.Decoded>, AutoClosea
     private Decoded decode(ImageRef ref) {
         try {
             byte[] bytes = storage.readBytes(Storage.path(ref.uri()), MAX_FILE_BYTES);
-            return new Decoded(ref, ImageDecoder.decode(bytes, ref.uri()), null);
+            return new Decoded(ref, ImageDecoder.decode(bytes, ref.uri(), pixelLimit), null);
         } catch (IOException | RuntimeException e) {
             return new Decoded(ref, null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }

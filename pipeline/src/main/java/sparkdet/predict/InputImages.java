@@ -2,10 +2,8 @@ package sparkdet.predict;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -21,8 +19,9 @@ import sparkdet.io.Storage;
 
 /**
  * predict's input as a Spark dataset of {@link ImageRef}s: one image file, a folder listed
- * recursively (jpg, jpeg, png, bmp, webp; any case; hidden and _-prefixed entries skipped), or a
- * dataset written by ingest (whose rows never leave Spark).
+ * recursively (jpg, jpeg, png, bmp, webp; any case; hidden and _-prefixed entries skipped, and
+ * so is predict's own output folder when it lies inside), or a dataset written by ingest (whose
+ * rows never leave Spark). A listed folder's ids and output names are {@link OutputNames}'.
  */
 final class InputImages {
     static final Set<String> EXTENSIONS = Set.of(".jpg", ".jpeg", ".png", ".bmp", ".webp");
@@ -30,7 +29,8 @@ final class InputImages {
     private InputImages() {
     }
 
-    static JavaRDD<ImageRef> list(SparkSession spark, Storage storage, String input, int partitionsHint)
+    /** @param output predict's output folder: never read as input, where a rerun would find its own drawings */
+    static JavaRDD<ImageRef> list(SparkSession spark, Storage storage, String input, Path output, int partitionsHint)
             throws IOException {
         Path root = Storage.path(input);
         if (!storage.exists(root)) {
@@ -42,7 +42,7 @@ final class InputImages {
             return Datasets.open(spark, input).rows().select("image_id", "coco_image_id", "uri", "file_name")
                     .javaRDD().map(InputImages::fromDataset);
         }
-        List<ImageRef> refs = storage.isDirectory(root) ? listFolder(storage, root) : List.of(single(root));
+        List<ImageRef> refs = storage.isDirectory(root) ? listFolder(storage, root, output) : List.of(single(root));
         if (refs.isEmpty()) {
             throw new InputUnusableException("no images (" + String.join(", ", EXTENSIONS) + ") under " + root);
         }
@@ -51,7 +51,8 @@ final class InputImages {
 
     private static ImageRef fromDataset(Row r) {
         String id = r.getString(0);
-        return new ImageRef(id, r.getLong(1), r.getString(2), r.getString(3), txtName(ImageIds.stem(r.getString(3))));
+        return new ImageRef(id, r.getLong(1), r.getString(2), r.getString(3),
+                OutputNames.escape(ImageIds.stem(r.getString(3))));
     }
 
     private static ImageRef single(Path file) {
@@ -59,26 +60,21 @@ final class InputImages {
             throw new InputUnusableException(file + " is not an image file (" + String.join(", ", EXTENSIONS) + ")");
         }
         String stem = ImageIds.stem(file.getName());
-        return new ImageRef(stem, ImageIds.numericId(stem), file.toString(), file.getName(), txtName(stem));
+        return new ImageRef(stem, ImageIds.numericId(stem), file.toString(), file.getName(), OutputNames.escape(stem));
     }
 
-    private static List<ImageRef> listFolder(Storage storage, Path root) throws IOException {
-        List<Path> files = storage.listFiles(root, EXTENSIONS.toArray(new String[0]));
+    private static List<ImageRef> listFolder(Storage storage, Path root, Path output) throws IOException {
+        String outputPrefix = storage.fs(output).makeQualified(output).toString().replaceAll("/+$", "") + "/";
+        List<Path> files = storage.listFiles(root, EXTENSIONS.toArray(new String[0])).stream()
+                .filter(f -> !f.toString().startsWith(outputPrefix)).toList();
         String prefix = root.toUri().getPath().replaceAll("/+$", "") + "/";
-        Map<String, Integer> stems = new HashMap<>();
-        for (Path f : files) {
-            stems.merge(ImageIds.stem(f.getName()), 1, Integer::sum);
-        }
+        List<String> relative = files.stream().map(f -> f.toUri().getPath().substring(prefix.length())).toList();
+        List<OutputNames.Named> names = OutputNames.of(relative);
         List<ImageRef> refs = new ArrayList<>(files.size());
-        for (Path f : files) {
-            String relative = f.toUri().getPath().substring(prefix.length());
-            String withoutExtension = relative.substring(0, relative.length() - extension(relative).length());
-            String stem = ImageIds.stem(f.getName());
-            // two pictures a.jpg and sub/a.jpg: neither's id nor txt file may be the other's
-            boolean unique = stems.get(stem) == 1;
-            String txt = txtName(unique ? stem : withoutExtension.replace('/', '_'));
-            refs.add(new ImageRef(withoutExtension, ImageIds.numericId(unique ? stem : withoutExtension), f.toString(),
-                    f.getName(), txt));
+        for (int i = 0; i < files.size(); i++) {
+            OutputNames.Named n = names.get(i);
+            refs.add(new ImageRef(n.imageId(), n.cocoImageId(), files.get(i).toString(), files.get(i).getName(),
+                    n.outputName()));
         }
         return refs;
     }
@@ -90,14 +86,5 @@ final class InputImages {
     private static String extension(String name) {
         int dot = name.lastIndexOf('.');
         return dot < 0 || dot < name.lastIndexOf('/') ? "" : name.substring(dot);
-    }
-
-    /** a file name that stays in its folder: anything but letters, digits, '.', '-', '_' becomes '_' */
-    static String txtName(String stem) {
-        String safe = stem.replaceAll("[^\\p{L}\\p{N}._-]", "_");
-        if (safe.isEmpty() || safe.chars().allMatch(c -> c == '.')) {
-            safe = "_" + safe;
-        }
-        return safe + ".txt";
     }
 }

@@ -56,7 +56,7 @@ public final class PredictJob {
         AtomicOutput out = AtomicOutput.begin(storage, Storage.path(request.output()), request.overwrite(),
                 request.model(), request.input());
         try {
-            JavaRDD<ImageRef> refs = InputImages.list(spark, storage, request.input(), slots);
+            JavaRDD<ImageRef> refs = InputImages.list(spark, storage, request.input(), out.target(), slots);
             // a bad model fails here with its own message, not four task failures later; in local
             // mode the driver is the executor, so the tasks find it loaded
             int taskCores = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));

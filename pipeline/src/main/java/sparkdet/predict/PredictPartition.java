@@ -50,7 +50,8 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
         long t0 = System.nanoTime();
         long waited = 0;
         long network = 0;
-        try (DecodedImages images = new DecodedImages(refs, hadoop.get(), request.loaderThreads(), 2 * request.batch());
+        try (DecodedImages images = new DecodedImages(refs, hadoop.get(), request.loaderThreads(), 2 * request.batch(),
+                request.pixelLimit());
              SideOutputs side = new SideOutputs(storage, new Path(stagingDir), detector.classes(), request.draw(),
                      partition)) {
             List<DecodedImages.Decoded> batch = new ArrayList<>(request.batch());

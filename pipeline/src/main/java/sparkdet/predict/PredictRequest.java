@@ -1,16 +1,19 @@
 package sparkdet.predict;
 
 import java.io.Serializable;
+import sparkdet.image.PixelLimit;
 import sparkdet.infer.DetectOptions;
 
 /**
  * A prediction run: the model (model.zip, .onnx or .pt), the input (an image, a folder, an
  * ingested dataset, on any Hadoop file system), the output folder, images per network call, the
- * post-processing, whether to draw, where libtorch computes, the decode threads per task, and
- * whether an existing output may be replaced (never one that holds the model or the input).
+ * post-processing, whether to draw, where libtorch computes, the decode threads per task,
+ * whether an existing output may be replaced (never one that holds the model or the input), and
+ * the most pixels an image may have to be decoded.
  */
 public record PredictRequest(String model, String input, String output, int batch, DetectOptions options,
-                             boolean draw, String device, int loaderThreads, boolean overwrite)
+                             boolean draw, String device, int loaderThreads, boolean overwrite,
+                             PixelLimit pixelLimit)
         implements Serializable {
     public PredictRequest {
         if (batch < 1) {

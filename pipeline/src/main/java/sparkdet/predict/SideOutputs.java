@@ -15,9 +15,9 @@ import sparkdet.postprocess.Detection;
 import sparkdet.viz.DetectionPainter;
 
 /**
- * What one task writes besides its Parquet rows, straight from the executor: {@code txt/<stem>.txt}
+ * What one task writes besides its Parquet rows, straight from the executor: {@code txt/<name>.txt}
  * per image (get_map.py's {@code <class> <score> <xmin> <ymin> <xmax> <ymax>}), the drawn picture
- * {@code images/<stem>.jpg} when asked, and its share of the COCO results, a comma-separated run
+ * {@code images/<name>.jpg} when asked ({@link OutputNames}: usually the image's stem), and its share of the COCO results, a comma-separated run
  * of objects in {@code _parts/}, which the driver splices into detections.json. A retried task
  * rewrites the same files.
  */
@@ -69,10 +69,11 @@ final class SideOutputs implements AutoCloseable {
             json.writeStringField("file_name", ref.fileName());
             json.writeEndObject();
         }
-        storage.writeBytes(new Path(new Path(dir, TXT), ref.txtName()), txt.toString().getBytes(StandardCharsets.UTF_8));
+        storage.writeBytes(new Path(new Path(dir, TXT), ref.outputName() + ".txt"),
+                txt.toString().getBytes(StandardCharsets.UTF_8));
         if (draw) {
-            String jpg = ref.txtName().substring(0, ref.txtName().length() - ".txt".length()) + ".jpg";
-            storage.writeBytes(new Path(new Path(dir, IMAGES), jpg), DetectionPainter.jpeg(image, detections, classes));
+            storage.writeBytes(new Path(new Path(dir, IMAGES), ref.outputName() + ".jpg"),
+                    DetectionPainter.jpeg(image, detections, classes));
         }
     }
 

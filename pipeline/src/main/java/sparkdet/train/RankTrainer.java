@@ -151,9 +151,9 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         if (history != null && restored) {
             history.readExisting(firstEpoch);
         }
-        Validator validator = rank == 0 ? new Validator(validation.value(), hadoop.get(), recipe.batchSize(),
-                recipe.inputSize(), classes.size(), new YoloAnchorDecoder(anchors, Anchors.yolov4TinyMask(),
-                classes.size(), recipe.inputSize())) : null;
+        Validator validator = rank == 0 ? new Validator(validation.value(), hadoop.get(),
+                LoaderOptions.validation(recipe.batchSize(), recipe.inputSize(), recipe.pixelLimit()), classes.size(),
+                new YoloAnchorDecoder(anchors, Anchors.yolov4TinyMask(), classes.size(), recipe.inputSize())) : null;
         long steps = 0;
         long images = 0;
         long skipped = 0;
@@ -250,7 +250,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                 a.scaleMax(), a.flipProbability(), 1.0, a.hue(), a.saturation(), a.value());
         // each rank its own random stream: the same seed on every rank would augment alike
         return new LoaderOptions(batch, recipe.inputSize(), augmentation, recipe.includeDifficult(),
-                recipe.seed() * 1_000_003L + rank, epoch, recipe.loaderThreads(), true);
+                recipe.seed() * 1_000_003L + rank, epoch, recipe.loaderThreads(), true, recipe.pixelLimit());
     }
 
     private List<List<Double>> anchorList() {

@@ -25,17 +25,16 @@ final class Validator {
 
     private final List<ImageRecord> images;
     private final Configuration hadoop;
-    private final int batchSize;
-    private final int inputSize;
+    private final LoaderOptions loading;
     private final int classes;
     private final YoloAnchorDecoder decoder;
 
-    Validator(List<ImageRecord> images, Configuration hadoop, int batchSize, int inputSize, int classes,
+    /** @param loading how the validation images are loaded: {@link LoaderOptions#validation} */
+    Validator(List<ImageRecord> images, Configuration hadoop, LoaderOptions loading, int classes,
               YoloAnchorDecoder decoder) {
         this.images = images;
         this.hadoop = hadoop;
-        this.batchSize = batchSize;
-        this.inputSize = inputSize;
+        this.loading = loading;
         this.classes = classes;
         this.decoder = decoder;
     }
@@ -49,7 +48,7 @@ final class Validator {
         BoxTable dt = new BoxTable();
         int index = 0;
         boolean wasTraining = model.is_training();   // predict switches to eval mode
-        try (BatchLoader loader = new BatchLoader(images, hadoop, LoaderOptions.validation(batchSize, inputSize))) {
+        try (BatchLoader loader = new BatchLoader(images, hadoop, loading)) {
             while (loader.hasNext()) {
                 Batch b = loader.next();
                 float[][] heads = model.predict(b.images(), b.count(), b.size(), b.size());

@@ -21,6 +21,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.image.ImageDecoder;
+import sparkdet.image.ImageTooLargeException;
+import sparkdet.image.PixelLimit;
 import sparkdet.infer.DetectOptions;
 import sparkdet.infer.Detector;
 import sparkdet.io.InputUnusableException;
@@ -32,7 +34,8 @@ import sparkdet.viz.DetectionPainter;
  * A video file or a camera through the detector, frame by frame, as the YOLO repositories'
  * predict.py "video" mode: each frame drawn with its boxes and the running FPS, written at the
  * input's size and frame rate (MPEG-4 video; a camera's rate when it reports one, else 25). The
- * output appears when complete (written beside it, then renamed).
+ * output appears when complete (written beside it, then renamed). A stream whose frames would have
+ * more pixels than the {@link PixelLimit} is refused from its declared size before a frame is decoded.
  */
 public final class VideoDetection {
     private static final Logger LOG = LoggerFactory.getLogger(VideoDetection.class);
@@ -55,13 +58,19 @@ public final class VideoDetection {
     }
 
     public static Result run(Detector detector, String input, Path output, DetectOptions options,
-                             FrameListener listener) throws IOException {
+                             PixelLimit pixelLimit, FrameListener listener) throws IOException {
         NativeCache.load(List.of("javacpp", "openblas", "opencv", "ffmpeg"), avutil.class, avcodec.class);
         Path partial = output.resolveSibling("." + output.getFileName() + ".partial-" + ProcessHandle.current().pid()
                 + extension(output));
         try (FrameGrabber grabber = open(input)) {
             int width = grabber.getImageWidth();
             int height = grabber.getImageHeight();
+            try {
+                pixelLimit.check(input, "refused before decoding a frame: the video stream declares frames of", width,
+                        height);
+            } catch (ImageTooLargeException e) {
+                throw new InputUnusableException(e.getMessage(), e);
+            }
             double rate = grabber.getFrameRate() > 0 ? grabber.getFrameRate() : FALLBACK_RATE;
             long frames = 0;
             long started = System.nanoTime();
@@ -137,6 +146,10 @@ public final class VideoDetection {
         if (file.getImageWidth() <= 0 || file.getImageHeight() <= 0) {
             throw new InputUnusableException(input + " has no video stream");
         }
+        // frames are scaled to the size declared now, which the pixel limit checks: a stream that
+        // changes resolution midway cannot hand over larger pictures (nor the recorder odd ones)
+        file.setImageWidth(file.getImageWidth());
+        file.setImageHeight(file.getImageHeight());
         return file;
     }
 

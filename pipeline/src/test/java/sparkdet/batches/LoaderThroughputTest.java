@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import sparkdet.data.ImageRecord;
 import sparkdet.transforms.Augmentation;
 import sparkdet.transforms.Sample;
+import sparkdet.testing.TestSpark;
 
 /**
  * Prints how many 416x416 samples per second one thread makes from darknet's dog.jpg, for each
@@ -38,7 +39,7 @@ class LoaderThroughputTest {
     }
 
     private static void report(String what, ImageRecord dog, ImageSource source, Augmentation aug) {
-        LoaderOptions options = LoaderOptions.training(1, 416, 0, 0).withAugmentation(aug);
+        LoaderOptions options = LoaderOptions.training(1, 416, 0, 0, TestSpark.pixelLimit()).withAugmentation(aug);
         SampleMaker maker = new SampleMaker(List.of(dog), source, options);
         for (int i = 0; i < WARMUP; i++) {
             maker.make(i, 0);

@@ -21,6 +21,7 @@ import sparkdet.model.Weights;
 import sparkdet.model.YoloV4Tiny;
 import sparkdet.postprocess.Detection;
 import sparkdet.testing.TestData;
+import sparkdet.testing.TestSpark;
 
 /**
  * One network, three back-ends: the width-0.25 YOLOv4-tiny of the PyTorch fixture as sparkdet's
@@ -48,7 +49,7 @@ class BackendParityTest {
         List<RgbImage> photos = new java.util.ArrayList<>();
         for (String name : PHOTOS) {
             Path p = TestData.require(TestData.DARKNET.resolve(name));
-            photos.add(ImageDecoder.decode(Files.readAllBytes(p), name));
+            photos.add(ImageDecoder.decode(Files.readAllBytes(p), name, TestSpark.pixelLimit()));
         }
         // the repository's .pth itself, described by a sidecar, in sparkdet's network
         Path pth = dir.resolve("yolov4_tiny_weights.pth");

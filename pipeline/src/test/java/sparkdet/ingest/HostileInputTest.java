@@ -3,6 +3,7 @@ package sparkdet.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +11,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.data.BoxObject;
 import sparkdet.data.ImageRecord;
+import sparkdet.testing.Bombs;
 import sparkdet.testing.TestData;
 
 /**
@@ -111,6 +114,39 @@ class HostileInputTest {
         // the Parquet files are compressed: search the decoded rows as well as every file's bytes
         assertThat(IngestFixtures.allText(out)).doesNotContain(SECRET);
         assertThat(rows.toString()).doesNotContain(SECRET);
+    }
+
+    /** issue 12, part 2: sizes above sparkdet.images.max-pixels, from the header or the annotation */
+    @Test
+    void decompressionBombsAreQuarantinedAsTooLarge() throws Exception {
+        Path root = tmp.resolve("bombs");
+        Path ann = Files.createDirectories(root.resolve("Annotations"));
+        Path jpg = Files.createDirectories(root.resolve("JPEGImages"));
+        Files.copy(TestData.require(TestData.DARKNET.resolve("dog.jpg")), jpg.resolve("dog.jpg"));
+        Files.copy(jpg.resolve("dog.jpg"), jpg.resolve("liar.jpg"));
+        Files.write(jpg.resolve("bomb.png"), Bombs.png(30000, 30000));
+        ImageIO.write(new BufferedImage(50, 30, BufferedImage.TYPE_INT_RGB), "png", jpg.resolve("small.png").toFile());
+        Files.writeString(ann.resolve("small.xml"), voc("small.png", 0, 0, object("dog", 1, 1, 10, 10)));
+        Files.writeString(ann.resolve("dog.xml"), voc("dog.jpg", 768, 576, object("dog", 128, 224, 314, 537)));
+        Files.writeString(ann.resolve("bomb.xml"), voc("bomb.png", 0, 0, object("dog", 1, 1, 10, 10)));
+        Files.writeString(ann.resolve("liar.xml"), voc("liar.jpg", 30000, 30000, object("dog", 1, 1, 10, 10)));
+        Path classes = Files.writeString(tmp.resolve("classes.txt"), "dog\n");
+
+        Path out = tmp.resolve("bombs-ds");
+        IngestSummary s = IngestFixtures.ingest(IngestFormat.VOC, root, null, null, classes, out);
+
+        assertThat(IngestFixtures.records(out)).containsOnlyKeys("dog", "small");
+        assertThat(s.stats().quarantined()).isEqualTo(2);
+        List<JsonNode> q = IngestFixtures.quarantine(out);
+        assertThat(q).extracting(n -> n.get("reason").asText()).containsExactly("image_too_large", "image_too_large");
+        assertThat(q.get(0).get("source").asText()).endsWith("bomb.xml");
+        assertThat(q.get(0).get("detail").asText()).contains("bomb.png")
+                .contains("its header declares 30000x30000 = 900000000 pixels, more than sparkdet.images.max-pixels");
+        assertThat(q.get(1).get("detail").asText()).contains("liar.jpg").contains("its annotation gives 30000x30000");
+
+        Path lowered = tmp.resolve("lowered-ds");
+        IngestFixtures.ingest(IngestFormat.VOC, root, null, null, classes, lowered, "images.max-pixels=400000");
+        assertThat(IngestFixtures.records(lowered)).as("the setting is the limit: 768x576 is above").containsOnlyKeys("small");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.RgbImage;
 import sparkdet.testing.TestData;
+import sparkdet.testing.TestSpark;
 
 class ImageToTensorTest {
     /**
@@ -22,7 +23,7 @@ class ImageToTensorTest {
     @Test
     void jpegDecodesIntoTensor() throws Exception {
         Path jpg = TestData.require(TestData.DARKNET.resolve("dog.jpg"));
-        RgbImage image = ImageDecoder.decode(Files.readAllBytes(jpg), jpg.toString());
+        RgbImage image = ImageDecoder.decode(Files.readAllBytes(jpg), jpg.toString(), TestSpark.pixelLimit());
         assertThat(image.width()).isEqualTo(768);
         assertThat(image.height()).isEqualTo(576);
         BufferedImage ref = ImageIO.read(jpg.toFile());
@@ -49,7 +50,7 @@ class ImageToTensorTest {
     @Test
     void undecodableBytesAreAClearError() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> ImageDecoder.decode("not an image".getBytes(), "fake.jpg"))
-                .hasMessageContaining("fake.jpg").hasMessageContaining("not a decodable image");
+                () -> ImageDecoder.decode("not an image".getBytes(), "fake.jpg", TestSpark.pixelLimit()))
+                .hasMessageContaining("fake.jpg", TestSpark.pixelLimit()).hasMessageContaining("not a decodable image");
     }
 }

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.RgbImage;
+import sparkdet.testing.TestSpark;
 
 /** Run in a fresh JVM by {@link EmptyNativeCacheTest}: libtorch and OpenCV from whatever cache it is given. */
 public final class NativeSmokeMain {
@@ -14,7 +15,7 @@ public final class NativeSmokeMain {
     }
 
     public static void main(String[] args) throws Exception {
-        RgbImage image = ImageDecoder.decode(Files.readAllBytes(Path.of(args[0])), args[0]);
+        RgbImage image = ImageDecoder.decode(Files.readAllBytes(Path.of(args[0])), args[0], TestSpark.pixelLimit());
         try (PointerScope scope = new PointerScope()) {
             Tensor t = ImageTensors.toTensor(image);
             Tensor w = torch.ones(4, 3, 3, 3).requires_grad_(true);

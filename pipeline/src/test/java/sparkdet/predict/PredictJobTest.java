@@ -29,6 +29,7 @@ import sparkdet.ingest.IngestRequest;
 import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 import sparkdet.synth.ShapesGenerator;
+import sparkdet.testing.Bombs;
 import sparkdet.testing.TestData;
 import sparkdet.testing.TestSpark;
 
@@ -56,7 +57,7 @@ class PredictJobTest {
         Path out = tmp.resolve("out");
 
         PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, false));
+                in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, false, TestSpark.pixelLimit()));
 
         assertThat(s.images()).isEqualTo(5);
         assertThat(s.failed()).isEqualTo(1);
@@ -107,11 +108,82 @@ class PredictJobTest {
             assertThat(d.get("category_id").asInt()).isBetween(1, 3);
         }
 
-        RgbImage drawn = ImageDecoder.decode(Files.readAllBytes(out.resolve("images/dog.jpg")), "drawn dog");
+        RgbImage drawn = ImageDecoder.decode(Files.readAllBytes(out.resolve("images/dog.jpg")), "drawn dog", TestSpark.pixelLimit());
         assertThat(drawn.width()).isEqualTo(768);
         assertThat(drawn.height()).isEqualTo(576);
-        RgbImage original = ImageDecoder.decode(Files.readAllBytes(in.resolve("dog.jpg")), "dog");
+        RgbImage original = ImageDecoder.decode(Files.readAllBytes(in.resolve("dog.jpg")), "dog", TestSpark.pixelLimit());
         assertThat(meanDifference(drawn, original)).as("boxes drawn on the picture").isGreaterThan(0.5);
+    }
+
+    /** issue 12, part 2: a decompression bomb is an error row, refused from its header; the rest is predicted */
+    @Test
+    void aDecompressionBombIsAnErrorRowAndTheOtherImagesArePredicted(@TempDir Path tmp) throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Files.copy(TestData.require(TestData.DARKNET.resolve("dog.jpg")), in.resolve("dog.jpg"));
+        Files.write(in.resolve("bomb.png"), Bombs.png(30000, 30000));
+        Path out = tmp.resolve("out");
+
+        PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
+                in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), false, "cpu", 2, false,
+                TestSpark.pixelLimit()));
+
+        assertThat(s.images()).isEqualTo(2);
+        assertThat(s.failed()).isEqualTo(1);
+        Map<String, Row> byId = new HashMap<>();
+        TestSpark.session().read().parquet(out.resolve(PredictJob.DETECTIONS).toString()).collectAsList()
+                .forEach(r -> byId.put(r.getString(r.fieldIndex("image_id")), r));
+        Row bomb = byId.get("bomb");
+        assertThat(bomb.getString(bomb.fieldIndex("error"))).contains("bomb.png")
+                .contains("refused undecoded: its header declares 30000x30000 = 900000000 pixels, "
+                        + "more than sparkdet.images.max-pixels = 200000000");
+        Row dog = byId.get("dog");
+        assertThat(dog.isNullAt(dog.fieldIndex("error"))).isTrue();
+        assertThat(dog.getInt(dog.fieldIndex("width"))).isEqualTo(768);
+    }
+
+    /**
+     * issue 12, parts 5 and 9: pictures whose stems or cleaned names meet, and names with a newline
+     * or a colon, each get their own outputs and ids; a rerun into an output inside the input does
+     * not predict its own drawings
+     */
+    @Test
+    void everyPictureGetsItsOwnOutputsAndIdsAndAnOutputInsideTheInputIsNotInput(@TempDir Path tmp) throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        Path dog = TestData.require(TestData.DARKNET.resolve("dog.jpg"));
+        Files.copy(dog, in.resolve("dog.jpg"));
+        ImageIO.write(ImageIO.read(TestData.DARKNET.resolve("horses.jpg").toFile()), "png", in.resolve("dog.png").toFile());
+        Files.copy(TestData.DARKNET.resolve("person.jpg"), in.resolve("a b.jpg"));
+        Files.copy(TestData.DARKNET.resolve("horses.jpg"), in.resolve("a_b.jpg"));
+        Files.copy(dog, in.resolve("x:y.jpg"));
+        Files.copy(dog, in.resolve("new\nline.jpg"));
+        Path out = in.resolve("predicted");
+        List<String> names = List.of("dog.jpg", "dog.png", "a b", "a_b", "x%3Ay", "new%0Aline");
+
+        for (boolean rerun : new boolean[] {false, true}) {
+            PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
+                    in.toString(), out.toString(), 4, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, rerun,
+                    TestSpark.pixelLimit()));
+            assertThat(s.images()).as("rerun " + rerun + ": the drawings in the output are no input").isEqualTo(6);
+            assertThat(TestSpark.session().read().parquet(out.resolve(PredictJob.DETECTIONS).toString())
+                    .filter("error is not null").collectAsList()).as("rerun " + rerun + ": errors").isEmpty();
+        }
+        assertThat(out.resolve("txt").toFile().list())
+                .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n + ".txt").toList());
+        assertThat(out.resolve("images").toFile().list())
+                .containsExactlyInAnyOrderElementsOf(names.stream().map(n -> n + ".jpg").toList());
+        List<Row> rows = TestSpark.session().read().parquet(out.resolve(PredictJob.DETECTIONS).toString())
+                .collectAsList();
+        assertThat(rows).extracting(r -> r.getString(r.fieldIndex("image_id")))
+                .containsExactlyInAnyOrder("dog.jpg", "dog.png", "a b", "a_b", "x:y", "new\nline");
+        assertThat(rows).extracting(r -> r.getLong(r.fieldIndex("coco_image_id"))).doesNotHaveDuplicates();
+        Map<Long, String> fileById = new HashMap<>();
+        rows.forEach(r -> fileById.put(r.getLong(r.fieldIndex("coco_image_id")), r.getString(r.fieldIndex("file_name"))));
+        for (JsonNode d : JSON.readTree(out.resolve(PredictJob.DETECTIONS_JSON).toFile())) {
+            assertThat(d.get("file_name").asText()).isEqualTo(fileById.get(d.get("image_id").asLong()));
+        }
+        // the drawn dog.png is the horses, not the dog: each picture's drawing is its own
+        assertThat(ImageDecoder.decode(Files.readAllBytes(out.resolve("images/dog.png.jpg")), "drawn", TestSpark.pixelLimit())
+                .width()).isEqualTo(773);
     }
 
     @Test
@@ -123,7 +195,7 @@ class PredictJobTest {
                 voc.resolve("classes.txt").toString(), dataset.toString(), false, TestSpark.config()));
         Path out = tmp.resolve("predicted");
         PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                dataset.toString(), out.toString(), 4, new DetectOptions(0.02, 0.45, 50), false, "cpu", 1, false));
+                dataset.toString(), out.toString(), 4, new DetectOptions(0.02, 0.45, 50), false, "cpu", 1, false, TestSpark.pixelLimit()));
         assertThat(s.images()).isEqualTo(10);
         assertThat(s.failed()).isZero();
         assertThat(s.detections()).isPositive();
@@ -143,11 +215,11 @@ class PredictJobTest {
     void aMissingInputOrModelIsAClearErrorAndWritesNothing(@TempDir Path tmp) {
         Path out = tmp.resolve("out");
         assertThatThrownBy(() -> new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                tmp.resolve("nowhere").toString(), out.toString(), 2, DetectOptions.defaults(), false, "cpu", 1, false)))
+                tmp.resolve("nowhere").toString(), out.toString(), 2, DetectOptions.defaults(), false, "cpu", 1, false, TestSpark.pixelLimit())))
                 .isInstanceOf(InputUnusableException.class).hasMessageContaining("nowhere").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> new PredictJob(TestSpark.session()).run(new PredictRequest(
                 tmp.resolve("model.onnx").toString(), TestData.DARKNET.resolve("dog.jpg").toString(), out.toString(), 2,
-                DetectOptions.defaults(), false, "cpu", 1, false)))
+                DetectOptions.defaults(), false, "cpu", 1, false, TestSpark.pixelLimit())))
                 .isInstanceOf(InputUnusableException.class).hasMessageContaining("model.onnx");
         assertThat(out).doesNotExist();
     }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import sparkdet.config.Settings;
+import sparkdet.image.PixelLimit;
 import sparkdet.spark.SparkSessions;
 
 /** One real local Spark session (two cores) shared by a module's tests. */
@@ -22,5 +23,10 @@ public final class TestSpark {
 
     public static Config config() {
         return Settings.load(null, List.of("spark.master=local[2]"));
+    }
+
+    /** the documented default of sparkdet.images.max-pixels */
+    public static PixelLimit pixelLimit() {
+        return PixelLimit.of(config());
     }
 }

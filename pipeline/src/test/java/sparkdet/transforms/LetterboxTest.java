@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.RgbImage;
 import sparkdet.testing.TestData;
+import sparkdet.testing.TestSpark;
 
 class LetterboxTest {
     static RgbImage photo(String name) throws Exception {
         Path p = TestData.require(TestData.DARKNET.resolve(name));
-        return ImageDecoder.decode(Files.readAllBytes(p), p.toString());
+        return ImageDecoder.decode(Files.readAllBytes(p), p.toString(), TestSpark.pixelLimit());
     }
 
     /** dog.jpg is 768x576: 416 wide, 312 high, centred with 52-pixel grey bars above and below */
