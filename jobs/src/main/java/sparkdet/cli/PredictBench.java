@@ -60,15 +60,16 @@ final class PredictBench {
         context.out().printf(Locale.ROOT, "bench predict: YOLOv4-tiny %dx%d, 80 classes, %d photos, batch %d, score %s, "
                 + "%s, %d cores%n", SIZE, SIZE, images, batch, options.score(), context.spark().sparkContext().master(),
                 cores);
+        long modelMaxBytes = DetectArgs.modelMaxBytes(context);
         String onnxModel = null;
         double onnxSpark = Double.NaN;
         for (String model : models) {
             long t0 = System.nanoTime();
             new PredictJob(context.spark()).run(new PredictRequest(model, one.toString(), tmp.resolve("first").toString(),
-                    1, options, false, "cpu", 2, true));
+                    1, options, false, "cpu", 2, true, modelMaxBytes));
             double first = (System.nanoTime() - t0) / 1e9;
             PredictJob.Summary s = new PredictJob(context.spark()).run(new PredictRequest(model, folder.toString(),
-                    tmp.resolve("out").toString(), batch, options, false, "cpu", 2, true));
+                    tmp.resolve("out").toString(), batch, options, false, "cpu", 2, true, modelMaxBytes));
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d (%d boxes); first result %.1f s%n",
                     Path.of(model).getFileName(), s.imagesPerSecond(), s.images(), s.detections(), first);
             if (model.endsWith(".onnx")) {
@@ -77,7 +78,7 @@ final class PredictBench {
             }
         }
         if (onnxModel != null) {
-            double plain = plainLoop(onnxModel, folder, batch, cores, options);
+            double plain = plainLoop(onnxModel, folder, batch, cores, options, modelMaxBytes);
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d: ONNX Runtime in a plain Java loop, %d threads,"
                     + " no Spark%n", "plain loop (onnx)", plain, images, cores);
             context.out().printf(Locale.ROOT, "Spark's overhead on this machine: %.1f %%%n", 100 * (1 - onnxSpark / plain));
@@ -109,9 +110,9 @@ final class PredictBench {
     }
 
     /** images/s of read, decode, detect in batches on one thread, the network on every core */
-    private static double plainLoop(String model, Path folder, int batch, int cores, DetectOptions options)
-            throws IOException {
-        try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu");
+    private static double plainLoop(String model, Path folder, int batch, int cores, DetectOptions options,
+            long modelMaxBytes) throws IOException {
+        try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu", modelMaxBytes);
              var listing = Files.list(folder)) {
             List<Path> files = listing.sorted().toList();
             detector.detect(List.of(ImageDecoder.decode(Files.readAllBytes(files.get(0)), "warm-up")), options);

@@ -67,7 +67,7 @@ final class PredictCommand implements Command {
         try {
             return new PredictRequest(args.required("model"), input, output, args.intValue("batch", c.getInt("batch")),
                     DetectArgs.options(args, context), args.flag("draw"), DetectArgs.device(args, context),
-                    c.getInt("loader-threads"), args.flag("overwrite"));
+                    c.getInt("loader-threads"), args.flag("overwrite"), DetectArgs.modelMaxBytes(context));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

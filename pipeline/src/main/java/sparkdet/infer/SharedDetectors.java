@@ -21,7 +21,8 @@ public final class SharedDetectors {
     private SharedDetectors() {
     }
 
-    public static Detector get(HadoopConf hadoop, String uri, int threads, String device) throws IOException {
+    public static Detector get(HadoopConf hadoop, String uri, int threads, String device, long maxBytes)
+            throws IOException {
         Storage storage = new Storage(hadoop.get());
         Path path = Storage.path(uri);
         if (!storage.exists(path)) {
@@ -32,7 +33,7 @@ public final class SharedDetectors {
         try {
             return LOADED.computeIfAbsent(key, k -> {
                 try {
-                    return Detectors.open(storage, uri, threads, device);
+                    return Detectors.open(storage, uri, threads, device, maxBytes);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

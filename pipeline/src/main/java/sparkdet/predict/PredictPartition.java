@@ -44,7 +44,8 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
         TaskContext task = TaskContext.get();
         int cores = task == null ? 1 : Math.max(1, task.cpus());
         int partition = task == null ? 0 : task.partitionId();
-        Detector detector = SharedDetectors.get(hadoop, request.model(), cores, request.device());
+        Detector detector = SharedDetectors.get(hadoop, request.model(), cores, request.device(),
+                request.modelMaxBytes());
         Storage storage = new Storage(hadoop.get());
         List<Row> rows = new ArrayList<>(refs.size());
         long t0 = System.nanoTime();

@@ -7,10 +7,12 @@ import sparkdet.infer.DetectOptions;
  * A prediction run: the model (model.zip, .onnx or .pt), the input (an image, a folder, an
  * ingested dataset, on any Hadoop file system), the output folder, images per network call, the
  * post-processing, whether to draw, where libtorch computes, the decode threads per task, and
- * whether an existing output may be replaced (never one that holds the model or the input).
+ * whether an existing output may be replaced (never one that holds the model or the input), and
+ * models.max-bytes, the most the model file and each part read from it may hold.
  */
 public record PredictRequest(String model, String input, String output, int batch, DetectOptions options,
-                             boolean draw, String device, int loaderThreads, boolean overwrite)
+                             boolean draw, String device, int loaderThreads, boolean overwrite,
+                             long modelMaxBytes)
         implements Serializable {
     public PredictRequest {
         if (batch < 1) {

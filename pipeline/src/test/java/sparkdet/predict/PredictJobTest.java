@@ -17,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkdet.model.ModelFiles;
 import sparkdet.data.ImageIds;
 import sparkdet.eval.EvalJob;
 import sparkdet.eval.EvalRequest;
@@ -56,7 +57,7 @@ class PredictJobTest {
         Path out = tmp.resolve("out");
 
         PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, false));
+                in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, false, ModelFiles.MAX_BYTES_CEILING));
 
         assertThat(s.images()).isEqualTo(5);
         assertThat(s.failed()).isEqualTo(1);
@@ -123,7 +124,7 @@ class PredictJobTest {
                 voc.resolve("classes.txt").toString(), dataset.toString(), false, TestSpark.config()));
         Path out = tmp.resolve("predicted");
         PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                dataset.toString(), out.toString(), 4, new DetectOptions(0.02, 0.45, 50), false, "cpu", 1, false));
+                dataset.toString(), out.toString(), 4, new DetectOptions(0.02, 0.45, 50), false, "cpu", 1, false, ModelFiles.MAX_BYTES_CEILING));
         assertThat(s.images()).isEqualTo(10);
         assertThat(s.failed()).isZero();
         assertThat(s.detections()).isPositive();
@@ -143,11 +144,11 @@ class PredictJobTest {
     void aMissingInputOrModelIsAClearErrorAndWritesNothing(@TempDir Path tmp) {
         Path out = tmp.resolve("out");
         assertThatThrownBy(() -> new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                tmp.resolve("nowhere").toString(), out.toString(), 2, DetectOptions.defaults(), false, "cpu", 1, false)))
+                tmp.resolve("nowhere").toString(), out.toString(), 2, DetectOptions.defaults(), false, "cpu", 1, false, ModelFiles.MAX_BYTES_CEILING)))
                 .isInstanceOf(InputUnusableException.class).hasMessageContaining("nowhere").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> new PredictJob(TestSpark.session()).run(new PredictRequest(
                 tmp.resolve("model.onnx").toString(), TestData.DARKNET.resolve("dog.jpg").toString(), out.toString(), 2,
-                DetectOptions.defaults(), false, "cpu", 1, false)))
+                DetectOptions.defaults(), false, "cpu", 1, false, ModelFiles.MAX_BYTES_CEILING)))
                 .isInstanceOf(InputUnusableException.class).hasMessageContaining("model.onnx");
         assertThat(out).doesNotExist();
     }
