@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import sparkdet.io.InputUnusableException;
 
 /**
  * An ONNX file run by ONNX Runtime, on the CPU with {@code threads} intra-op threads (the task's
@@ -44,19 +45,20 @@ final class OnnxRunner implements ModelRunner {
                 return env.createSession(model, options);
             });
             if (session.getNumInputs() != 1) {
-                throw new IllegalArgumentException(source + ": a detector takes one input (the images), this model "
+                throw new InputUnusableException(source + ": a detector takes one input (the images), this model "
                         + "takes " + session.getNumInputs() + ": " + session.getInputNames());
             }
             Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
             inputName = input.getKey();
             inputShape = ((TensorInfo) input.getValue().getInfo()).getShape();
             if (inputShape.length != 4 || (inputShape[1] > 0 && inputShape[1] != 3)) {
-                throw new IllegalArgumentException(source + ": input '" + inputName + "' has shape "
+                throw new InputUnusableException(source + ": input '" + inputName + "' has shape "
                         + java.util.Arrays.toString(inputShape) + ", not [N, 3, H, W]");
             }
             outputNames = new ArrayList<>(session.getOutputNames());
         } catch (OrtException e) {
-            throw new IllegalArgumentException(source + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+            throw new InputUnusableException(source + ": ONNX Runtime cannot load it: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 

@@ -146,6 +146,20 @@ class HostileModelFilesTest {
         }
     }
 
+    /** train.pretrained that is no model (random bytes, a bare zip) is an input fault naming it, checked on the driver */
+    @Test
+    void aPretrainedFileThatIsNoModelIsAnInputFault(@TempDir Path dir) throws Exception {
+        byte[] random = new byte[2048];
+        new java.util.Random(5).nextBytes(random);
+        Path noise = Files.write(dir.resolve("noise.pth"), random);
+        Path notes = Files.write(dir.resolve("notes.zip"), zip(new LinkedHashMap<>(Map.of("a.txt", new byte[10]))));
+        for (Path file : List.of(noise, notes)) {
+            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(1, 0.25), STORAGE, file.toString(), NO_CAP))
+                    .isInstanceOf(InputUnusableException.class).hasMessageContaining(file.getFileName().toString())
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
     /** a small real model.zip's records, in order */
     private static Map<String, byte[]> modelEntries(Path dir) throws Exception {
         ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(List.of("a", "b")), 0.25, Anchors.yolov4TinyDefaults(), 64, 64);
