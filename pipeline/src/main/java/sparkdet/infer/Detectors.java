@@ -46,7 +46,7 @@ public final class Detectors {
         long t0 = System.nanoTime();
         Detector detector;
         if (name.endsWith(".onnx")) {
-            detector = onnx(storage, path, threads, Devices.select(device, 0), maxBytes);
+            detector = onnx(storage, path, threads, onnxCudaDevice(device), maxBytes);
         } else if (name.endsWith(".pt") || name.endsWith(".torchscript")) {
             InferenceSpec spec = Sidecar.read(storage, path, -1).spec();
             ModelFiles.requireSize(storage, path, maxBytes);
@@ -101,10 +101,10 @@ public final class Detectors {
     }
 
     /** an ONNX file, whose input shape may fix the input size; the session is closed if its sidecar is unusable */
-    private static Detector onnx(Storage storage, Path path, int threads, Device device, long maxBytes)
+    private static Detector onnx(Storage storage, Path path, int threads, int cudaDevice, long maxBytes)
             throws IOException {
-        OnnxRunner runner = new OnnxRunner(ModelFiles.read(storage, path, maxBytes), threads,
-                device.is_cuda() ? device.index() : -1, path.toString());
+        OnnxRunner runner = new OnnxRunner(ModelFiles.read(storage, path, maxBytes), threads, cudaDevice,
+                path.toString());
         try {
             if (runner.fixedInputHeight() != runner.fixedInputWidth()) {
                 throw new InputUnusableException(path + ": the model takes non-square input " + runner.fixedInputWidth()
@@ -115,6 +115,20 @@ public final class Detectors {
             runner.close();
             throw e;
         }
+    }
+
+    /**
+     * the CUDA device ONNX Runtime runs on, or -1 for the CPU. libtorch (unpacked and loaded, some
+     * 450 MB) is asked only to find or check a GPU that ONNX Runtime can use: never for cpu, nor
+     * for auto without the CUDA provider (the default, CPU-only build)
+     */
+    private static int onnxCudaDevice(String device) {
+        String p = device.trim().toLowerCase(Locale.ROOT);
+        if (p.equals("cpu") || (p.equals(Devices.AUTO) && !OnnxRunner.cudaProviderPresent())) {
+            return -1;
+        }
+        Device selected = Devices.select(device, 0);
+        return selected.is_cuda() ? selected.index() : -1;
     }
 
     /** libtorch reads TorchScript from a local path: a Hadoop URI is copied to a temporary file first */

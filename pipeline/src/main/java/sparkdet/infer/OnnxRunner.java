@@ -4,6 +4,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
@@ -96,6 +97,11 @@ final class OnnxRunner implements ModelRunner {
         @SuppressWarnings("unchecked")
         T value = (T) result[0];
         return value;
+    }
+
+    /** whether this build of ONNX Runtime has the CUDA execution provider (onnxruntime_gpu) */
+    static boolean cudaProviderPresent() {
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     }
 
     /** the input's side when the file fixes it (square or not: height), else -1 */
