@@ -34,7 +34,7 @@ final class OnnxRunner implements ModelRunner {
     OnnxRunner(byte[] model, int threads, int cudaDevice, String source) {
         this.source = source;
         try {
-            env = onLargeStack(OrtEnvironment::getEnvironment);
+            env = onLargeStack(OnnxRunner::environment);
             session = onLargeStack(() -> {
                 OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 options.setIntraOpNumThreads(threads);
@@ -97,6 +97,17 @@ final class OnnxRunner implements ModelRunner {
         @SuppressWarnings("unchecked")
         T value = (T) result[0];
         return value;
+    }
+
+    /**
+     * ONNX Runtime's process-wide environment, with its event telemetry off. The device id it
+     * writes while the environment is created only ORT_DISABLE_TELEMETRY=1 prevents (bin/sparkdet
+     * and spark.executorEnv set it).
+     */
+    private static OrtEnvironment environment() throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        env.setTelemetry(false);
+        return env;
     }
 
     /** whether this build of ONNX Runtime has the CUDA execution provider (onnxruntime_gpu) */
