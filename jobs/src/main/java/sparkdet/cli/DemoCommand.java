@@ -113,13 +113,14 @@ final class DemoCommand implements Command {
         Path drawn = out.resolve("predict");
         PredictJob.Summary p = new PredictJob(context.spark()).run(new PredictRequest(t.model(),
                 out.resolve("dataset-val").toString(), drawn.toString(), 8, DetectArgs.options(args, context), true,
-                DetectArgs.device(args, context), 2, false, PixelLimit.of(context.config())));
+                DetectArgs.device(args, context), 2, false, PixelLimit.of(context.config()),
+                DetectArgs.modelMaxBytes(context)));
         context.out().printf(Locale.ROOT, "predicted the %d held-out images: %d boxes at score >= %s, %.1f images/s%n",
                 p.images(), p.detections(), DetectArgs.options(args, context).score(), p.imagesPerSecond());
         Path predicted = out.resolve("predict-all");
         new PredictJob(context.spark()).run(new PredictRequest(t.model(), out.resolve("dataset-val").toString(),
                 predicted.toString(), 8, new DetectOptions(0.001, 0.45, 100), false, DetectArgs.device(args, context), 2,
-                false, PixelLimit.of(context.config())));
+                false, PixelLimit.of(context.config()), DetectArgs.modelMaxBytes(context)));
 
         Path evaluated = out.resolve("evaluate");
         EvalJob.Summary e = new EvalJob(new Storage(new Configuration()), context::spark).run(new EvalRequest(

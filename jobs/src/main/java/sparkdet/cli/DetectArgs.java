@@ -8,6 +8,7 @@ import sparkdet.infer.DetectOptions;
 import sparkdet.infer.Detector;
 import sparkdet.infer.Detectors;
 import sparkdet.io.Storage;
+import sparkdet.model.ModelFiles;
 
 /**
  * The detection options predict, video and fps share (--score, --nms-iou, --max-dets, --device),
@@ -40,9 +41,18 @@ final class DetectArgs {
         return args.get("device", context.config().getString("sparkdet.predict.device"));
     }
 
+    /** sparkdet.models.max-bytes: the most a model file, and each part read from one, may hold */
+    static long modelMaxBytes(Context context) {
+        try {
+            return ModelFiles.maxBytes(context.config());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
     /** the model on this machine, its network on every core (video and fps run outside Spark) */
     static Detector openHere(Args args, Context context) throws IOException {
         return Detectors.open(new Storage(new Configuration()), args.required("model"),
-                Runtime.getRuntime().availableProcessors(), device(args, context));
+                Runtime.getRuntime().availableProcessors(), device(args, context), modelMaxBytes(context));
     }
 }

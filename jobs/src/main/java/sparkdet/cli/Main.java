@@ -73,14 +73,26 @@ public final class Main {
         } catch (OutputGuard.OutputRefusedException e) {
             err.println("sparkdet " + command.name() + ": " + e.getMessage());
             return USAGE;
-        } catch (InputUnusableException e) {
-            err.println("sparkdet " + command.name() + ": " + e.getMessage());
-            return INPUT_UNUSABLE;
         } catch (Exception e) {
-            LOG.error("sparkdet {} failed", command.name(), e);
-            err.println("sparkdet " + command.name() + ": internal error: " + e);
-            return INTERNAL_ERROR;
+            return failed(command.name(), e, err);
         }
+    }
+
+    /**
+     * An input fault is exit 3 with its one line, wherever it was found: a Spark task's exception
+     * reaches the driver wrapped (SparkException, then Spark SQL's own), with the task's as a cause.
+     * Anything else is an internal error, logged with its stack trace.
+     */
+    static int failed(String commandName, Exception e, PrintStream err) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputUnusableException input) {
+                err.println("sparkdet " + commandName + ": " + input.getMessage());
+                return INPUT_UNUSABLE;
+            }
+        }
+        LOG.error("sparkdet {} failed", commandName, e);
+        err.println("sparkdet " + commandName + ": internal error: " + e);
+        return INTERNAL_ERROR;
     }
 
     static String overview() {

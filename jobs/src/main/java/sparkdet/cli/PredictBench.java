@@ -61,15 +61,17 @@ final class PredictBench {
         context.out().printf(Locale.ROOT, "bench predict: YOLOv4-tiny %dx%d, 80 classes, %d photos, batch %d, score %s, "
                 + "%s, %d cores%n", SIZE, SIZE, images, batch, options.score(), context.spark().sparkContext().master(),
                 cores);
+        long modelMaxBytes = DetectArgs.modelMaxBytes(context);
         String onnxModel = null;
         double onnxSpark = Double.NaN;
         for (String model : models) {
             long t0 = System.nanoTime();
             new PredictJob(context.spark()).run(new PredictRequest(model, one.toString(), tmp.resolve("first").toString(),
-                    1, options, false, "cpu", 2, true, PixelLimit.of(context.config())));
+                    1, options, false, "cpu", 2, true, PixelLimit.of(context.config()), modelMaxBytes));
             double first = (System.nanoTime() - t0) / 1e9;
             PredictJob.Summary s = new PredictJob(context.spark()).run(new PredictRequest(model, folder.toString(),
-                    tmp.resolve("out").toString(), batch, options, false, "cpu", 2, true, PixelLimit.of(context.config())));
+                    tmp.resolve("out").toString(), batch, options, false, "cpu", 2, true, PixelLimit.of(context.config()),
+                    modelMaxBytes));
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d (%d boxes); first result %.1f s%n",
                     Path.of(model).getFileName(), s.imagesPerSecond(), s.images(), s.detections(), first);
             if (model.endsWith(".onnx")) {
@@ -78,7 +80,8 @@ final class PredictBench {
             }
         }
         if (onnxModel != null) {
-            double plain = plainLoop(onnxModel, folder, batch, cores, options, PixelLimit.of(context.config()));
+            double plain = plainLoop(onnxModel, folder, batch, cores, options, PixelLimit.of(context.config()),
+                    modelMaxBytes);
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d: ONNX Runtime in a plain Java loop, %d threads,"
                     + " no Spark%n", "plain loop (onnx)", plain, images, cores);
             context.out().printf(Locale.ROOT, "Spark's overhead on this machine: %.1f %%%n", 100 * (1 - onnxSpark / plain));
@@ -111,8 +114,8 @@ final class PredictBench {
 
     /** images/s of read, decode, detect in batches on one thread, the network on every core */
     private static double plainLoop(String model, Path folder, int batch, int cores, DetectOptions options,
-                                    PixelLimit pixelLimit) throws IOException {
-        try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu");
+                                    PixelLimit pixelLimit, long modelMaxBytes) throws IOException {
+        try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu", modelMaxBytes);
              var listing = Files.list(folder)) {
             List<Path> files = listing.sorted().toList();
             detector.detect(List.of(ImageDecoder.decode(Files.readAllBytes(files.get(0)), "warm-up", pixelLimit)), options);

@@ -68,7 +68,8 @@ final class PredictCommand implements Command {
         try {
             return new PredictRequest(args.required("model"), input, output, args.intValue("batch", c.getInt("batch")),
                     DetectArgs.options(args, context), args.flag("draw"), DetectArgs.device(args, context),
-                    c.getInt("loader-threads"), args.flag("overwrite"), PixelLimit.of(context.config()));
+                    c.getInt("loader-threads"), args.flag("overwrite"), PixelLimit.of(context.config()),
+                    DetectArgs.modelMaxBytes(context));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -261,4 +261,79 @@ class MainTest {
         assertThat(badScore.code()).isEqualTo(2);
         assertThat(badScore.err()).contains("score in [0, 1]");
     }
+
+    /**
+     * Every model reader's refusal is exit 3 with one line naming the file, not exit 1 with a stack
+     * trace (nor 2 for a random .onnx): random bytes as ONNX and TorchScript, a truncated .pth, a
+     * sidecar whose classes file is missing, a model.zip whose directory lies. On local[2,4] (four
+     * tries per task) the model is refused on the driver before any task: one line, not four
+     * failures wrapped in Spark's "Job aborted".
+     */
+    @Test
+    void everyUnusableModelExitsWithThreeInOneLine() throws Exception {
+        Path fixtures = Path.of("../pipeline/src/test/resources/fixtures/infer").toAbsolutePath();
+        Path models = Files.createDirectories(tmp.resolve("models"));
+        byte[] random = new byte[4096];
+        new java.util.Random(12).nextBytes(random);
+        String sidecar = Files.readString(fixtures.resolve("yolov4_tiny_w025_c3.pt.conf"));
+        Files.write(models.resolve("random.onnx"), random);
+        Files.copy(fixtures.resolve("yolov4_tiny_w025_c3.onnx.conf"), models.resolve("random.onnx.conf"));
+        Files.write(models.resolve("random.pt"), random);
+        Files.writeString(models.resolve("random.pt.conf"), sidecar);
+        byte[] pth = Files.readAllBytes(Path.of("../pipeline/src/test/resources/fixtures/yolov4_tiny_w025_c3.pth"));
+        Files.write(models.resolve("truncated.pth"), java.util.Arrays.copyOf(pth, pth.length / 2));
+        Files.writeString(models.resolve("truncated.pth.conf"), sidecar + "width = 0.25\n");
+        Files.write(models.resolve("unlabelled.pth"), pth);
+        Files.writeString(models.resolve("unlabelled.pth.conf"), sidecar.replaceAll("classes = .*",
+                "classes-file = labels.txt") + "width = 0.25\n");
+        byte[] zip = java.util.Arrays.copyOf(random, 512);
+        zip[0] = 'P';
+        zip[1] = 'K';
+        zip[2] = 3;
+        zip[3] = 4;
+        Files.write(models.resolve("model.zip"), zip);
+        Path photos = Files.createDirectories(tmp.resolve("photos"));
+        Files.copy(TestData.require(TestData.DARKNET.resolve("dog.jpg")), photos.resolve("dog.jpg"));
+
+        for (String model : List.of("random.onnx", "random.pt", "truncated.pth", "unlabelled.pth", "model.zip")) {
+            Path out = tmp.resolve("out-" + model);
+            Result r = run("predict", "--master", "local[2,4]", "--model", models.resolve(model).toString(),
+                    "--input", photos.toString(), "--output", out.toString(), "--device", "cpu");
+            assertThat(r.code()).as(model + ": " + r.err()).isEqualTo(3);
+            assertThat(r.err().strip()).as(model).startsWith("sparkdet predict: ").contains(model)
+                    .doesNotContain("\n").doesNotContain("internal error").doesNotContain("Job aborted");
+            assertThat(out).doesNotExist();
+        }
+        Result cap = run("predict", "--master", "local[1]", "--model", fixtures.resolve("yolov4_tiny_w025_c3.onnx")
+                .toString(), "--input", photos.toString(), "--output", tmp.resolve("capped").toString(), "--set",
+                "models.max-bytes=1k");
+        assertThat(cap.code()).as(cap.err()).isEqualTo(3);
+        assertThat(cap.err()).contains("more than the 1024 allowed (models.max-bytes)");
+    }
+
+    /**
+     * An input fault found inside a Spark task reaches the driver wrapped in Spark's exceptions (and
+     * tried spark.task.maxFailures times, which is why model files are checked on the driver first):
+     * Main finds it in the cause chain and exits 3 with its line.
+     */
+    @Test
+    void anInputFaultInsideASparkTaskIsExitThree() {
+        org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().master("local[2,4]")
+                .appName("wrapped").config("spark.ui.enabled", "false").getOrCreate();
+        try {
+            Exception wrapped = org.assertj.core.api.Assertions.catchThrowableOfType(() ->
+                    new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                            .parallelize(List.of(1, 2), 2).foreach(i -> {
+                                throw new sparkdet.io.InputUnusableException("bad.pth: not a torch.save file");
+                            }), org.apache.spark.SparkException.class);
+            assertThat(wrapped).isNotInstanceOf(sparkdet.io.InputUnusableException.class);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.failed("predict", wrapped, new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).isEqualTo(3);
+            assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("sparkdet predict: bad.pth: not a torch.save file"
+                    + System.lineSeparator());
+        } finally {
+            spark.stop();
+        }
+    }
 }

@@ -12,6 +12,7 @@ import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 import sparkdet.model.Devices;
 import sparkdet.model.ModelArchive;
+import sparkdet.model.ModelFiles;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.Torch;
 import sparkdet.model.Weights;
@@ -33,8 +34,10 @@ public final class Detectors {
     /**
      * @param threads the network's intra-op threads (a task's cores)
      * @param device auto, cpu, cuda or cuda:N (ONNX models use ONNX Runtime's CUDA provider on a GPU build)
+     * @param maxBytes models.max-bytes: the most the file, and each record, storage or tensor in it, may hold
      */
-    public static Detector open(Storage storage, String uri, int threads, String device) throws IOException {
+    public static Detector open(Storage storage, String uri, int threads, String device, long maxBytes)
+            throws IOException {
         Path path = Storage.path(uri);
         if (!storage.exists(path)) {
             throw new InputUnusableException("model " + path + " does not exist");
@@ -43,17 +46,18 @@ public final class Detectors {
         long t0 = System.nanoTime();
         Detector detector;
         if (name.endsWith(".onnx")) {
-            detector = onnx(storage, path, threads, Devices.select(device, 0));
+            detector = onnx(storage, path, threads, onnxCudaDevice(device), maxBytes);
         } else if (name.endsWith(".pt") || name.endsWith(".torchscript")) {
             InferenceSpec spec = Sidecar.read(storage, path, -1).spec();
+            ModelFiles.requireSize(storage, path, maxBytes);
             Torch.load();
             org.bytedeco.pytorch.global.torch.set_num_threads(threads);
             detector = new Detector(new TorchScriptRunner(localCopy(storage, path), Devices.select(device, 0),
                     path.toString()), spec);
         } else if (name.endsWith(".pth")) {
-            detector = stateDict(storage, path, threads, device);
+            detector = stateDict(storage, path, threads, device, maxBytes);
         } else if (name.endsWith(".zip")) {
-            ModelArchive.Loaded loaded = ModelArchive.read(storage, uri);
+            ModelArchive.Loaded loaded = ModelArchive.read(storage, uri, maxBytes);
             ModelSpec s = loaded.spec();
             if (s.inputHeight() != s.inputWidth()) {
                 throw new InputUnusableException(path + ": non-square input " + s.inputWidth() + "x" + s.inputHeight());
@@ -74,7 +78,8 @@ public final class Detectors {
      * in sparkdet's own network: the sidecar gives what the file lacks (classes, anchors, input
      * size, and {@code width} when not 1.0); every tensor must fit
      */
-    private static Detector stateDict(Storage storage, Path path, int threads, String device) throws IOException {
+    private static Detector stateDict(Storage storage, Path path, int threads, String device, long maxBytes)
+            throws IOException {
         Sidecar.Described sidecar = Sidecar.read(storage, path, -1);
         InferenceSpec spec = sidecar.spec();
         if (!(spec.decoder() instanceof YoloAnchorDecoder anchors)) {
@@ -84,7 +89,7 @@ public final class Detectors {
         ModelSpec modelSpec = new ModelSpec(YoloV4Tiny.ARCHITECTURE, sidecar.width(), new ClassList(spec.classes()),
                 anchors.anchors(), anchors.mask(), spec.inputSize(), spec.inputSize(), spec.normalization());
         YoloV4Tiny model = modelSpec.newModel();
-        Weights.load(model, storage.readBytes(path, Weights.MAX_FILE_BYTES), path.toString());
+        Weights.load(model, ModelFiles.read(storage, path, maxBytes), path.toString(), maxBytes);
         return ownNetwork(model, spec, path, threads, device);
     }
 
@@ -96,9 +101,10 @@ public final class Detectors {
     }
 
     /** an ONNX file, whose input shape may fix the input size; the session is closed if its sidecar is unusable */
-    private static Detector onnx(Storage storage, Path path, int threads, Device device) throws IOException {
-        OnnxRunner runner = new OnnxRunner(storage.readBytes(path, Weights.MAX_FILE_BYTES), threads,
-                device.is_cuda() ? device.index() : -1, path.toString());
+    private static Detector onnx(Storage storage, Path path, int threads, int cudaDevice, long maxBytes)
+            throws IOException {
+        OnnxRunner runner = new OnnxRunner(ModelFiles.read(storage, path, maxBytes), threads, cudaDevice,
+                path.toString());
         try {
             if (runner.fixedInputHeight() != runner.fixedInputWidth()) {
                 throw new InputUnusableException(path + ": the model takes non-square input " + runner.fixedInputWidth()
@@ -111,6 +117,20 @@ public final class Detectors {
         }
     }
 
+    /**
+     * the CUDA device ONNX Runtime runs on, or -1 for the CPU. libtorch (unpacked and loaded, some
+     * 450 MB) is asked only to find or check a GPU that ONNX Runtime can use: never for cpu, nor
+     * for auto without the CUDA provider (the default, CPU-only build)
+     */
+    private static int onnxCudaDevice(String device) {
+        String p = device.trim().toLowerCase(Locale.ROOT);
+        if (p.equals("cpu") || (p.equals(Devices.AUTO) && !OnnxRunner.cudaProviderPresent())) {
+            return -1;
+        }
+        Device selected = Devices.select(device, 0);
+        return selected.is_cuda() ? selected.index() : -1;
+    }
+
     /** libtorch reads TorchScript from a local path: a Hadoop URI is copied to a temporary file first */
     private static String localCopy(Storage storage, Path path) throws IOException {
         if ("file".equals(path.toUri().getScheme()) || path.toUri().getScheme() == null) {
@@ -118,7 +138,7 @@ public final class Detectors {
         }
         java.nio.file.Path tmp = Files.createTempFile("sparkdet-model", ".pt");
         tmp.toFile().deleteOnExit();
-        Files.write(tmp, storage.readBytes(path, Weights.MAX_FILE_BYTES));
+        Files.write(tmp, storage.readBytes(path, Long.MAX_VALUE));
         return tmp.toString();
     }
 }

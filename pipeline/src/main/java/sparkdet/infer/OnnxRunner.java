@@ -4,6 +4,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.FloatBuffer;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import sparkdet.io.InputUnusableException;
 
 /**
  * An ONNX file run by ONNX Runtime, on the CPU with {@code threads} intra-op threads (the task's
@@ -32,7 +34,7 @@ final class OnnxRunner implements ModelRunner {
     OnnxRunner(byte[] model, int threads, int cudaDevice, String source) {
         this.source = source;
         try {
-            env = onLargeStack(OrtEnvironment::getEnvironment);
+            env = onLargeStack(OnnxRunner::environment);
             session = onLargeStack(() -> {
                 OrtSession.SessionOptions options = new OrtSession.SessionOptions();
                 options.setIntraOpNumThreads(threads);
@@ -44,19 +46,20 @@ final class OnnxRunner implements ModelRunner {
                 return env.createSession(model, options);
             });
             if (session.getNumInputs() != 1) {
-                throw new IllegalArgumentException(source + ": a detector takes one input (the images), this model "
+                throw new InputUnusableException(source + ": a detector takes one input (the images), this model "
                         + "takes " + session.getNumInputs() + ": " + session.getInputNames());
             }
             Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
             inputName = input.getKey();
             inputShape = ((TensorInfo) input.getValue().getInfo()).getShape();
             if (inputShape.length != 4 || (inputShape[1] > 0 && inputShape[1] != 3)) {
-                throw new IllegalArgumentException(source + ": input '" + inputName + "' has shape "
+                throw new InputUnusableException(source + ": input '" + inputName + "' has shape "
                         + java.util.Arrays.toString(inputShape) + ", not [N, 3, H, W]");
             }
             outputNames = new ArrayList<>(session.getOutputNames());
         } catch (OrtException e) {
-            throw new IllegalArgumentException(source + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+            throw new InputUnusableException(source + ": ONNX Runtime cannot load it: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 
@@ -94,6 +97,22 @@ final class OnnxRunner implements ModelRunner {
         @SuppressWarnings("unchecked")
         T value = (T) result[0];
         return value;
+    }
+
+    /**
+     * ONNX Runtime's process-wide environment, with its event telemetry off. The device id it
+     * writes while the environment is created only ORT_DISABLE_TELEMETRY=1 prevents (bin/sparkdet
+     * and spark.executorEnv set it).
+     */
+    private static OrtEnvironment environment() throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        env.setTelemetry(false);
+        return env;
+    }
+
+    /** whether this build of ONNX Runtime has the CUDA execution provider (onnxruntime_gpu) */
+    static boolean cudaProviderPresent() {
+        return OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     }
 
     /** the input's side when the file fixes it (square or not: height), else -1 */

@@ -55,8 +55,8 @@ public final class Sidecar {
                     + "layout = yolo-anchors|yolov8, classes-file or classes, and for yolo-anchors anchors and "
                     + "anchors-mask (docs/predict.md)");
         }
-        String text = new String(storage.readBytes(sidecar, MAX_BYTES), StandardCharsets.UTF_8);
         try {
+            String text = text(storage, sidecar);
             // substitutions within the file only: ${HOME} or ${PATH} must not put the machine into the labels
             Config c = ConfigFactory.parseString(text).resolve(ConfigResolveOptions.noSystem());
             List<String> classes = classes(storage, sidecar, c);
@@ -131,8 +131,11 @@ public final class Sidecar {
                     + "below its folder (no absolute path, no '..', no URI)");
         }
         Path file = new Path(sidecar.getParent(), name);
+        if (!storage.exists(file)) {
+            throw new IllegalArgumentException("classes file " + file + " does not exist");
+        }
         List<String> names = new ArrayList<>();
-        for (String line : new String(storage.readBytes(file, MAX_BYTES), StandardCharsets.UTF_8).split("\r?\n")) {
+        for (String line : text(storage, file).split("\r?\n")) {
             if (!line.isBlank()) {
                 names.add(line.strip());
             }
@@ -141,6 +144,16 @@ public final class Sidecar {
             throw new IllegalArgumentException("classes file " + file + " names no class");
         }
         return names;
+    }
+
+    /** a small text file beside the model; a large one is refused unread */
+    private static String text(Storage storage, Path file) throws IOException {
+        long length = storage.fs(file).getFileStatus(file).getLen();
+        if (length > MAX_BYTES) {
+            throw new IllegalArgumentException(file + " is " + length + " bytes, more than the " + MAX_BYTES
+                    + " a sidecar or classes file may hold");
+        }
+        return new String(storage.readBytes(file, MAX_BYTES), StandardCharsets.UTF_8);
     }
 
     private static double[] triple(Config n, String key, double fallback) {

@@ -12,7 +12,9 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TupleElements;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.io.InputUnusableException;
 import sparkdet.model.Devices;
+import sparkdet.model.Torch;
 
 /**
  * A TorchScript file (torch.jit.trace or script, then torch.jit.save) run by libtorch: its forward
@@ -25,7 +27,11 @@ final class TorchScriptRunner implements ModelRunner {
 
     /** @param localFile the .pt file on the local disk (libtorch reads paths) */
     TorchScriptRunner(String localFile, Device device, String source) {
-        this.module = torch.load(localFile, new DeviceOptional(device), false);
+        try {
+            this.module = torch.load(localFile, new DeviceOptional(device), false);
+        } catch (RuntimeException e) {
+            throw new InputUnusableException(source + ": libtorch cannot load it as TorchScript: " + Torch.firstLine(e), e);
+        }
         this.device = device;
         this.source = source;
         module.eval();

@@ -25,6 +25,12 @@ public record LoadReport(String source, List<String> loaded, List<Skipped> skipp
         return skipped.isEmpty();
     }
 
+    /** one line for an error message (the whole report is logged): the counts and the first tensor skipped */
+    public String summary() {
+        return source + ": loaded " + loaded.size() + " tensors, skipped " + skipped.size()
+                + (skipped.isEmpty() ? "" : " (first " + skipped.get(0) + ")") + ", unused in the file " + unused.size();
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();

@@ -3,7 +3,6 @@ package sparkdet.model;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.fs.Path;
@@ -11,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.data.ClassList;
 import sparkdet.io.AtomicOutput;
+import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 
 /**
@@ -47,37 +47,39 @@ public final class ModelArchive {
         LOG.info("wrote {} ({} classes, width {}, {} bytes)", target, spec.classes().size(), spec.width(), zipped.size());
     }
 
-    public static Loaded read(Storage storage, String uri) throws IOException {
+    /** @param maxBytes models.max-bytes: the most the file, and each record inflated from it, may hold */
+    public static Loaded read(Storage storage, String uri, long maxBytes) throws IOException {
         Path path = Storage.path(uri);
-        Map<String, byte[]> entries = ZipRecords.read(storage.readBytes(path, Weights.MAX_FILE_BYTES));
-        byte[] json = entries.get(SPEC_ENTRY);
-        byte[] weights = entries.get(WEIGHTS_ENTRY);
-        if (json == null || weights == null) {
-            throw new IOException(path + " is not a sparkdet model archive: it lacks " + (json == null ? SPEC_ENTRY : WEIGHTS_ENTRY));
+        ZipRecords zip = ZipRecords.open(ModelFiles.read(storage, path, maxBytes), path.toString(), maxBytes);
+        if (!zip.contains(SPEC_ENTRY) || !zip.contains(WEIGHTS_ENTRY)) {
+            throw new InputUnusableException(path + " is not a sparkdet model archive: it lacks "
+                    + (zip.contains(SPEC_ENTRY) ? WEIGHTS_ENTRY : SPEC_ENTRY));
         }
-        ModelSpec spec = ModelSpec.fromJson(new String(json, StandardCharsets.UTF_8), path.toString());
+        ModelSpec spec = ModelSpec.fromJson(new String(zip.read(SPEC_ENTRY), StandardCharsets.UTF_8),
+                path + "!/" + SPEC_ENTRY);
         YoloV4Tiny model = spec.newModel();
-        Weights.load(model, weights, path + "!/" + WEIGHTS_ENTRY);
+        Weights.load(model, zip.read(WEIGHTS_ENTRY), path + "!/" + WEIGHTS_ENTRY, maxBytes);
         model.eval();
         return new Loaded(spec, model);
     }
 
-    /** the weights of a sparkdet model archive, or the bytes themselves when they are not one (a .pth) */
-    static byte[] weightsOf(byte[] file) {
-        try {
-            Map<String, byte[]> entries = ZipRecords.read(file);
-            if (entries.containsKey(SPEC_ENTRY) && entries.containsKey(WEIGHTS_ENTRY)) {
-                return entries.get(WEIGHTS_ENTRY);
+    /**
+     * the weights of a sparkdet model archive, or the bytes themselves when they are not one (a
+     * .pth: torch.save's own zip, or a legacy pickle)
+     */
+    static byte[] weightsOf(byte[] file, String source, long maxBytes) {
+        if (ZipRecords.startsAsZip(file)) {
+            ZipRecords zip = ZipRecords.open(file, source, maxBytes);
+            if (zip.contains(SPEC_ENTRY) && zip.contains(WEIGHTS_ENTRY)) {
+                return zip.read(WEIGHTS_ENTRY);
             }
-        } catch (IOException notAZip) {
-            // a legacy (pre-1.6) torch.save file is a bare pickle: the reader of .pth files takes it
         }
         return file;
     }
 
     /** reads a model that must have been trained for exactly these classes, in this order */
-    public static Loaded read(Storage storage, String uri, ClassList expected) throws IOException {
-        Loaded loaded = read(storage, uri);
+    public static Loaded read(Storage storage, String uri, ClassList expected, long maxBytes) throws IOException {
+        Loaded loaded = read(storage, uri, maxBytes);
         if (!loaded.spec().classes().equals(expected)) {
             throw new IOException(uri + " was trained for the classes " + loaded.spec().classes()
                     + " but the classes " + expected + " were expected");

@@ -1,5 +1,6 @@
 package sparkdet.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import sparkdet.data.ClassList;
+import sparkdet.io.InputUnusableException;
 
 /**
  * Everything predict needs besides the weights: the architecture and its options, the classes,
@@ -86,39 +88,49 @@ public record ModelSpec(String architecture, double width, ClassList classes, fl
         return JSON.writeValueAsString(root);
     }
 
-    static ModelSpec fromJson(String json, String source) throws IOException {
-        JsonNode root = JSON.readTree(json);
+    /** model.json as written by {@link #toJson}; anything else is refused with the file named */
+    static ModelSpec fromJson(String json, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InputUnusableException(source + ": not JSON: " + e.getOriginalMessage(), e);
+        }
         if (root.path("format").asInt() != FORMAT) {
-            throw new IOException(source + ": model.json format " + root.path("format") + " is not " + FORMAT);
-        }
-        List<String> names = new ArrayList<>();
-        root.path("classes").forEach(n -> names.add(n.asText()));
-        JsonNode anchorsNode = root.path("anchors");
-        float[][] anchors = new float[anchorsNode.size()][];
-        for (int i = 0; i < anchors.length; i++) {
-            anchors[i] = new float[] {(float) anchorsNode.get(i).get(0).asDouble(), (float) anchorsNode.get(i).get(1).asDouble()};
-        }
-        JsonNode maskNode = root.path("anchors_mask");
-        int[][] mask = new int[maskNode.size()][];
-        for (int i = 0; i < mask.length; i++) {
-            mask[i] = new int[maskNode.get(i).size()];
-            for (int j = 0; j < mask[i].length; j++) {
-                mask[i][j] = maskNode.get(i).get(j).asInt();
-            }
-        }
-        JsonNode norm = root.path("normalize");
-        double[] mean = new double[3];
-        double[] std = new double[3];
-        for (int c = 0; c < 3; c++) {
-            mean[c] = norm.path("mean").path(c).asDouble();
-            std[c] = norm.path("std").path(c).asDouble();
+            throw new InputUnusableException(source + ": model.json format " + root.path("format") + " is not " + FORMAT);
         }
         try {
+            List<String> names = new ArrayList<>();
+            root.path("classes").forEach(n -> names.add(n.asText()));
+            JsonNode anchorsNode = root.path("anchors");
+            float[][] anchors = new float[anchorsNode.size()][];
+            for (int i = 0; i < anchors.length; i++) {
+                JsonNode pair = anchorsNode.path(i);
+                if (pair.size() != 2) {
+                    throw new IllegalArgumentException("anchor " + i + " is not a pair [w, h]: " + pair);
+                }
+                anchors[i] = new float[] {(float) pair.path(0).asDouble(), (float) pair.path(1).asDouble()};
+            }
+            JsonNode maskNode = root.path("anchors_mask");
+            int[][] mask = new int[maskNode.size()][];
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = new int[maskNode.path(i).size()];
+                for (int j = 0; j < mask[i].length; j++) {
+                    mask[i][j] = maskNode.path(i).path(j).asInt();
+                }
+            }
+            JsonNode norm = root.path("normalize");
+            double[] mean = new double[3];
+            double[] std = new double[3];
+            for (int c = 0; c < 3; c++) {
+                mean[c] = norm.path("mean").path(c).asDouble();
+                std[c] = norm.path("std").path(c).asDouble();
+            }
             return new ModelSpec(root.path("architecture").asText(), root.path("width").asDouble(), new ClassList(names),
                     anchors, mask, root.path("input_size").path("height").asInt(), root.path("input_size").path("width").asInt(),
                     new Normalization(norm.path("scale").asDouble(), mean, std));
         } catch (IllegalArgumentException e) {
-            throw new IOException(source + ": " + e.getMessage(), e);
+            throw new InputUnusableException(source + ": " + e.getMessage(), e);
         }
     }
 }

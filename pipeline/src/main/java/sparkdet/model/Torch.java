@@ -12,4 +12,11 @@ public final class Torch {
     public static void load() {
         NativeCache.load(List.of("javacpp", "openblas", "pytorch"), torch.class);
     }
+
+    /** an error's first line, for a one-line message: libtorch's carry a C++ backtrace below it */
+    public static String firstLine(RuntimeException e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName()
+                : message.lines().findFirst().orElse("");
+    }
 }

@@ -68,7 +68,7 @@ final class TorchPickle {
                 case 'J' -> stack.push((long) in.getInt());
                 case 0x8a -> stack.push(long1(in.get() & 0xff));
                 case 'G' -> stack.push(Double.longBitsToDouble(Long.reverseBytes(in.getLong())));
-                case 'X', 'T' -> stack.push(string(in.getInt()));
+                case 'X', 'T' -> stack.push(string(in.getInt() & 0xffffffffL));
                 case 'U', 0x8c -> stack.push(string(in.get() & 0xff));
                 case 'c' -> stack.push(new Global(line(), line()));
                 case ')' -> stack.push(List.of());
@@ -183,8 +183,13 @@ final class TorchPickle {
         return v.bitLength() < 64 ? (Object) v.longValue() : v;
     }
 
-    private String string(int n) {
-        byte[] b = new byte[n];
+    /** checked against the bytes left before allocating: the length is the file's word, not its size */
+    private String string(long n) {
+        if (n < 0 || n > in.remaining()) {
+            throw new IllegalStateException(String.format("a pickle string at byte %d declares %d bytes, more than "
+                    + "the %d left in the file", in.position(), n, in.remaining()));
+        }
+        byte[] b = new byte[(int) n];
         in.get(b);
         return new String(b, StandardCharsets.UTF_8);
     }

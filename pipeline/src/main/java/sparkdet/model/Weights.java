@@ -24,9 +24,6 @@ import sparkdet.io.Storage;
  */
 public final class Weights {
     private static final Logger LOG = LoggerFactory.getLogger(Weights.class);
-    /** the most a byte array holds */
-    public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
-
     private Weights() {
     }
 
@@ -44,14 +41,19 @@ public final class Weights {
     }
 
     /** {@link #loadMatching(YoloV4Tiny, byte[], String)} of a file at a URI (or local path) */
-    public static LoadReport loadMatching(YoloV4Tiny model, Storage storage, String uri) throws IOException {
-        return loadMatching(model, storage.readBytes(Storage.path(uri), MAX_FILE_BYTES), uri);
+    public static LoadReport loadMatching(YoloV4Tiny model, Storage storage, String uri, long maxBytes)
+            throws IOException {
+        return loadMatching(model, ModelFiles.read(storage, Storage.path(uri), maxBytes), uri, maxBytes);
     }
 
-    /** loads every tensor of the file whose name and shape match, converting its dtype to the model's */
-    public static LoadReport loadMatching(YoloV4Tiny model, byte[] file, String source) throws IOException {
+    /**
+     * loads every tensor of the file whose name and shape match, converting its dtype to the model's
+     *
+     * @param maxBytes models.max-bytes: the most a record, storage or tensor of the file may hold
+     */
+    public static LoadReport loadMatching(YoloV4Tiny model, byte[] file, String source, long maxBytes) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Map<String, Tensor> stored = TorchFileReader.read(file, source);
+            Map<String, Tensor> stored = TorchFileReader.read(file, source, maxBytes);
             List<String> loaded = new ArrayList<>();
             List<LoadReport.Skipped> skipped = new ArrayList<>();
             Map<String, Tensor> target = model.stateDict();
@@ -87,15 +89,16 @@ public final class Weights {
      * is a warning with the report (a changed class count leaves the head outputs fresh), and a file
      * that fills no backbone weight is refused: it was made for another network or another width.
      */
-    public static LoadReport loadPretrained(YoloV4Tiny model, Storage storage, String uri) throws IOException {
+    public static LoadReport loadPretrained(YoloV4Tiny model, Storage storage, String uri, long maxBytes)
+            throws IOException {
         Path path = Storage.path(uri);
-        LoadReport report = loadMatching(model, ModelArchive.weightsOf(storage.readBytes(path, MAX_FILE_BYTES)),
-                path.toString());
+        LoadReport report = loadMatching(model, ModelArchive.weightsOf(ModelFiles.read(storage, path, maxBytes),
+                path.toString(), maxBytes), path.toString(), maxBytes);
         // a weight, not a scalar buffer such as num_batches_tracked, which fits any width
         if (report.loaded().stream().noneMatch(name -> name.startsWith(YoloV4Tiny.BACKBONE_PREFIX)
                 && name.endsWith(".weight"))) {
             throw new InputUnusableException("train.pretrained: " + path + " fills no backbone weight of the model "
-                    + "(another network, width or file?): " + report);
+                    + "(another network, width or file?): " + report.summary());
         }
         if (!report.skipped().isEmpty()) {
             LOG.warn("train.pretrained loaded in part: {}", report);
@@ -104,10 +107,10 @@ public final class Weights {
     }
 
     /** loads a file that must fill the whole model, as sparkdet's own weights do */
-    public static void load(YoloV4Tiny model, byte[] file, String source) throws IOException {
-        LoadReport report = loadMatching(model, file, source);
+    public static void load(YoloV4Tiny model, byte[] file, String source, long maxBytes) {
+        LoadReport report = loadMatching(model, file, source, maxBytes);
         if (!report.complete()) {
-            throw new IOException(source + " does not fit the model: " + report);
+            throw new InputUnusableException(source + " does not fit the model: " + report.summary());
         }
     }
 }

@@ -60,7 +60,10 @@ public final class PredictJob {
             // a bad model fails here with its own message, not four task failures later; in local
             // mode the driver is the executor, so the tasks find it loaded
             int taskCores = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-            LOG.info("model: {}", SharedDetectors.get(hadoop, request.model(), taskCores, request.device()).describe());
+            try (SharedDetectors.Lease model = SharedDetectors.acquire(hadoop, request.model(), taskCores,
+                    request.device(), request.modelMaxBytes())) {
+                LOG.info("model: {}", model.detector().describe());
+            }
             JavaRDD<Row> rows = refs.mapPartitions(new PredictPartition(request, out.dir().toString(), hadoop));
             Dataset<Row> frame = spark.createDataFrame(rows, PredictionSchema.IMAGE);
             frame.write().parquet(out.resolve(DETECTIONS).toString());

@@ -44,16 +44,18 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
         TaskContext task = TaskContext.get();
         int cores = task == null ? 1 : Math.max(1, task.cpus());
         int partition = task == null ? 0 : task.partitionId();
-        Detector detector = SharedDetectors.get(hadoop, request.model(), cores, request.device());
         Storage storage = new Storage(hadoop.get());
         List<Row> rows = new ArrayList<>(refs.size());
         long t0 = System.nanoTime();
         long waited = 0;
         long network = 0;
-        try (DecodedImages images = new DecodedImages(refs, hadoop.get(), request.loaderThreads(), 2 * request.batch(),
-                request.pixelLimit());
-             SideOutputs side = new SideOutputs(storage, new Path(stagingDir), detector.classes(), request.draw(),
-                     partition)) {
+        try (SharedDetectors.Lease model = SharedDetectors.acquire(hadoop, request.model(), cores, request.device(),
+                request.modelMaxBytes());
+             DecodedImages images = new DecodedImages(refs, hadoop.get(), request.loaderThreads(), 2 * request.batch(),
+                     request.pixelLimit());
+             SideOutputs side = new SideOutputs(storage, new Path(stagingDir), model.detector().classes(),
+                     request.draw(), partition)) {
+            Detector detector = model.detector();
             List<DecodedImages.Decoded> batch = new ArrayList<>(request.batch());
             while (images.hasNext()) {
                 long w = System.nanoTime();

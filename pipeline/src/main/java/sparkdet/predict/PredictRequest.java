@@ -8,12 +8,13 @@ import sparkdet.infer.DetectOptions;
  * A prediction run: the model (model.zip, .onnx or .pt), the input (an image, a folder, an
  * ingested dataset, on any Hadoop file system), the output folder, images per network call, the
  * post-processing, whether to draw, where libtorch computes, the decode threads per task,
- * whether an existing output may be replaced (never one that holds the model or the input), and
- * the most pixels an image may have to be decoded.
+ * whether an existing output may be replaced (never one that holds the model or the input),
+ * the most pixels an image may have to be decoded, and models.max-bytes, the most the model
+ * file and each part read from it may hold.
  */
 public record PredictRequest(String model, String input, String output, int batch, DetectOptions options,
                              boolean draw, String device, int loaderThreads, boolean overwrite,
-                             PixelLimit pixelLimit)
+                             PixelLimit pixelLimit, long modelMaxBytes)
         implements Serializable {
     public PredictRequest {
         if (batch < 1) {

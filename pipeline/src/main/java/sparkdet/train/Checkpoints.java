@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
 import sparkdet.io.AtomicOutput;
 import sparkdet.io.Storage;
+import sparkdet.model.ModelFiles;
 import sparkdet.model.Weights;
 import sparkdet.model.YoloV4Tiny;
 
@@ -85,7 +86,7 @@ final class Checkpoints {
     void restore(String name, YoloV4Tiny model, Optimizer optimizer) throws IOException {
         Path cp = new Path(dir, name);
         Path weights = new Path(cp, "weights.pt");
-        Weights.load(model, storage.readBytes(weights, Long.MAX_VALUE), weights.toString());
+        Weights.load(model, storage.readBytes(weights, Long.MAX_VALUE), weights.toString(), ModelFiles.MAX_BYTES_CEILING);
         java.nio.file.Path tmp = Files.createTempFile("sparkdet-optimizer", ".pt");
         try {
             Files.write(tmp, storage.readBytes(new Path(cp, "optimizer.pt"), Long.MAX_VALUE));

@@ -140,7 +140,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             bestMap = state.bestMap();
             LOG.info("rank {}: resuming after epoch {} from {}", rank, state.epoch(), checkpoints.path(Checkpoints.LAST));
         } else if (recipe.pretrained() != null && rank == 0) {
-            Weights.loadPretrained(model, storage, recipe.pretrained());   // logs its load report
+            Weights.loadPretrained(model, storage, recipe.pretrained(), recipe.pretrainedMaxBytes());   // logs its load report
         }
         group.broadcast(new ArrayList<>(model.stateDict().values()));
 

@@ -5,11 +5,14 @@ import com.typesafe.config.ConfigException;
 import java.io.Serializable;
 import java.util.List;
 import sparkdet.image.PixelLimit;
+import sparkdet.model.ModelFiles;
 
 /**
  * A training recipe: the {@code sparkdet.train} section of the configuration (defaults and their
  * meaning in conf/sparkdet-defaults.conf), checked once on the driver so that no executor finds
  * a bad value an hour in; with the image limit every reader applies ({@value PixelLimit#SETTING}).
+ * {@code pretrainedMaxBytes} is {@code sparkdet.models.max-bytes}, which bounds the pretrained file
+ * as every model file.
  */
 public record Recipe(String data, String valData, String output, String trainSplit, String valSplit, double valFraction,
                      String model, double width, int inputSize, List<Double> anchors, String pretrained,
@@ -18,7 +21,8 @@ public record Recipe(String data, String valData, String output, String trainSpl
                      String optimizer, double momentum, boolean nesterov, double weightDecay, double lr,
                      double minLrRatio, String schedule, int warmupEpochs, double warmupLrRatio,
                      double labelSmoothing, Augment augment, int savePeriod, int evalPeriod, long seed, int stopAfter,
-                     java.time.Duration collectiveTimeout, String device, PixelLimit pixelLimit)
+                     java.time.Duration collectiveTimeout, String device, PixelLimit pixelLimit,
+                     long pretrainedMaxBytes)
         implements Serializable {
 
     /** the augmentation switches */
@@ -83,7 +87,8 @@ public record Recipe(String data, String valData, String output, String trainSpl
                             a.getDouble("scale-min"), a.getDouble("scale-max"), a.getDouble("hue"),
                             a.getDouble("saturation"), a.getDouble("value")),
                     c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"), c.getInt("stop-after"),
-                    c.getDuration("collective-timeout"), c.getString("device"), PixelLimit.of(config));
+                    c.getDuration("collective-timeout"), c.getString("device"), PixelLimit.of(config),
+                    ModelFiles.maxBytes(config));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("train recipe: " + e.getMessage(), e);
         }
@@ -94,7 +99,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                 pretrained, classes, includeDifficult, n, Math.min(freezeEpochs, n), freezeBatchSize, batchSize,
                 workers, threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio,
                 schedule, warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
-                collectiveTimeout, device, pixelLimit);
+                collectiveTimeout, device, pixelLimit, pretrainedMaxBytes);
     }
 
     public Recipe withValData(String uri) {
@@ -102,7 +107,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                 pretrained, classes, includeDifficult, epochs, freezeEpochs, freezeBatchSize, batchSize, workers,
                 threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio, schedule,
                 warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
-                collectiveTimeout, device, pixelLimit);
+                collectiveTimeout, device, pixelLimit, pretrainedMaxBytes);
     }
 
     /** whether an epoch (0-based) trains with the backbone frozen */

@@ -88,7 +88,8 @@ public final class TrainJob {
             // checked here, where an unusable file is one clear error instead of a barrier stage
             // failing on rank 0 and retried; the anchors do not change a tensor's shape
             Weights.loadPretrained(ModelSpec.yolov4Tiny(classes, recipe.width(), Anchors.yolov4TinyDefaults(),
-                    recipe.inputSize(), recipe.inputSize()).newModel(), storage, recipe.pretrained());
+                    recipe.inputSize(), recipe.inputSize()).newModel(), storage, recipe.pretrained(),
+                    recipe.pretrainedMaxBytes());
         }
         int[] remap = remap(ds.classes(), classes, recipe.data());
         // the training records stay in Spark: read by the executors, cached there, then dealt into shards

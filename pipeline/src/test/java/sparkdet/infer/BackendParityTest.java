@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkdet.model.ModelFiles;
 import sparkdet.data.ClassList;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.RgbImage;
@@ -42,7 +43,8 @@ class BackendParityTest {
                 Anchors.yolov4TinyDefaults(), 160, 160);
         YoloV4Tiny model = spec.newModel();
         try (InputStream in = BackendParityTest.class.getResourceAsStream("/fixtures/yolov4_tiny_w025_c3.pth")) {
-            assertThat(Weights.loadMatching(model, in.readAllBytes(), "fixture").skipped()).isEmpty();
+            assertThat(Weights.loadMatching(model, in.readAllBytes(), "fixture", ModelFiles.MAX_BYTES_CEILING).skipped())
+                    .isEmpty();
         }
         ModelArchive.write(storage, zip.toString(), spec, model);
 
@@ -63,8 +65,8 @@ class BackendParityTest {
                 input-size = 160
                 width = 0.25
                 """);
-        try (Detector own = Detectors.open(storage, zip.toString(), 2, "cpu");
-             Detector stateDict = Detectors.open(storage, pth.toString(), 2, "cpu");
+        try (Detector own = Detectors.open(storage, zip.toString(), 2, "cpu", ModelFiles.MAX_BYTES_CEILING);
+             Detector stateDict = Detectors.open(storage, pth.toString(), 2, "cpu", ModelFiles.MAX_BYTES_CEILING);
              Detector onnx = ConstantModelsTest.open("yolov4_tiny_w025_c3.onnx");
              Detector script = ConstantModelsTest.open("yolov4_tiny_w025_c3.pt")) {
             RawOutputs reference = own.run(own.prepare(photos));

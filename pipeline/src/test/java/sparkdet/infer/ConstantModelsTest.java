@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import sparkdet.model.ModelFiles;
 import sparkdet.image.RgbImage;
 import sparkdet.io.Storage;
 import sparkdet.postprocess.Detection;
@@ -23,7 +24,8 @@ class ConstantModelsTest {
     private static final double PIXEL = 1e-3;
 
     static Detector open(String file) throws Exception {
-        return Detectors.open(new Storage(new Configuration()), FIXTURES.resolve(file).toString(), 1, "cpu");
+        return Detectors.open(new Storage(new Configuration()), FIXTURES.resolve(file).toString(), 1, "cpu",
+                ModelFiles.MAX_BYTES_CEILING);
     }
 
     static RgbImage grey(int width, int height) {

@@ -113,7 +113,7 @@ class HdfsIngestTest {
         sparkdet.predict.PredictJob.Summary s = new sparkdet.predict.PredictJob(TestSpark.session()).run(
                 new sparkdet.predict.PredictRequest(hdfs + "/models/yolov4_tiny_w025_c3.onnx", hdfs + "/photos",
                         hdfs + "/predicted", 2, new sparkdet.infer.DetectOptions(0.1, 0.45, 50), true, "cpu", 2, false,
-                        TestSpark.pixelLimit()));
+                        TestSpark.pixelLimit(), sparkdet.model.ModelFiles.MAX_BYTES_CEILING));
         assertThat(s.images()).isEqualTo(3);
         assertThat(s.failed()).isZero();
         assertThat(s.output()).isEqualTo(hdfs + "/predicted");

@@ -40,7 +40,7 @@ class DevicesTest {
             YoloV4Tiny moved = new YoloV4Tiny(3, 0.25);
             ByteArrayOutputStream weights = new ByteArrayOutputStream();
             Weights.save(cpu, weights);
-            Weights.load(moved, weights.toByteArray(), "cpu model");
+            Weights.load(moved, weights.toByteArray(), "cpu model", ModelFiles.MAX_BYTES_CEILING);
             Device device = Devices.select("auto", 0);
             moved.moveTo(device);
             assertThat(Devices.name(moved.device())).isEqualTo(Devices.name(device));

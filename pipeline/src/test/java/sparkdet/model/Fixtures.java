@@ -30,7 +30,7 @@ final class Fixtures {
     }
 
     static Map<String, Tensor> tensors(String name) throws IOException {
-        return TorchFileReader.read(bytes(name), name);
+        return TorchFileReader.read(bytes(name), name, ModelFiles.MAX_BYTES_CEILING);
     }
 
     /** copies of a model's parameters and buffers */
@@ -43,7 +43,7 @@ final class Fixtures {
     /** the fixture network with the fixture's weights */
     static YoloV4Tiny model() throws IOException {
         YoloV4Tiny model = new YoloV4Tiny(CLASSES, WIDTH);
-        Weights.load(model, bytes(WEIGHTS), WEIGHTS);
+        Weights.load(model, bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
         return model;
     }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.bytedeco.javacpp.PointerScope;
@@ -42,7 +41,7 @@ class ModelArchiveTest {
             ModelArchive.write(STORAGE, uri, spec, model);
             ModelArchive.write(STORAGE, uri, spec, model);
 
-            ModelArchive.Loaded back = ModelArchive.read(STORAGE, uri, CLASSES);
+            ModelArchive.Loaded back = ModelArchive.read(STORAGE, uri, CLASSES, ModelFiles.MAX_BYTES_CEILING);
             assertThat(back.model().is_training()).isFalse();
             assertThat(back.spec().classes()).isEqualTo(CLASSES);
             assertThat(back.spec().width()).isEqualTo(0.25);
@@ -70,9 +69,9 @@ class ModelArchiveTest {
             String uri = dir.resolve("m.zip").toString();
             ModelSpec spec = ModelSpec.yolov4Tiny(CLASSES, 0.25, Anchors.yolov4TinyDefaults(), 416, 416);
             ModelArchive.write(STORAGE, uri, spec, spec.newModel());
-            Map<String, byte[]> entries = ZipRecords.read(Files.readAllBytes(dir.resolve("m.zip")));
-            assertThat(entries).containsOnlyKeys("model.json", "weights.pth");
-            JsonNode json = new ObjectMapper().readTree(new String(entries.get("model.json"), StandardCharsets.UTF_8));
+            ZipRecords entries = ZipRecords.open(Files.readAllBytes(dir.resolve("m.zip")), uri, ModelFiles.MAX_BYTES_CEILING);
+            assertThat(entries.names()).containsExactly("model.json", "weights.pth");
+            JsonNode json = new ObjectMapper().readTree(new String(entries.read("model.json"), StandardCharsets.UTF_8));
             assertThat(json.path("architecture").asText()).isEqualTo("yolov4-tiny");
             assertThat(json.path("num_classes").asInt()).isEqualTo(3);
             assertThat(json.path("classes").toString()).isEqualTo("[\"circle\",\"square\",\"triangle\"]");
@@ -91,7 +90,7 @@ class ModelArchiveTest {
             ModelSpec spec = ModelSpec.yolov4Tiny(CLASSES, 0.25, Anchors.yolov4TinyDefaults(), 64, 64);
             ModelArchive.write(STORAGE, uri, spec, spec.newModel());
             ClassList other = new ClassList(List.of("circle", "triangle", "square"));
-            assertThatThrownBy(() -> ModelArchive.read(STORAGE, uri, other))
+            assertThatThrownBy(() -> ModelArchive.read(STORAGE, uri, other, ModelFiles.MAX_BYTES_CEILING))
                     .hasMessageContaining("trained for the classes [circle, square, triangle]")
                     .hasMessageContaining("the classes [circle, triangle, square] were expected");
         }

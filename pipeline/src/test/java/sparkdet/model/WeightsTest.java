@@ -41,7 +41,7 @@ class WeightsTest {
             YoloV4Tiny b = new YoloV4Tiny(2, 0.25);
             assertThat(b.stateDict().get("backbone.conv1.conv.weight").equal(a.stateDict().get("backbone.conv1.conv.weight")))
                     .isFalse();
-            assertThat(Weights.loadMatching(b, storage, uri).complete()).isTrue();
+            assertThat(Weights.loadMatching(b, storage, uri, ModelFiles.MAX_BYTES_CEILING).complete()).isTrue();
             Map<String, Tensor> sa = a.stateDict();
             Map<String, Tensor> sb = b.stateDict();
             assertThat(sb.keySet()).containsExactlyElementsOf(sa.keySet());
@@ -78,7 +78,7 @@ class WeightsTest {
     void strictLoadOfAnotherWidthNamesTheMismatches() throws Exception {
         try (PointerScope scope = new PointerScope()) {
             byte[] file = save(new YoloV4Tiny(1, 0.25));
-            assertThatThrownBy(() -> Weights.load(new YoloV4Tiny(1, 0.5), file, "small.pth"))
+            assertThatThrownBy(() -> Weights.load(new YoloV4Tiny(1, 0.5), file, "small.pth", ModelFiles.MAX_BYTES_CEILING))
                     .hasMessageContaining("small.pth does not fit the model")
                     .hasMessageContaining("backbone.conv1.conv.weight: file [8, 3, 3, 3], model [16, 3, 3, 3]");
         }
@@ -86,7 +86,7 @@ class WeightsTest {
 
     @Test
     void notATorchFileIsAClearError() {
-        assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), "hello".getBytes(), "x.pth"))
+        assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), "hello".getBytes(), "x.pth", ModelFiles.MAX_BYTES_CEILING))
                 .hasMessageContaining("x.pth is not a PyTorch file");
     }
 
@@ -113,21 +113,24 @@ class WeightsTest {
             ModelArchive.write(storage, zip, spec, trained);
 
             YoloV4Tiny same = new YoloV4Tiny(2, 0.25);
-            LoadReport all = Weights.loadPretrained(same, storage, zip);
+            LoadReport all = Weights.loadPretrained(same, storage, zip, ModelFiles.MAX_BYTES_CEILING);
             assertThat(all.complete()).isTrue();
             assertThat(same.stateDict().get("backbone.conv1.conv.weight")
                     .equal(trained.stateDict().get("backbone.conv1.conv.weight"))).isTrue();
 
-            LoadReport partial = Weights.loadPretrained(new YoloV4Tiny(5, 0.25), storage, zip);
+            LoadReport partial = Weights.loadPretrained(new YoloV4Tiny(5, 0.25), storage, zip,
+                    ModelFiles.MAX_BYTES_CEILING);
             assertThat(partial.skipped()).hasSize(4);
             assertThat(partial.loaded()).hasSize(all.loaded().size() - 4);
 
             Path legacy = dir.resolve("other.pth");
             java.nio.file.Files.write(legacy, Fixtures.bytes(Fixtures.LEGACY));
-            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(2, 0.25), storage, legacy.toString()))
+            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(2, 0.25), storage, legacy.toString(),
+                    ModelFiles.MAX_BYTES_CEILING))
                     .isInstanceOf(sparkdet.io.InputUnusableException.class).hasMessageContaining("other.pth")
                     .hasMessageContaining("fills no backbone weight");
-            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(2, 1.0), storage, zip))
+            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(2, 1.0), storage, zip,
+                    ModelFiles.MAX_BYTES_CEILING))
                     .as("another width").hasMessageContaining("fills no backbone weight");
         }
     }

@@ -17,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkdet.model.ModelFiles;
 import sparkdet.data.ImageIds;
 import sparkdet.eval.EvalJob;
 import sparkdet.eval.EvalRequest;
@@ -57,7 +58,7 @@ class PredictJobTest {
         Path out = tmp.resolve("out");
 
         PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, false, TestSpark.pixelLimit()));
+                in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, false, TestSpark.pixelLimit(), ModelFiles.MAX_BYTES_CEILING));
 
         assertThat(s.images()).isEqualTo(5);
         assertThat(s.failed()).isEqualTo(1);
@@ -125,7 +126,7 @@ class PredictJobTest {
 
         PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
                 in.toString(), out.toString(), 2, new DetectOptions(0.05, 0.45, 20), false, "cpu", 2, false,
-                TestSpark.pixelLimit()));
+                TestSpark.pixelLimit(), ModelFiles.MAX_BYTES_CEILING));
 
         assertThat(s.images()).isEqualTo(2);
         assertThat(s.failed()).isEqualTo(1);
@@ -162,7 +163,7 @@ class PredictJobTest {
         for (boolean rerun : new boolean[] {false, true}) {
             PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
                     in.toString(), out.toString(), 4, new DetectOptions(0.05, 0.45, 20), true, "cpu", 2, rerun,
-                    TestSpark.pixelLimit()));
+                    TestSpark.pixelLimit(), ModelFiles.MAX_BYTES_CEILING));
             assertThat(s.images()).as("rerun " + rerun + ": the drawings in the output are no input").isEqualTo(6);
             assertThat(TestSpark.session().read().parquet(out.resolve(PredictJob.DETECTIONS).toString())
                     .filter("error is not null").collectAsList()).as("rerun " + rerun + ": errors").isEmpty();
@@ -195,7 +196,7 @@ class PredictJobTest {
                 voc.resolve("classes.txt").toString(), dataset.toString(), false, TestSpark.config()));
         Path out = tmp.resolve("predicted");
         PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                dataset.toString(), out.toString(), 4, new DetectOptions(0.02, 0.45, 50), false, "cpu", 1, false, TestSpark.pixelLimit()));
+                dataset.toString(), out.toString(), 4, new DetectOptions(0.02, 0.45, 50), false, "cpu", 1, false, TestSpark.pixelLimit(), ModelFiles.MAX_BYTES_CEILING));
         assertThat(s.images()).isEqualTo(10);
         assertThat(s.failed()).isZero();
         assertThat(s.detections()).isPositive();
@@ -215,11 +216,11 @@ class PredictJobTest {
     void aMissingInputOrModelIsAClearErrorAndWritesNothing(@TempDir Path tmp) {
         Path out = tmp.resolve("out");
         assertThatThrownBy(() -> new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
-                tmp.resolve("nowhere").toString(), out.toString(), 2, DetectOptions.defaults(), false, "cpu", 1, false, TestSpark.pixelLimit())))
+                tmp.resolve("nowhere").toString(), out.toString(), 2, DetectOptions.defaults(), false, "cpu", 1, false, TestSpark.pixelLimit(), ModelFiles.MAX_BYTES_CEILING)))
                 .isInstanceOf(InputUnusableException.class).hasMessageContaining("nowhere").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> new PredictJob(TestSpark.session()).run(new PredictRequest(
                 tmp.resolve("model.onnx").toString(), TestData.DARKNET.resolve("dog.jpg").toString(), out.toString(), 2,
-                DetectOptions.defaults(), false, "cpu", 1, false, TestSpark.pixelLimit())))
+                DetectOptions.defaults(), false, "cpu", 1, false, TestSpark.pixelLimit(), ModelFiles.MAX_BYTES_CEILING)))
                 .isInstanceOf(InputUnusableException.class).hasMessageContaining("model.onnx");
         assertThat(out).doesNotExist();
     }

@@ -14,6 +14,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkdet.model.ModelFiles;
 import sparkdet.config.Settings;
 import sparkdet.ingest.IngestFormat;
 import sparkdet.ingest.IngestJob;
@@ -87,7 +88,7 @@ class TrainJobTest {
         double last = Double.parseDouble(history.get(4).split(",")[2]);
         assertThat(last).as("the loss falls").isLessThan(first);
         var model = ModelArchive.read(new Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
-                out.resolve("model.zip").toString());
+                out.resolve("model.zip").toString(), ModelFiles.MAX_BYTES_CEILING);
         assertThat(model.spec().classes().names()).containsExactlyElementsOf(ShapesGenerator.CLASSES);
 
         // the same schedule stopped after two epochs, then two more from the checkpoint: the same weights as four in one go
@@ -113,9 +114,9 @@ class TrainJobTest {
         String out = tmp.resolve("pretrained-run").toString();
         new TrainJob(TestSpark.session()).run(recipe(out, 1, "train.pretrained=" + pth.toUri()), false, false);
         Storage storage = new Storage(TestSpark.session().sparkContext().hadoopConfiguration());
-        ModelArchive.Loaded trained = ModelArchive.read(storage, Path.of(out, "model.zip").toString());
+        ModelArchive.Loaded trained = ModelArchive.read(storage, Path.of(out, "model.zip").toString(), ModelFiles.MAX_BYTES_CEILING);
         YoloV4Tiny loaded = trained.spec().newModel();
-        Weights.load(loaded, Files.readAllBytes(pth), pth.toString());
+        Weights.load(loaded, Files.readAllBytes(pth), pth.toString(), ModelFiles.MAX_BYTES_CEILING);
         Map<String, Tensor> before = loaded.namedParameters();
         Map<String, Tensor> after = trained.model().namedParameters();
         assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());

@@ -9,6 +9,7 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.image.PixelLimit;
+import sparkdet.model.ModelFiles;
 import sparkdet.infer.DetectOptions;
 import sparkdet.infer.Detector;
 import sparkdet.infer.Detectors;
@@ -27,7 +28,8 @@ class VideoDetectionTest {
     void everyFrameComesOutAtTheInputsSizeAndRate(@TempDir Path tmp) throws Exception {
         Path in = TestData.require(VTEST);
         Path out = tmp.resolve("drawn.mp4");
-        try (Detector detector = Detectors.open(new Storage(new Configuration()), MODEL.toString(), 2, "cpu")) {
+        try (Detector detector = Detectors.open(new Storage(new Configuration()), MODEL.toString(), 2, "cpu",
+                ModelFiles.MAX_BYTES_CEILING)) {
             long[] calls = {0};
             VideoDetection.Result r = VideoDetection.run(detector, in.toString(), out, new DetectOptions(0.3, 0.45, 50),
                     TestSpark.pixelLimit(),
@@ -58,7 +60,8 @@ class VideoDetectionTest {
 
     @Test
     void aMissingCameraOrFileIsAClearError(@TempDir Path tmp) throws Exception {
-        try (Detector detector = Detectors.open(new Storage(new Configuration()), MODEL.toString(), 1, "cpu")) {
+        try (Detector detector = Detectors.open(new Storage(new Configuration()), MODEL.toString(), 1, "cpu",
+                ModelFiles.MAX_BYTES_CEILING)) {
             assertThatThrownBy(() -> VideoDetection.run(detector, "camera:57", tmp.resolve("c.mp4"),
                     DetectOptions.defaults(), TestSpark.pixelLimit(), null)).isInstanceOf(InputUnusableException.class)
                     .hasMessageContaining("camera 57");
@@ -73,7 +76,8 @@ class VideoDetectionTest {
     @Test
     void aStreamAboveThePixelLimitIsRefusedBeforeAFrameIsDecoded(@TempDir Path tmp) throws Exception {
         Path in = TestData.require(VTEST);
-        try (Detector detector = Detectors.open(new Storage(new Configuration()), MODEL.toString(), 1, "cpu")) {
+        try (Detector detector = Detectors.open(new Storage(new Configuration()), MODEL.toString(), 1, "cpu",
+                ModelFiles.MAX_BYTES_CEILING)) {
             long[] frames = {0};
             assertThatThrownBy(() -> VideoDetection.run(detector, in.toString(), tmp.resolve("v.mp4"),
                     DetectOptions.defaults(), new PixelLimit(768 * 576 - 1), (frame, fps) -> ++frames[0] > 0))
