@@ -25,7 +25,7 @@ import sparkdet.ingest.CocoParser;
  * file), a NaN or infinite score or box is an error, a category the ground truth does not have
  * is counted and left out (pycocotools never evaluates it). Detections that also name their
  * {@code file_name} and {@code category_name} (predict writes both) are matched by those when
- * their ids are not the ground truth's: by the file's stem, and by the class name first, so that
+ * their ids are not the ground truth's: by the file's name, else its stem, and by the class name first, so that
  * a model's class order never has to agree with the ground truth's category ids.
  */
 public final class CocoResultsReader {
@@ -46,7 +46,8 @@ public final class CocoResultsReader {
 
     /** how detections find their ground-truth image and class: by COCO ids, and by file stem and class name */
     public record Keys(Map<Long, Integer> imageByCocoId, Map<Long, Integer> classByCategoryId,
-                       Map<String, Integer> imageByStem, Map<String, Integer> classByName) implements Serializable {
+                       Map<String, Integer> imageByStem, Map<String, Integer> imageByFileName,
+                       Map<String, Integer> classByName) implements Serializable {
         /** the ground truth's keys (its own maps, HashMaps: they serialize to the tasks as they are) */
         public static Keys of(EvalData gt) {
             Map<String, Integer> byName = new HashMap<>();
@@ -54,7 +55,7 @@ public final class CocoResultsReader {
             for (int c = 0; c < names.size(); c++) {
                 byName.put(names.get(c), c);
             }
-            return new Keys(gt.imageByCocoId(), gt.classByCategoryId(), gt.imageByStem(), byName);
+            return new Keys(gt.imageByCocoId(), gt.classByCategoryId(), gt.imageByStem(), gt.imageByFileName(), byName);
         }
     }
 
@@ -65,7 +66,7 @@ public final class CocoResultsReader {
      */
     public static Result read(InputStream in, String source, Map<Long, Integer> imageIndex,
                               Map<Long, Integer> categoryIndex) throws IOException {
-        return read(in, source, new Keys(imageIndex, categoryIndex, Map.of(), Map.of()), image -> true);
+        return read(in, source, new Keys(imageIndex, categoryIndex, Map.of(), Map.of(), Map.of()), image -> true);
     }
 
     /** the detections of the images (by index) that {@code keep} accepts, checking them all */
@@ -112,7 +113,10 @@ public final class CocoResultsReader {
                 }
                 Integer img = keys.imageByCocoId().get(image);
                 if (img == null && fileName != null) {
-                    img = keys.imageByStem().get(ImageIds.stem(fileName));
+                    img = keys.imageByFileName().get(EvalData.baseName(fileName));
+                    if (img == null) {
+                        img = keys.imageByStem().get(ImageIds.stem(fileName));
+                    }
                 }
                 if (img == null) {
                     if (unknownImages.size() < NAMED) {

@@ -19,6 +19,7 @@ public final class EvalData {
     private final long[] categoryIds;
     private final Map<Long, Integer> imageByCocoId = new HashMap<>();
     private final Map<String, Integer> imageByStem = new HashMap<>();
+    private final Map<String, Integer> imageByFileName = new HashMap<>();
     private final Map<Long, Integer> classByCategoryId = new HashMap<>();
 
     /**
@@ -38,6 +39,7 @@ public final class EvalData {
                 throw new IllegalArgumentException("two ground-truth images have the COCO image id " + r.cocoImageId);
             }
             imageByStem.putIfAbsent(ImageIds.stem(r.fileName), i);
+            imageByFileName.putIfAbsent(baseName(r.fileName), i);
         }
     }
 
@@ -59,6 +61,16 @@ public final class EvalData {
 
     public Map<String, Integer> imageByStem() {
         return imageByStem;
+    }
+
+    /** by the file's name with its extension (dog.jpg and dog.png are two images), folders left out */
+    public Map<String, Integer> imageByFileName() {
+        return imageByFileName;
+    }
+
+    /** the last element of a file name that may hold folders */
+    public static String baseName(String fileName) {
+        return fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
     }
 
     public Map<Long, Integer> classByCategoryId() {

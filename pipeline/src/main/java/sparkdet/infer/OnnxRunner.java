@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import sparkdet.io.InputUnusableException;
+import sparkdet.runtime.NativeCache;
 
 /**
  * An ONNX file run by ONNX Runtime, on the CPU with {@code threads} intra-op threads (the task's
@@ -21,6 +22,11 @@ import sparkdet.io.InputUnusableException;
  */
 final class OnnxRunner implements ModelRunner {
     private static final long LOAD_STACK_BYTES = 64L << 20;
+
+    static {
+        // before ONNX Runtime's first class: its libraries from the native cache, not a new temp folder
+        NativeCache.prepareOnnxRuntime();
+    }
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String inputName;

@@ -16,6 +16,7 @@ public final class NativeCache {
     public static final String CACHE_DIR_PROPERTY = "org.bytedeco.javacpp.cachedir";
     private static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
     private static final String GPU_EXTENSION = "-gpu";
+    private static final String ORT_PATH_PROPERTY = "onnxruntime.native.path";
 
     private NativeCache() {
     }
@@ -90,6 +91,60 @@ public final class NativeCache {
                 LOADED.add(c.getName());
             }
         }
+    }
+
+    /**
+     * ONNX Runtime unpacks its two libraries into a new temporary folder in every JVM and cannot
+     * remove that folder on exit (onnxruntime-java*, one per run): they are unpacked once into this
+     * cache instead and ONNX Runtime is pointed there ({@value #ORT_PATH_PROPERTY}). Must run before
+     * any ONNX Runtime class is used; a platform without a bundled build is left to ONNX Runtime.
+     */
+    public static synchronized void prepareOnnxRuntime() {
+        if (System.getProperty(ORT_PATH_PROPERTY) != null) {
+            return;
+        }
+        String folder = ortPlatform();
+        if (folder == null) {
+            return;
+        }
+        try {
+            File dir = new File(Loader.getCacheDir(), "onnxruntime/" + folder);
+            for (String name : new String[] {"onnxruntime", "onnxruntime4j_jni"}) {
+                String lib = System.mapLibraryName(name);
+                java.net.URL url = NativeCache.class.getResource("/ai/onnxruntime/native/" + folder + "/" + lib);
+                if (url == null) {
+                    return;
+                }
+                java.net.URLConnection resource = url.openConnection();
+                File target = new File(dir, lib);
+                // a library of another ONNX Runtime version has another length
+                if (target.length() == resource.getContentLengthLong()) {
+                    continue;
+                }
+                java.nio.file.Files.createDirectories(dir.toPath());
+                java.nio.file.Path part = java.nio.file.Files.createTempFile(dir.toPath(), "." + lib, ".part");
+                try (java.io.InputStream in = resource.getInputStream()) {
+                    java.nio.file.Files.copy(in, part, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    java.nio.file.Files.move(part, target.toPath(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    java.nio.file.Files.deleteIfExists(part);
+                }
+            }
+            System.setProperty(ORT_PATH_PROPERTY, dir.getPath());
+        } catch (IOException e) {
+            LOG.warn("could not unpack ONNX Runtime into {}: it unpacks itself into the temporary folder ({})",
+                    cacheDir(), e.toString());
+        }
+    }
+
+    /** ONNX Runtime's name for this platform's folder of libraries, or null where it bundles none we know */
+    private static String ortPlatform() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+        String o = os.contains("linux") ? "linux" : os.contains("mac") || os.contains("darwin") ? "osx" : null;
+        String a = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("aarch64") ? "aarch64" : null;
+        return o == null || a == null ? null : o + "-" + a;
     }
 
     public static String cacheDir() {

@@ -14,9 +14,13 @@ import org.junit.jupiter.api.Test;
  * those when the ids are not the ground truth's; plain COCO results keep pycocotools' id rules.
  */
 class CocoResultsReaderTest {
-    /** ground truth: images 10 (2011_000003) and 11 (2011_000025); categories 1 cat, 2 dog */
-    private static final CocoResultsReader.Keys KEYS = new CocoResultsReader.Keys(Map.of(10L, 0, 11L, 1),
-            Map.of(1L, 0, 2L, 1), Map.of("2011_000003", 0, "2011_000025", 1), Map.of("cat", 0, "dog", 1));
+    /**
+     * ground truth: images 10 (2011_000003.jpg), 11 (2011_000025.jpg), 12 (dog.jpg) and 13 (dog.png);
+     * categories 1 cat, 2 dog
+     */
+    private static final CocoResultsReader.Keys KEYS = new CocoResultsReader.Keys(Map.of(10L, 0, 11L, 1, 12L, 2, 13L, 3),
+            Map.of(1L, 0, 2L, 1), Map.of("2011_000003", 0, "2011_000025", 1, "dog", 2),
+            Map.of("2011_000003.jpg", 0, "2011_000025.jpg", 1, "dog.jpg", 2, "dog.png", 3), Map.of("cat", 0, "dog", 1));
 
     private static CocoResultsReader.Result read(String json) throws IOException {
         return CocoResultsReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "dt.json", KEYS,
@@ -38,6 +42,18 @@ class CocoResultsReaderTest {
         assertThat(new int[] {t.image[1], t.category[1]}).as("by ids").containsExactly(0, 0);
         assertThat(new int[] {t.image[2], t.category[2]}).as("an unknown name falls back to the id").containsExactly(0, 1);
         assertThat(r.unknownCategory()).isEqualTo(1);
+    }
+
+    @Test
+    void picturesSharingAStemAreToldApartByTheirWholeName() throws IOException {
+        CocoResultsReader.Result r = read("""
+                [{"image_id": 5551, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.9, "file_name": "in/dog.png"},
+                 {"image_id": 5552, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.8, "file_name": "in/dog.jpg"},
+                 {"image_id": 5553, "category_id": 1, "bbox": [1, 2, 3, 4], "score": 0.7, "file_name": "dog.webp"}]
+                """);
+        BoxTable t = r.detections();
+        assertThat(new int[] {t.image[0], t.image[1], t.image[2]}).as("dog.png, dog.jpg, then by stem")
+                .containsExactly(3, 2, 2);
     }
 
     @Test

@@ -18,9 +18,9 @@ class OnnxAloneTest {
      * JavaCPP cache runs one and leaves libtorch (450 MB, seconds to unpack and load) untouched.
      */
     @Test
-    void onnxOnTheCpuNeverUnpacksLibtorch(@TempDir Path cache) throws Exception {
+    void onnxOnTheCpuNeverUnpacksLibtorch(@TempDir Path cache, @TempDir Path temp) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-D" + NativeCache.CACHE_DIR_PROPERTY + "=" + cache, "-cp", System.getProperty("java.class.path"),
+                "-D" + NativeCache.CACHE_DIR_PROPERTY + "=" + cache, "-Djava.io.tmpdir=" + temp, "-cp", System.getProperty("java.class.path"),
                 OnnxOnlyMain.class.getName(), ConstantModelsTest.FIXTURES.resolve("yolov8_constant.onnx").toString())
                 .redirectErrorStream(true);
         Process p = pb.start();
@@ -30,7 +30,11 @@ class OnnxAloneTest {
         assertThat(text).contains("detections 2");
         try (Stream<Path> files = Files.walk(cache)) {
             List<String> names = files.map(f -> f.getFileName().toString()).toList();
-            assertThat(names).noneMatch(n -> n.startsWith("libtorch"));
+            assertThat(names).noneMatch(n -> n.startsWith("libtorch")).contains("libonnxruntime.so");
+        }
+        try (Stream<Path> left = Files.list(temp)) {
+            assertThat(left).as("ONNX Runtime's libraries come from the cache: no onnxruntime-java* folder left")
+                    .isEmpty();
         }
     }
 }
