@@ -11,6 +11,7 @@ model is trained first (20 synthetic images, one epoch) for the probes that need
 import argparse
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -22,6 +23,8 @@ import zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPARKDET = os.path.join(ROOT, "bin", "sparkdet")
 DOG = "/usr/share/darknet/data/dog.jpg"
+# a real ONNX model (constant outputs), so that the sidecar probes reach the sidecar
+ONNX = os.path.join(ROOT, "pipeline", "src", "test", "resources", "fixtures", "infer", "yolov8_constant.onnx")
 
 
 def run(*args, env=None):
@@ -83,7 +86,7 @@ class Probes:
         self.photos = photos
 
     def predict(self, name, expected, model, inputs, check=None, extra=()):
-        out = self.path(name + "-out")
+        out = self.path(re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-") + "-out")
         shutil.rmtree(out, ignore_errors=True)
         code, output, s = run("predict", "--master", "local[1]", "--model", model, "--input", inputs, "--output",
                               out, *extra)
@@ -104,6 +107,12 @@ class Probes:
         code, out, s = run("predict", "--master", "local[1]", "--model", self.model, "--input", self.photos,
                            "--output", taken)
         self.record("predict into a non-empty folder", 2, code, message(out), s)
+        colon = self.path("run:2 (copy)")
+        shutil.rmtree(colon, ignore_errors=True)
+        code, out, s = run("predict", "--master", "local[1]", "--model", self.model, "--input", self.photos,
+                           "--output", colon)
+        self.record("predict --output 'run:2 (copy)'", 0, code,
+                    f"wrote {sorted(os.listdir(colon))}" if code == 0 else message(out), s)
 
     # ---- 2: decompression bombs ----
     def bombs(self):
@@ -148,7 +157,9 @@ class Probes:
             return path
 
         def huge_entry(z, entry="unused.bin", size=2_000_000_000):
-            with z.open(zipfile.ZipInfo(entry), "w", force_zip64=True) as f:
+            info = zipfile.ZipInfo(entry)
+            info.compress_type = zipfile.ZIP_DEFLATED   # 2e9 zeros in about 2 MB
+            with z.open(info, "w", force_zip64=True) as f:
                 block = bytes(1 << 24)
                 for _ in range(size // len(block)):
                     f.write(block)
@@ -187,7 +198,7 @@ class Probes:
             sidecar(path)
             self.predict(f"random bytes .{ext}", 3, path, self.photos)
         missing = os.path.join(d, "nosidecar.onnx")
-        open(missing, "wb").write(os.urandom(64))
+        shutil.copy(ONNX, missing)
         with open(missing + ".conf", "w") as f:
             f.write("layout = yolov8\nclasses-file = missing.txt\n")
         self.predict("sidecar: missing classes file", 3, missing, self.photos)
@@ -198,7 +209,7 @@ class Probes:
         for title, body in (("sidecar classes-file ../../etc/passwd", "classes-file = \"../../../../../etc/passwd\""),
                             ("sidecar classes = [${HOME}]", "classes = [${HOME}, ${PATH}]")):
             path = os.path.join(d, f"m{len(self.rows)}.onnx")
-            open(path, "wb").write(os.urandom(64))
+            shutil.copy(ONNX, path)
             with open(path + ".conf", "w") as f:
                 f.write("layout = yolov8\n" + body + "\n")
             self.predict(title, (2, 3), path, self.photos)

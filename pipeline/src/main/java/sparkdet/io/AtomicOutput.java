@@ -180,7 +180,11 @@ public final class AtomicOutput {
 
     /** a hidden sibling's name: the target's, the kind, a unique id and the writing process */
     private static Path sibling(Path target, String kind) {
-        return new Path(target.getParent(), "." + target.getName() + kind + UUID.randomUUID() + "-" + OWNER);
+        java.net.URI parent = target.getParent().toUri();
+        String folder = parent.getPath().endsWith("/") ? parent.getPath() : parent.getPath() + "/";
+        // not Path(parent, child): a child with a colon ("run:2") would be read as a URI scheme
+        return new Path(parent.getScheme(), parent.getAuthority(),
+                folder + "." + target.getName() + kind + UUID.randomUUID() + "-" + OWNER);
     }
 
     /** whether the process named at the end of a sibling's name is gone */

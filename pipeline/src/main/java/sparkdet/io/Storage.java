@@ -46,12 +46,12 @@ public final class Storage {
     public FileSystem fs(Path p) throws IOException {
         FileSystem fs = p.getFileSystem(conf);
         if (fs instanceof LocalFileSystem local) {
-            // no hidden .<name>.crc beside every file written to a local disk (a predict output
-            // would hold two files per image); HDFS keeps its own block checksums regardless
-            local.setWriteChecksum(false);
-            // and none looked for when reading: the look-up parses ".<name>.crc" as a path, which
-            // fails for a name with a colon (x:y.jpg), and sparkdet writes no such files anyway
-            local.setVerifyChecksum(false);
+            // the plain local file system, without Hadoop's checksum layer: no hidden .<name>.crc
+            // beside every file written (a predict output would hold two files per image; HDFS
+            // keeps its own block checksums regardless), and none looked for when reading,
+            // renaming or deleting: the look-up parses ".<name>.crc" as a path, which fails for a
+            // name with a colon (x:y.jpg, run:2/)
+            return local.getRawFileSystem();
         }
         return fs;
     }

@@ -77,6 +77,17 @@ class AtomicOutputTest {
         }
     }
 
+    @Test
+    void anOutputNamedWithAColonIsStagedBesideItself() throws Exception {
+        Path target = tmp.resolve("run:2 (copy)");
+        AtomicOutput out = AtomicOutput.begin(storage, Storage.path(target.toString()), false);
+        storage.writeText(out.resolve("a.txt"), "new");
+        out.commit();
+        assertThat(target.resolve("a.txt")).hasContent("new");
+        AtomicOutput.writeFile(storage, Storage.path(tmp.resolve("lines:1.txt").toString()), new byte[] {'x'});
+        assertThat(tmp.resolve("lines:1.txt")).hasContent("x");
+    }
+
     private Path leftover(String kind, String owner) throws Exception {
         return Files.createDirectories(tmp.resolve(kind
                 + UUID.randomUUID() + "-" + owner));
