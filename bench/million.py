@@ -181,7 +181,9 @@ class Cluster:
         return f"spark://127.0.0.1:{self.port}"
 
     def launch(self, name, main, *args):
-        env = dict(os.environ, SPARK_HOME=os.path.join(self.dir, "spark-home"), SPARK_LOCAL_IP="127.0.0.1")
+        # a Spark home without launcher/target tells its Scala version only through SPARK_SCALA_VERSION
+        env = dict(os.environ, SPARK_HOME=os.path.join(self.dir, "spark-home"), SPARK_LOCAL_IP="127.0.0.1",
+                   SPARK_SCALA_VERSION="2.12")
         log = open(os.path.join(self.dir, name + ".log"), "w")
         self.processes.append(subprocess.Popen(
             ["java", "-Xmx512m", "-cp", os.path.join(self.dir, "spark-home", "jars") + "/*", main, *args],
@@ -196,21 +198,43 @@ class Cluster:
 
 # ---- peak heaps ----
 class HeapWatch(threading.Thread):
-    """the largest used heap (eden, survivors, old; jstat -gc) of the driver and of each executor"""
+    """the largest used heap (eden, survivors, old) of the driver and of each executor: one
+    `jstat -gc PID 1000` per JVM, reading the JVM's shared counters every second (starting a jstat
+    per sample would cost more CPU than the job)"""
 
     def __init__(self, driver_pid):
         super().__init__(daemon=True)
         self.driver = driver_pid
         self.peaks = {}
         self.limits = {}
+        self.watchers = {}
         self.stopped = threading.Event()
 
     def run(self):
-        while not self.stopped.wait(1.0):
+        while not self.stopped.wait(2.0):
             for pid, role in self.roles():
-                used = used_heap_mb(pid)
-                if used is not None:
-                    self.peaks[role] = max(self.peaks.get(role, 0), used)
+                if pid not in self.watchers:
+                    p = subprocess.Popen(["jstat", "-gc", str(pid), "1000"], stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL, text=True)
+                    self.watchers[pid] = p
+                    threading.Thread(target=self.follow, args=(p, role), daemon=True).start()
+        for p in self.watchers.values():
+            p.terminate()
+
+    def follow(self, p, role):
+        header = None
+        for line in p.stdout:
+            cols = line.split()
+            if "EU" in cols:
+                header = cols
+                continue
+            if header and len(cols) == len(header):
+                row = dict(zip(header, cols))
+                try:
+                    used = sum(float(row[k]) for k in ("S0U", "S1U", "EU", "OU")) / 1024
+                except ValueError:
+                    continue
+                self.peaks[role] = max(self.peaks.get(role, 0), used)
 
     def roles(self):
         out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
@@ -224,18 +248,6 @@ class HeapWatch(threading.Thread):
                 x = re.search(r"-Xmx(\S+)", args)
                 self.limits[role] = x.group(1) if x else "?"
         return found
-
-
-def used_heap_mb(pid):
-    r = subprocess.run(["jstat", "-gc", str(pid)], capture_output=True, text=True)
-    lines = r.stdout.split("\n")
-    if r.returncode != 0 or len(lines) < 2:
-        return None
-    cols = dict(zip(lines[0].split(), lines[1].split()))
-    try:
-        return sum(float(cols[k]) for k in ("S0U", "S1U", "EU", "OU")) / 1024
-    except (KeyError, ValueError):
-        return None
 
 
 def timed(title, args, results, driver_heap):

@@ -23,6 +23,20 @@ class StorageTest {
     }
 
     @Test
+    void listingWalksFoldersSortedAndLeavesHiddenOnesOut() throws Exception {
+        for (String f : new String[] {"b/c/x.JPG", "a.jpg", "b/y.png", "b/z.txt", ".out.tmp-1/w.jpg", "_tmp/v.jpg",
+                "b/.hidden.jpg", "run:2/u.jpg"}) {
+            Files.createDirectories(tmp.resolve(f).getParent());
+            Files.writeString(tmp.resolve(f), "x");
+        }
+        Storage storage = new Storage(new org.apache.hadoop.conf.Configuration());
+        assertThat(storage.listFiles(Storage.path(tmp.toString()), ".jpg", ".png").stream()
+                .map(p -> tmp.toUri().relativize(java.net.URI.create(p.toUri().toString())).getPath()).toList())
+                .as("staging folders of outputs written inside the input are no input")
+                .containsExactly("a.jpg", "b/c/x.JPG", "b/y.png", "run:2/u.jpg");
+    }
+
+    @Test
     void atomicOutputReplacesOnlyWhenAskedAndOnlyWhenComplete() throws Exception {
         Storage storage = new Storage(new org.apache.hadoop.conf.Configuration());
         org.apache.hadoop.fs.Path target = Storage.path(tmp.resolve("out").toString());
