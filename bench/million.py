@@ -213,7 +213,8 @@ class HeapWatch(threading.Thread):
     def run(self):
         while not self.stopped.wait(2.0):
             for pid, role in self.roles():
-                if pid not in self.watchers:
+                # a jstat started before the JVM published its counters ends at once: started again
+                if pid not in self.watchers or self.watchers[pid].poll() is not None:
                     p = subprocess.Popen(["jstat", "-gc", str(pid), "1000"], stdout=subprocess.PIPE,
                                          stderr=subprocess.DEVNULL, text=True)
                     self.watchers[pid] = p
@@ -302,6 +303,7 @@ def main():
     ap.add_argument("--driver-heap", default="4g")
     ap.add_argument("--executor-heap", default="4g")
     ap.add_argument("--fresh", action="store_true")
+    ap.add_argument("--steps", default="ingest,evaluate,predict", help="which of ingest,evaluate,predict to run")
     args = ap.parse_args()
     if args.fresh:
         shutil.rmtree(args.work, ignore_errors=True)
@@ -316,10 +318,13 @@ def main():
     common = ["--master", cluster.url(), "--set", f'spark.conf."spark.executor.memory"={args.executor_heap}',
               "--overwrite"]
     try:
-        timed("ingest", ["ingest", "--format", "coco", "--input", gt, "--images", images, "--output",
-                         os.path.join(args.work, "dataset"), *common], results, args.driver_heap)
-        timed("evaluate", ["evaluate", "--gt", gt, "--detections", dt, "--mode", "cluster", "--output",
-                           os.path.join(args.work, "eval"), *common], results, args.driver_heap)
+        steps = args.steps.split(",")
+        if "ingest" in steps:
+            timed("ingest", ["ingest", "--format", "coco", "--input", gt, "--images", images, "--output",
+                             os.path.join(args.work, "dataset"), *common], results, args.driver_heap)
+        if "evaluate" in steps:
+            timed("evaluate", ["evaluate", "--gt", gt, "--detections", dt, "--mode", "cluster", "--output",
+                               os.path.join(args.work, "eval"), *common], results, args.driver_heap)
         # the first --predict pictures: whole folders, linked under one input folder
         subset = os.path.join(args.work, f"predict-input-{args.predict}")
         if not os.path.isdir(subset):
@@ -331,13 +336,16 @@ def main():
                 for name in os.listdir(src):
                     os.link(os.path.join(src, name), os.path.join(dst, name))
             os.rename(subset + ".tmp", subset)
-        timed("predict", ["predict", "--model", model, "--input", subset, "--output",
-                          os.path.join(args.work, "predicted"), *common], results, args.driver_heap)
+        if "predict" in steps:
+            timed("predict", ["predict", "--model", model, "--input", subset, "--output",
+                              os.path.join(args.work, "predicted"), *common], results, args.driver_heap)
     finally:
         cluster.stop()
     print("\nstep      exit     wall   peak used heap")
     for title, code, wall, peaks in results:
         print(f"{title:9s} {code:4d} {wall:7,.0f} s  {peaks}")
+    if "predict" not in args.steps:
+        return
     with open(os.path.join(args.work, "predicted", "summary.json")) as f:
         s = json.load(f)
     print("predict summary:", json.dumps(s)[:300])

@@ -10,11 +10,11 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.RemoteIterator;
 
 /**
@@ -90,7 +90,7 @@ public final class Storage {
     }
 
     public void writeBytes(Path p, byte[] bytes) throws IOException {
-        try (FSDataOutputStream out = fs(p).create(p, true)) {
+        try (OutputStream out = create(p)) {
             out.write(bytes);
         }
     }
@@ -99,8 +99,17 @@ public final class Storage {
         writeBytes(p, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** a new file (replacing one there), its folders made as needed */
     public OutputStream create(Path p) throws IOException {
-        return fs(p).create(p, true);
+        FileSystem fs = fs(p);
+        if (fs instanceof RawLocalFileSystem local) {
+            // Hadoop sets a new local file's permission with a chmod process when its native
+            // library is missing, as here: one process per file (predict writes one or two per image)
+            java.nio.file.Path file = local.pathToFile(p).toPath();
+            java.nio.file.Files.createDirectories(file.getParent());
+            return java.nio.file.Files.newOutputStream(file);
+        }
+        return fs.create(p, true);
     }
 
     /**
