@@ -242,6 +242,9 @@ class HeapWatch(threading.Thread):
         found = [(self.driver, "driver")]
         for line in out.splitlines():
             pid, _, args = line.strip().partition(" ")
+            if "sparkdet.cli.Main" in args and args.startswith("java") and int(pid) != self.driver:
+                # the launcher's first run after a build is its child (it archives the classes), not itself
+                found.append((int(pid), "driver"))
             if "CoarseGrainedExecutorBackend" in args:
                 m = re.search(r"--executor-id (\S+)", args)
                 role = "executor " + (m.group(1) if m else pid)

@@ -26,10 +26,12 @@ final class PredictCommand implements Command {
 
               --model     sparkdet's model.zip, an ONNX file, a TorchScript .pt or a YOLOv4-tiny .pth; the
                           imported ones with their sidecar <file>.conf (layout, classes, anchors: docs/predict.md)
-              --input     an image, a folder (searched recursively for jpg/jpeg/png/bmp/webp), or a
-                          dataset written by `sparkdet ingest`; any Hadoop URI
+              --input     an image, a folder (searched recursively for jpg/jpeg/png/bmp/webp; hidden
+                          folders and an --output inside it are left out), or a dataset written by
+                          `sparkdet ingest`; any Hadoop URI
               --output    the folder for detections.json (COCO results with file_name), detections/
-                          (Parquet, one row per image), txt/<stem>.txt (get_map.py's format),
+                          (Parquet, one row per image), txt/<name>.txt (get_map.py's format; <name>
+                          is the stem, or more of the path where stems collide: docs/predict.md),
                           images/ (with --draw) and summary.json, written whole when complete. An
                           existing non-empty folder is refused unless --overwrite; a folder that is or
                           holds the model or the input is refused even then

@@ -52,11 +52,9 @@ class KillIT {
     @Test
     void synth() throws Exception {
         Path out = previousOutput("synth");
-        killedWhile(stagingHolds(out, "JPEGImages", 20), "synth", "--out", out.toString(), "--images", "5000",
-                "--size", "96", "--overwrite");
-        assertUntouched(out);
-        ok(Launch.sparkdet("synth", "--out", out.toString(), "--images", "10", "--overwrite"));
-        assertReplaced(out, "classes.txt");
+        killedThenRerun(out, stagingHolds(out, "JPEGImages", 20), "classes.txt",
+                new String[] {"synth", "--out", out.toString(), "--images", "5000", "--size", "96", "--overwrite"},
+                new String[] {"synth", "--out", out.toString(), "--images", "10", "--overwrite"});
     }
 
     @Test
@@ -64,10 +62,7 @@ class KillIT {
         Path out = previousOutput("ingest");
         String[] args = {"ingest", "--master", "local[2]", "--format", "voc", "--input", voc.toString(),
                 "--output", out.toString(), "--overwrite"};
-        killedWhile(stagingExists(out), args);
-        assertUntouched(out);
-        ok(Launch.sparkdet(args));
-        assertReplaced(out, "_SUCCESS");
+        killedThenRerun(out, stagingExists(out), "_SUCCESS", args, args);
     }
 
     @Test
@@ -75,10 +70,7 @@ class KillIT {
         Path out = previousOutput("predict");
         String[] args = {"predict", "--master", "local[2]", "--model", model.toString(), "--input",
                 voc.resolve("JPEGImages").toString(), "--output", out.toString(), "--draw", "--overwrite"};
-        killedWhile(stagingExists(out), args);
-        assertUntouched(out);
-        ok(Launch.sparkdet(args));
-        assertReplaced(out, "detections.json");
+        killedThenRerun(out, stagingExists(out), "detections.json", args, args);
     }
 
     @Test
@@ -89,10 +81,7 @@ class KillIT {
                         + "\"circle\", \"bbox\": [1, 2, 30, 40], \"score\": 0.9}]");
         String[] args = {"evaluate", "--master", "local[2]", "--gt", dataset.toString(), "--detections",
                 detections.toString(), "--output", out.toString(), "--overwrite"};
-        killedWhile(stagingExists(out), args);
-        assertUntouched(out);
-        ok(Launch.sparkdet(args));
-        assertReplaced(out, "metrics.json");
+        killedThenRerun(out, stagingExists(out), "metrics.json", args, args);
     }
 
     @Test
@@ -132,6 +121,18 @@ class KillIT {
         Path out = Files.createDirectories(tmp.resolve(name));
         Files.writeString(out.resolve("previous.txt"), "previous");
         return out;
+    }
+
+    /**
+     * the command killed midway over an earlier output, which must be as it was, then run again,
+     * which must replace it and remove what the killed run left
+     */
+    private static void killedThenRerun(Path out, BooleanSupplier midway, String written, String[] killed,
+                                        String[] rerun) throws Exception {
+        killedWhile(midway, killed);
+        assertUntouched(out);
+        ok(Launch.sparkdet(rerun));
+        assertReplaced(out, written);
     }
 
     private static void assertUntouched(Path out) throws IOException {
