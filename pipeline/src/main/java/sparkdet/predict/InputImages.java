@@ -10,6 +10,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sparkdet.data.DatasetLayout;
 import sparkdet.data.Datasets;
 import sparkdet.data.ImageIds;
@@ -24,6 +26,7 @@ import sparkdet.io.Storage;
  * rows never leave Spark). A listed folder's ids and output names are {@link OutputNames}'.
  */
 final class InputImages {
+    private static final Logger LOG = LoggerFactory.getLogger(InputImages.class);
     static final Set<String> EXTENSIONS = Set.of(".jpg", ".jpeg", ".png", ".bmp", ".webp");
 
     private InputImages() {
@@ -39,8 +42,16 @@ final class InputImages {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (storage.isDirectory(root) && storage.exists(new Path(root, DatasetLayout.DATA))
                 && storage.exists(new Path(root, AtomicOutput.SUCCESS))) {
-            return Datasets.open(spark, input).rows().select("image_id", "coco_image_id", "uri", "file_name")
-                    .javaRDD().map(InputImages::fromDataset);
+            JavaRDD<Row> rows = Datasets.open(spark, input).rows()
+                    .select("image_id", "coco_image_id", "uri", "file_name").javaRDD();
+            Set<String> sharedStems = shared(rows.map(r -> OutputNames.stemName(r.getString(3))));
+            Set<String> sharedPaths = sharedStems.isEmpty() ? Set.of()
+                    : shared(rows.map(r -> OutputNames.pathName(r.getString(3))));
+            if (!sharedStems.isEmpty()) {
+                LOG.info("{} file stems are shared by several images of {}: those are named by more of their path",
+                        sharedStems.size(), input);
+            }
+            return rows.map(r -> fromDataset(r, sharedStems, sharedPaths));
         }
         List<ImageRef> refs = storage.isDirectory(root) ? listFolder(storage, root, output) : List.of(single(root));
         if (refs.isEmpty()) {
@@ -49,10 +60,16 @@ final class InputImages {
         return jsc.parallelize(refs, Math.max(1, Math.min(refs.size(), partitionsHint)));
     }
 
-    private static ImageRef fromDataset(Row r) {
+    private static ImageRef fromDataset(Row r, Set<String> sharedStems, Set<String> sharedPaths) {
         String id = r.getString(0);
         return new ImageRef(id, r.getLong(1), r.getString(2), r.getString(3),
-                OutputNames.escape(ImageIds.stem(r.getString(3))));
+                OutputNames.forDatasetRow(r.getString(3), id, sharedStems, sharedPaths));
+    }
+
+    /** the names given to more than one row: counted in Spark, only those few reach the driver */
+    private static Set<String> shared(JavaRDD<String> names) {
+        return new java.util.HashSet<>(names.mapToPair(n -> new scala.Tuple2<>(n, 1L)).reduceByKey(Long::sum)
+                .filter(t -> t._2() > 1).keys().collect());
     }
 
     private static ImageRef single(Path file) {

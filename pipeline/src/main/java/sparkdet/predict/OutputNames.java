@@ -77,6 +77,31 @@ final class OutputNames {
         }
     }
 
+    /** a dataset row's first output name: its file's stem, escaped */
+    static String stemName(String fileName) {
+        return escape(ImageIds.stem(fileName));
+    }
+
+    /** a dataset row's second output name: its file name without the extension, escaped */
+    static String pathName(String fileName) {
+        return escape(withoutExtension(fileName));
+    }
+
+    /**
+     * A dataset row's output name, decided without the whole listing: the stem, unless other rows
+     * share it ({@code sharedStems}, gathered by Spark: few), then the file name without the
+     * extension, unless that is shared too, then the image id (unique in a dataset).
+     */
+    static String forDatasetRow(String fileName, String imageId, java.util.Set<String> sharedStems,
+                                java.util.Set<String> sharedPaths) {
+        String stem = stemName(fileName);
+        if (!sharedStems.contains(stem)) {
+            return stem;
+        }
+        String path = pathName(fileName);
+        return sharedPaths.contains(path) ? escape(imageId) : path;
+    }
+
     private static String withoutExtension(String path) {
         int dot = path.lastIndexOf('.');
         return dot <= path.lastIndexOf('/') + 1 ? path : path.substring(0, dot);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
@@ -185,6 +186,33 @@ class PredictJobTest {
         // the drawn dog.png is the horses, not the dog: each picture's drawing is its own
         assertThat(ImageDecoder.decode(Files.readAllBytes(out.resolve("images/dog.png.jpg")), "drawn", TestSpark.pixelLimit())
                 .width()).isEqualTo(773);
+    }
+
+    /** a dataset's rows whose files share a stem in different folders get their own outputs */
+    @Test
+    void datasetRowsSharingAStemAreNamedByTheirPath(@TempDir Path tmp) throws Exception {
+        Path images = tmp.resolve("images");
+        for (String f : new String[] {"a/dog.jpg", "b/dog.jpg", "horses.jpg"}) {
+            Files.createDirectories(images.resolve(f).getParent());
+            Files.copy(TestData.require(TestData.DARKNET.resolve(f.endsWith("dog.jpg") ? "dog.jpg" : f)),
+                    images.resolve(f));
+        }
+        Path gt = Files.writeString(tmp.resolve("gt.json"), "{\"images\": [{\"id\": 1, \"file_name\": \"a/dog.jpg\", "
+                + "\"width\": 768, \"height\": 576}, {\"id\": 2, \"file_name\": \"b/dog.jpg\", \"width\": 768, "
+                + "\"height\": 576}, {\"id\": 3, \"file_name\": \"horses.jpg\", \"width\": 773, \"height\": 512}], "
+                + "\"categories\": [{\"id\": 1, \"name\": \"dog\"}], \"annotations\": []}");
+        Path dataset = tmp.resolve("dataset");
+        new IngestJob(TestSpark.session()).run(IngestRequest.of(IngestFormat.COCO, gt.toString(), images.toString(),
+                null, null, dataset.toString(), false, TestSpark.config()));
+        Path out = tmp.resolve("predicted");
+        PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(MODEL.toString(),
+                dataset.toString(), out.toString(), 4, new DetectOptions(0.02, 0.45, 50), false, "cpu", 1, false,
+                TestSpark.pixelLimit(), ModelFiles.MAX_BYTES_CEILING));
+        assertThat(s.images()).isEqualTo(3);
+        try (Stream<Path> txt = Files.list(out.resolve("txt"))) {
+            assertThat(txt.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("a%2Fdog.txt", "b%2Fdog.txt", "horses.txt");
+        }
     }
 
     @Test
