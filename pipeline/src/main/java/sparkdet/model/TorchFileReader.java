@@ -108,8 +108,7 @@ final class TorchFileReader {
     private static Map<String, Tensor> tensors(Object root, Function<String, byte[]> storage,
             String source, long maxBytes) {
         if (!(root instanceof Map<?, ?> dict)) {
-            throw new InputUnusableException(source + " holds a " + (root == null ? "None" : root.getClass().getSimpleName())
-                    + ", not a state dict");
+            throw new InputUnusableException(source + " holds " + TorchPickle.describe(root) + ", not a state dict");
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : dict.entrySet()) {

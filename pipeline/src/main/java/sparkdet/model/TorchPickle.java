@@ -46,6 +46,18 @@ final class TorchPickle {
     private record Opaque(Global global) {
     }
 
+    /** what a pickle's value is, for a message: a call it names is described, never made */
+    static String describe(Object value) {
+        if (value == null) {
+            return "None";
+        }
+        if (value instanceof Opaque o) {
+            return "a call to " + o.global().module() + "." + o.global().name()
+                    + " (not made: sparkdet reads a pickle's data, never runs what it names)";
+        }
+        return "a " + value.getClass().getSimpleName();
+    }
+
     /** reads one pickle from the buffer's position up to and including its STOP opcode */
     static Object load(ByteBuffer in) {
         return new TorchPickle(in).run();

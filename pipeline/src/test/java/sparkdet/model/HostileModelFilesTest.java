@@ -103,6 +103,18 @@ class HostileModelFilesTest {
         }
     }
 
+    /** a pickle that names os.system: read as data, the call never made, and said so */
+    @Test
+    void aPickleNamingAFunctionIsRefusedNamingItWithoutCallingIt() throws Exception {
+        byte[] pickle = new Pickle().proto().op('c').ascii("os\nsystem\n").string("touch /tmp/sparkdet-pwned")
+                .op(0x85).op('R').stop().raw();
+        byte[] torchZip = zip(new LinkedHashMap<>(Map.of("archive/data.pkl", pickle)));
+        assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), torchZip, "evil.pth", NO_CAP))
+                .isInstanceOf(InputUnusableException.class)
+                .hasMessage("evil.pth holds a call to os.system (not made: sparkdet reads a pickle's data, never runs "
+                        + "what it names), not a state dict");
+    }
+
     /** a legacy storage declaring 2^40 elements of 4 bytes in a file of a few hundred */
     @Test
     void aStorageLargerThanTheFileIsRefused() {
