@@ -265,25 +265,28 @@ class Probes:
               {"image_id": 1, "category_id": 2, "bbox": [70, 70, -20, 20], "score": 0.8}]
         json.dump(gt, open(os.path.join(d, "gt.json"), "w"))
         json.dump(dt, open(os.path.join(d, "dt.json"), "w"))
-        out = os.path.join(d, "out")
-        code, output, s = run("evaluate", "--master", "local[1]", "--gt", os.path.join(d, "gt.json"),
-                              "--detections", os.path.join(d, "dt.json"), "--output", out)
-        note = message(output)
-        if code == 0:
-            m = json.load(open(os.path.join(out, "metrics.json")))
-            note = (f"pr_curves: {sorted(os.listdir(os.path.join(out, 'pr_curves')))[:3]}..., negative-size "
-                    f"detections {m['counts'].get('negative_size_detections')}")
-        self.record("evaluate: 300-char class, class 'all'", 0, code, note, s)
         gt["annotations"] = []
         json.dump(gt, open(os.path.join(d, "empty.json"), "w"))
-        out = os.path.join(d, "empty-out")
-        code, output, s = run("evaluate", "--master", "local[1]", "--gt", os.path.join(d, "empty.json"),
-                              "--detections", os.path.join(d, "dt.json"), "--output", out)
+
+        def curves(out, metrics):
+            return (f"pr_curves: {sorted(os.listdir(os.path.join(out, 'pr_curves')))[:3]}..., negative-size "
+                    f"detections {metrics['counts'].get('negative_size_detections')}")
+
+        def undefined(out, metrics):
+            text = open(os.path.join(out, "metrics.json")).read()
+            return f"'NaN' in metrics.json: {'NaN' in text}; undefined: {len(metrics.get('undefined', {}))}"
+        self.evaluate_case("evaluate: 300-char class, class 'all'", os.path.join(d, "gt.json"),
+                           os.path.join(d, "dt.json"), os.path.join(d, "out"), curves)
+        self.evaluate_case("evaluate: ground truth without objects", os.path.join(d, "empty.json"),
+                           os.path.join(d, "dt.json"), os.path.join(d, "empty-out"), undefined)
+
+    def evaluate_case(self, title, gt, dt, out, check):
+        """evaluate must succeed; check(out, metrics) says what it wrote"""
+        code, output, s = run("evaluate", "--master", "local[1]", "--gt", gt, "--detections", dt, "--output", out)
         note = message(output)
         if code == 0:
-            text = open(os.path.join(out, "metrics.json")).read()
-            note = f"'NaN' in metrics.json: {'NaN' in text}; undefined: {len(json.loads(text).get('undefined', {}))}"
-        self.record("evaluate: ground truth without objects", 0, code, note, s)
+            note = check(out, json.load(open(os.path.join(out, "metrics.json"))))
+        self.record(title, 0, code, note, s)
 
     def output_inside_input(self):
         d = self.fresh("inside")

@@ -40,8 +40,8 @@ final class OutputNames {
         List<String> ids = distinct(relativePaths, List.of(OutputNames::withoutExtension, p -> p));
         List<Long> coco = distinct(relativePaths, List.of(p -> ImageIds.numericId(ImageIds.stem(p)),
                 p -> ImageIds.numericId(withoutExtension(p)), ImageIds::hashId));
-        List<String> names = distinct(relativePaths, List.of(p -> escape(ImageIds.stem(p)),
-                p -> escape(withoutExtension(p)), OutputNames::escape));
+        List<String> names = distinct(relativePaths, List.of(OutputNames::stemName, OutputNames::pathName,
+                OutputNames::escape));
         List<Named> out = new ArrayList<>(relativePaths.size());
         for (int i = 0; i < relativePaths.size(); i++) {
             out.add(new Named(ids.get(i), coco.get(i), names.get(i)));
@@ -77,12 +77,12 @@ final class OutputNames {
         }
     }
 
-    /** a dataset row's first output name: its file's stem, escaped */
+    /** the first output name: the file's stem, escaped */
     static String stemName(String fileName) {
         return escape(ImageIds.stem(fileName));
     }
 
-    /** a dataset row's second output name: its file name without the extension, escaped */
+    /** the second output name: the path without the extension, escaped */
     static String pathName(String fileName) {
         return escape(withoutExtension(fileName));
     }

@@ -17,9 +17,9 @@ import sparkdet.viz.DetectionPainter;
 /**
  * What one task writes besides its Parquet rows, straight from the executor: {@code txt/<name>.txt}
  * per image (get_map.py's {@code <class> <score> <xmin> <ymin> <xmax> <ymax>}), the drawn picture
- * {@code images/<name>.jpg} when asked ({@link OutputNames}: usually the image's stem), and its share of the COCO results, a comma-separated run
- * of objects in {@code _parts/}, which the driver splices into detections.json. A retried task
- * rewrites the same files.
+ * {@code images/<name>.jpg} when asked ({@link OutputNames}: usually the image's stem), and its
+ * share of the COCO results, a comma-separated run of objects in {@code _parts/}, which the driver
+ * splices into detections.json. A retried task rewrites the same files.
  */
 final class SideOutputs implements AutoCloseable {
     static final String TXT = "txt";
