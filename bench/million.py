@@ -5,7 +5,8 @@ on 127.0.0.1, separate JVMs, started here from the project's Spark jars):
   1. --images annotated pictures (synthetic shapes, --size pixels a side, 1000 to a folder) and
      their COCO instances JSON; detections for every image (the boxes jittered, plus false ones)
   2. ingest of the COCO JSON into a dataset
-  3. evaluate of the detections against the JSON, through the cluster path (--mode cluster)
+  3. evaluate of the detections against the ingested dataset, through the cluster path (--mode
+     cluster): the tasks read the ground truth, the driver keeps counts and the class list
   4. predict over the first --predict images with a small YOLOv4-tiny (width 0.25, trained here
      for one epoch on 200 synthetic images at --size)
 
@@ -326,7 +327,8 @@ def main():
             timed("ingest", ["ingest", "--format", "coco", "--input", gt, "--images", images, "--output",
                              os.path.join(args.work, "dataset"), *common], results, args.driver_heap)
         if "evaluate" in steps:
-            timed("evaluate", ["evaluate", "--gt", gt, "--detections", dt, "--mode", "cluster", "--output",
+            timed("evaluate", ["evaluate", "--gt", os.path.join(args.work, "dataset"), "--detections", dt, "--mode",
+                               "cluster", "--output",
                                os.path.join(args.work, "eval"), *common], results, args.driver_heap)
         # the first --predict pictures: whole folders, linked under one input folder
         subset = os.path.join(args.work, f"predict-input-{args.predict}")

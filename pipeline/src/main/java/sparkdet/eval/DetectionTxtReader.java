@@ -1,19 +1,22 @@
 package sparkdet.eval;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import sparkdet.data.ClassList;
 
 /**
  * The per-image detection files of the YOLO repositories' get_map.py, one line a detection:
  * {@code <class name> <score> <xmin> <ymin> <xmax> <ymax>}. The last five fields are numbers and
- * everything before them is the class name, so {@code potted plant 0.9 1 2 3 4} works.
+ * everything before them is the class name, so {@code potted plant 0.9 1 2 3 4} works. A file
+ * names its image by its stem.
  */
 public final class DetectionTxtReader {
-    private final ClassList classes;
+    private final ClassKeys classes;
     private final Map<String, Integer> imageByStem;
     private final BoxTable table = new BoxTable();
-    private final java.util.stream.LongStream.Builder sequence = java.util.stream.LongStream.builder();
     private long unknownClass;
     private long unknownImage;
 
@@ -21,23 +24,42 @@ public final class DetectionTxtReader {
      * @param imageByStem image index by file stem (the txt file's stem names its image)
      */
     public DetectionTxtReader(ClassList classes, Map<String, Integer> imageByStem) {
-        this.classes = classes;
+        this.classes = ClassKeys.byName(classes);
         this.imageByStem = imageByStem;
     }
 
     /**
+     * @param fileName the txt file's name (its stem names the image)
      * @throws IOException naming the file and line of a line that is not a detection
      */
-    public void read(String stem, String text, String source) throws IOException {
-        read(stem, text, source, 0);
+    public void read(String fileName, String text, String source) throws IOException {
+        parse(fileName, text, source, 0, classes, d -> {
+            Integer image = imageByStem.get((String) ImageKey.STEM.of(d));
+            if (image == null) {
+                unknownImage++;
+            } else if (d.classIndex < 0) {
+                unknownClass++;
+            } else {
+                d.addTo(table, image);
+            }
+        });
     }
 
     /**
+     * the detections of one file, in its line order
+     *
      * @param fileNumber the file's place in the folder's sorted listing: a detection's sequence
      *     number is (fileNumber, line), the order the files are read in
      */
-    void read(String stem, String text, String source, int fileNumber) throws IOException {
-        Integer image = imageByStem.get(stem);
+    static List<RawDetection> parse(String fileName, String text, String source, int fileNumber, ClassKeys classes)
+            throws IOException {
+        List<RawDetection> out = new ArrayList<>();
+        parse(fileName, text, source, fileNumber, classes, out::add);
+        return out;
+    }
+
+    private static void parse(String fileName, String text, String source, int fileNumber, ClassKeys classes,
+                              Consumer<RawDetection> sink) throws IOException {
         String[] lines = text.split("\r?\n|\r");
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -60,25 +82,13 @@ public final class DetectionTxtReader {
                 }
             }
             String name = String.join(" ", java.util.Arrays.copyOf(f, f.length - 5));
-            int cls = classes.indexOf(name);
-            if (image == null) {
-                unknownImage++;
-            } else if (cls < 0) {
-                unknownClass++;
-            } else {
-                table.addCorners(image, cls, v[1], v[2], v[3], v[4], (v[3] - v[1]) * (v[4] - v[2]), v[0], false, false);
-                sequence.add(((long) fileNumber << 32) | i);
-            }
+            sink.accept(new RawDetection(((long) fileNumber << 32) | i, RawDetection.NO_IMAGE_ID, fileName,
+                    classes.of(name, ClassKeys.NO_CATEGORY_ID), true, v[1], v[2], v[3], v[4], v[0], null));
         }
     }
 
     public BoxTable detections() {
         return table;
-    }
-
-    /** each detection's sequence number (see {@link #read(String, String, String, int)}); call once, at the end */
-    long[] sequence() {
-        return sequence.build().toArray();
     }
 
     /** detections left out because their class is not in the class list */

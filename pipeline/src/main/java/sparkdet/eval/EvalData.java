@@ -3,10 +3,9 @@ package sparkdet.eval;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import sparkdet.data.BoxObject;
 import sparkdet.data.ClassList;
-import sparkdet.data.ImageIds;
 import sparkdet.data.ImageRecord;
+import sparkdet.io.InputUnusableException;
 
 /**
  * Ground truth in the one index space both metrics use: images in COCO image id order, classes
@@ -36,11 +35,31 @@ public final class EvalData {
         for (int i = 0; i < this.images.size(); i++) {
             ImageRecord r = this.images.get(i);
             if (imageByCocoId.put(r.cocoImageId, i) != null) {
-                throw new IllegalArgumentException("two ground-truth images have the COCO image id " + r.cocoImageId);
+                throw new InputUnusableException(duplicateId(r.cocoImageId));
             }
-            imageByStem.putIfAbsent(ImageIds.stem(r.fileName), i);
-            imageByFileName.putIfAbsent(baseName(r.fileName), i);
+            imageByStem.putIfAbsent((String) ImageKey.STEM.ofImage(r.cocoImageId, r.fileName), i);
+            imageByFileName.putIfAbsent((String) ImageKey.FILE_NAME.ofImage(r.cocoImageId, r.fileName), i);
         }
+    }
+
+    static String duplicateId(long cocoImageId) {
+        return "two ground-truth images have the COCO image id " + cocoImageId;
+    }
+
+    /**
+     * each class's COCO category id as an ingested dataset's objects give it (the largest where
+     * they disagree); class index + 1 for every class unless every class has one
+     */
+    static long[] categoryIds(Map<Integer, Long> idByClass, int classes) {
+        long[] ids = new long[classes];
+        for (int c = 0; c < classes; c++) {
+            Long id = idByClass.get(c);
+            if (id == null) {
+                return java.util.stream.LongStream.rangeClosed(1, classes).toArray();
+            }
+            ids[c] = id;
+        }
+        return ids;
     }
 
     public List<ImageRecord> images() {
@@ -81,12 +100,7 @@ public final class EvalData {
     public BoxTable boxes() {
         BoxTable t = new BoxTable();
         for (int i = 0; i < images.size(); i++) {
-            for (BoxObject o : images.get(i).objects) {
-                if (o.classIndex >= 0 && o.classIndex < classes.size()) {
-                    t.addCorners(i, o.classIndex, o.xmin, o.ymin, o.xmax, o.ymax, o.area, 0, o.iscrowd,
-                            o.difficult || o.iscrowd);
-                }
-            }
+            GroundTruthImage.of(images.get(i), classes.size()).addTo(t, i);
         }
         return t;
     }

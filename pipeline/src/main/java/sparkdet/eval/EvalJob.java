@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.data.ClassList;
 import sparkdet.io.AtomicOutput;
-import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 
 /**
@@ -37,9 +36,10 @@ public final class EvalJob {
     public record Summary(String output, Map<String, Object> metrics) {
     }
 
-    /** what either path found */
-    private record Evaluation(String mode, CocoMetrics coco, VocMetrics voc, long[][] confusion, long detections,
-                              long unknownClass, long unknownImage, long negativeScores, long negativeSizes, double load, double evaluate,
+    /** what either path found, with what the report needs of the ground truth */
+    private record Evaluation(String mode, ClassList classes, long[] categoryIds, long images, long gtBoxes,
+                              CocoMetrics coco, VocMetrics voc, long[][] confusion, long detections, long unknownClass,
+                              long unknownImage, long negativeScores, long negativeSizes, double load, double evaluate,
                               double accumulate) {
     }
 
@@ -49,10 +49,7 @@ public final class EvalJob {
         try {
             long t0 = System.nanoTime();
             EvalSources sources = new EvalSources(storage, spark);
-            EvalData gt = sources.groundTruth(req.gt());
-            BoxTable gtBoxes = gt.boxes();
-            Evaluation e = onCluster(req, sources) ? sharded(req, sources, gt, gtBoxes, t0)
-                    : local(req, sources, gt, gtBoxes, t0);
+            Evaluation e = onCluster(req, sources) ? sharded(req, sources, t0) : local(req, sources, t0);
             if (e.unknownClass() > 0) {
                 LOG.warn("{} detections have a class the ground truth does not have: left out", e.unknownClass());
             }
@@ -68,19 +65,19 @@ public final class EvalJob {
                         + "given, as pycocotools does, where they overlap nothing", e.negativeSizes());
             }
             Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("counts", ordered("images", gt.images().size(), "gt", gtBoxes.size(),
+            metrics.put("counts", ordered("images", e.images(), "gt", e.gtBoxes(),
                     "detections", e.detections(), "negative_score_detections", e.negativeScores(),
                     "negative_size_detections", e.negativeSizes()));
             if (e.coco() != null) {
-                metrics.put("coco", cocoJson(e.coco(), gt));
+                metrics.put("coco", cocoJson(e.coco(), e.classes(), e.categoryIds()));
             }
             if (!req.metric().equals("coco")) {
-                metrics.put("voc", vocJson(e.voc(), gt.classes()));
+                metrics.put("voc", vocJson(e.voc(), e.classes()));
             }
-            metrics.put("at_threshold", thresholdJson(e.voc(), gt.classes()));
+            metrics.put("at_threshold", thresholdJson(e.voc(), e.classes()));
             metrics.put("mode", e.mode());
             metrics.put("timing_s", ordered("load", e.load(), "evaluate", e.evaluate(), "accumulate", e.accumulate()));
-            String table = resultsTable(metrics, e.voc(), gt);
+            String table = resultsTable(metrics, e.voc(), e.classes());
             Map<String, String> undefined = new LinkedHashMap<>();
             nullForUndefined(metrics, "", undefined);
             if (!undefined.isEmpty()) {
@@ -92,7 +89,7 @@ public final class EvalJob {
             storage.writeText(out.resolve("metrics.json"), json);
             storage.writeText(out.resolve("results.txt"), table);
             long t3 = System.nanoTime();
-            EvalReport.write(storage, out.dir(), e.voc(), gt.classes(), e.confusion());
+            EvalReport.write(storage, out.dir(), e.voc(), e.classes(), e.confusion());
             LOG.info("metrics in {} s, curves and confusion matrix in {} s", String.format(Locale.ROOT, "%.2f",
                     (t3 - t0) / 1e9), String.format(Locale.ROOT, "%.2f", seconds(t3)));
             out.commit();
@@ -111,8 +108,9 @@ public final class EvalJob {
         };
     }
 
-    private static Evaluation local(EvalRequest req, EvalSources sources, EvalData gt, BoxTable gtBoxes, long t0)
-            throws IOException {
+    private static Evaluation local(EvalRequest req, EvalSources sources, long t0) throws IOException {
+        EvalData gt = sources.groundTruth(req.gt());
+        BoxTable gtBoxes = gt.boxes();
         EvalSources.Detections dt = sources.detections(req.detections(), gt);
         double load = seconds(t0);
         int images = gt.images().size();
@@ -132,29 +130,28 @@ public final class EvalJob {
                 .evaluate(gtBoxes, dt.boxes(), images, req.scoreThreshold());
         long[][] confusion = ConfusionMatrix.compute(gtBoxes, dt.boxes(), images, gt.classes().size(), 0.5,
                 req.scoreThreshold());
-        return new Evaluation("local", coco, voc, confusion, dt.boxes().size(), dt.unknownClass(), dt.unknownImage(),
-                dt.boxes().negativeScores(), dt.boxes().negativeSizes(), load, evaluate, accumulate);
+        return new Evaluation("local", gt.classes(), gt.categoryIds(), images, gtBoxes.size(), coco, voc, confusion,
+                dt.boxes().size(), dt.unknownClass(), dt.unknownImage(), dt.boxes().negativeScores(),
+                dt.boxes().negativeSizes(), load, evaluate, accumulate);
     }
 
-    private Evaluation sharded(EvalRequest req, EvalSources sources, EvalData gt, BoxTable gtBoxes, long t0)
-            throws IOException {
+    /** the cluster path: neither the ground truth nor the detections come to the driver */
+    private Evaluation sharded(EvalRequest req, EvalSources sources, long t0) throws IOException {
         SparkSession session = spark.get();
         int shards = req.shards() > 0 ? req.shards() : session.sparkContext().defaultParallelism();
-        DetectionShards source = sources.detectionShards(req.detections(), gt, shards);
-        double load = seconds(t0);
-        ShardedEvaluation.Setup setup = new ShardedEvaluation.Setup(gtBoxes, gt.images().size(), gt.categoryIds(),
-                CocoParams.maxDets(req.maxDets()), req.coco(), req.iou(), req.plus1(), req.scoreThreshold(),
-                VocEvaluator.positives(gtBoxes, gt.classes().size()));
-        ShardedEvaluation.Result r;
-        try {
-            r = ShardedEvaluation.run(JavaSparkContext.fromSparkContext(session.sparkContext()), setup, source);
-        } catch (IOException e) {
-            throw new InputUnusableException(e.getMessage(), e);
+        try (ClusterInputs inputs = new ClusterInputs(JavaSparkContext.fromSparkContext(session.sparkContext()),
+                shards)) {
+            ClusterInputs.GroundTruth gt = sources.clusterGroundTruth(req.gt(), inputs);
+            ClusterInputs.Detections dt = sources.clusterDetections(req.detections(), gt, inputs);
+            double load = seconds(t0);
+            ShardedEvaluation.Setup setup = new ShardedEvaluation.Setup(gt.count(), gt.categoryIds(),
+                    CocoParams.maxDets(req.maxDets()), req.coco(), req.iou(), req.plus1(), req.scoreThreshold());
+            ShardedEvaluation.Result r = ShardedEvaluation.run(setup, shards, gt.images(), dt.byImage());
+            ShardedEvaluation.Totals t = r.totals();
+            return new Evaluation("cluster (" + shards + " shards)", gt.classes(), gt.categoryIds(), gt.count(),
+                    t.gtBoxes(), r.coco(), r.voc(), t.confusion(), t.detections(), t.unknownClass(), dt.unknownImage(),
+                    t.negativeScores(), t.negativeSizes(), load, r.evaluateSeconds(), r.accumulateSeconds());
         }
-        ShardedEvaluation.Totals t = r.totals();
-        return new Evaluation("cluster (" + shards + " shards)", r.coco(), r.voc(), t.confusion(), t.detections(),
-                t.unknownClass(), t.unknownImage(), t.negativeScores(), t.negativeSizes(), load, r.evaluateSeconds(),
-                r.accumulateSeconds());
     }
 
     /**
@@ -202,7 +199,7 @@ public final class EvalJob {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    private static Map<String, Object> cocoJson(CocoMetrics m, EvalData gt) {
+    private static Map<String, Object> cocoJson(CocoMetrics m, ClassList classes, long[] ids) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("stats", m.stats());
         j.put("max_dets", m.maxDets());
@@ -210,11 +207,10 @@ public final class EvalJob {
             j.put(CocoMetrics.NAMES[i], m.stats()[i]);
         }
         Map<String, Object> perClass = new LinkedHashMap<>();
-        long[] ids = gt.categoryIds();
         for (int c = 0; c < ids.length; c++) {
             double[] v = m.perCategory().get(ids[c]);
             if (v != null) {
-                perClass.put(gt.classes().name(c), ordered("AP", v[0], "AP50", v[1], "AP75", v[2]));
+                perClass.put(classes.name(c), ordered("AP", v[0], "AP50", v[1], "AP75", v[2]));
             }
         }
         j.put("per_class", perClass);
@@ -251,19 +247,19 @@ public final class EvalJob {
     }
 
     @SuppressWarnings("unchecked")
-    private static String resultsTable(Map<String, Object> metrics, VocMetrics voc, EvalData gt) {
+    private static String resultsTable(Map<String, Object> metrics, VocMetrics voc, ClassList classes) {
         Map<String, Object> coco = (Map<String, Object>) metrics.get("coco");
         Map<String, Object> cocoPerClass = coco == null ? Map.of() : (Map<String, Object>) coco.get("per_class");
-        int width = Math.max(5, gt.classes().names().stream().mapToInt(String::length).max().orElse(5));
+        int width = Math.max(5, classes.names().stream().mapToInt(String::length).max().orElse(5));
         StringBuilder sb = new StringBuilder();
         String head = "%-" + width + "s %7s %8s %7s %7s %7s %9s %7s %7s%n";
         String row = "%-" + width + "s %7d %8d %7s %7s %7s %9s %7s %7s%n";
         sb.append(String.format(Locale.ROOT, head, "class", "GT", "dets", "AP", "AP50", "VOC AP", "precision",
                 "recall", "F1"));
-        for (int c = 0; c < gt.classes().size(); c++) {
+        for (int c = 0; c < classes.size(); c++) {
             VocMetrics.ClassResult r = voc.classes()[c];
-            Map<String, Double> cc = (Map<String, Double>) cocoPerClass.get(gt.classes().name(c));
-            sb.append(String.format(Locale.ROOT, row, gt.classes().name(c), r.npos() + r.difficult(), r.detections(),
+            Map<String, Double> cc = (Map<String, Double>) cocoPerClass.get(classes.name(c));
+            sb.append(String.format(Locale.ROOT, row, classes.name(c), r.npos() + r.difficult(), r.detections(),
                     cc == null ? "-" : f(cc.get("AP")), cc == null ? "-" : f(cc.get("AP50")),
                     r.npos() > 0 ? f(r.apAllPoint()) : "-", f(r.precision()), f(r.recall()), f(r.f1())));
         }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -15,7 +16,6 @@ import sparkdet.data.BoxObject;
 import sparkdet.data.ClassList;
 import sparkdet.data.DatasetSchema;
 import sparkdet.data.Datasets;
-import sparkdet.data.ImageIds;
 import sparkdet.data.ImageRecord;
 import sparkdet.ingest.CocoParser;
 import sparkdet.ingest.IngestItem;
@@ -52,10 +52,14 @@ public final class EvalSources {
         if (!storage.isDirectory(p)) {
             return cocoGroundTruth(p);
         }
-        if (storage.exists(new Path(p, AtomicOutput.SUCCESS)) && storage.exists(new Path(p, "data"))) {
+        if (isDataset(p)) {
             return datasetGroundTruth(uri);
         }
         return vocGroundTruth(p);
+    }
+
+    private boolean isDataset(Path dir) throws IOException {
+        return storage.exists(new Path(dir, AtomicOutput.SUCCESS)) && storage.exists(new Path(dir, "data"));
     }
 
     private EvalData cocoGroundTruth(Path p) throws IOException {
@@ -120,17 +124,30 @@ public final class EvalSources {
         Datasets ds = Datasets.open(spark.get(), uri);
         List<ImageRecord> images = new ArrayList<>();
         ds.rows().toLocalIterator().forEachRemaining(row -> images.add(DatasetSchema.fromRow(row)));
-        long[] ids = new long[ds.classes().size()];
-        java.util.Arrays.fill(ids, -1);
+        Map<Integer, Long> idByClass = new HashMap<>();
         for (ImageRecord r : images) {
             for (BoxObject o : r.objects) {
                 if (o.categoryId >= 0) {
-                    ids[o.classIndex] = o.categoryId;
+                    idByClass.merge(o.classIndex, o.categoryId, Math::max);
                 }
             }
         }
-        boolean coco = java.util.Arrays.stream(ids).allMatch(id -> id >= 0);
-        return new EvalData(images, ds.classes(), coco ? ids : null);
+        return new EvalData(images, ds.classes(), EvalData.categoryIds(idByClass, ds.classes().size()));
+    }
+
+    /**
+     * the ground truth for the cluster path: an ingested dataset is read by the tasks (the driver
+     * keeps its class list and counts); a COCO JSON or a VOC folder is parsed here, as for the
+     * single-machine path, and handed to them
+     */
+    ClusterInputs.GroundTruth clusterGroundTruth(String uri, ClusterInputs inputs) throws IOException {
+        Path p = Storage.path(uri);
+        if (storage.isDirectory(p) && isDataset(p)) {
+            Datasets ds = Datasets.open(spark.get(), uri);
+            return inputs.groundTruth(ds.rows().javaRDD().map(DatasetSchema::fromRow), ds.classes(), null);
+        }
+        EvalData gt = groundTruth(uri);
+        return inputs.groundTruth(gt.images(), gt.classes(), gt.categoryIds());
     }
 
     /** detections and what was left out of them */
@@ -145,8 +162,7 @@ public final class EvalSources {
         Path p = detectionsPath(uri);
         if (!storage.isDirectory(p)) {
             try (InputStream in = storage.open(p)) {
-                CocoResultsReader.Result r = CocoResultsReader.read(in, p.toString(), CocoResultsReader.Keys.of(gt),
-                        image -> true);
+                CocoResultsReader.Result r = CocoResultsReader.read(in, p.toString(), CocoResultsReader.Keys.of(gt));
                 return new Detections(r.detections(), r.unknownCategory(), 0);
             } catch (IOException e) {
                 throw new InputUnusableException(e.getMessage(), e);
@@ -155,8 +171,8 @@ public final class EvalSources {
         DetectionTxtReader reader = new DetectionTxtReader(gt.classes(), gt.imageByStem());
         for (Path f : storage.listFiles(p, ".txt")) {
             try {
-                reader.read(ImageIds.stem(f.getName()), new String(storage.readBytes(f, MAX_XML_BYTES),
-                        StandardCharsets.UTF_8), f.toString());
+                reader.read(f.getName(), new String(storage.readBytes(f, MAX_XML_BYTES), StandardCharsets.UTF_8),
+                        f.toString());
             } catch (IOException e) {
                 throw new InputUnusableException(e.getMessage(), e);
             }
@@ -164,15 +180,20 @@ public final class EvalSources {
         return new Detections(reader.detections(), reader.unknownClass(), reader.unknownImage());
     }
 
-    /** the same detections, to be read in {@code shards} shards by Spark tasks */
-    DetectionShards detectionShards(String uri, EvalData gt, int shards) throws IOException {
+    /**
+     * the same detections for the cluster path, read by the tasks and matched to their images by
+     * Spark joins
+     */
+    ClusterInputs.Detections clusterDetections(String uri, ClusterInputs.GroundTruth gt, ClusterInputs inputs)
+            throws IOException {
         Path p = detectionsPath(uri);
         HadoopConf hadoop = new HadoopConf(storage.conf());
         if (!storage.isDirectory(p)) {
-            return new DetectionShards.CocoResults(p.toString(), CocoResultsReader.Keys.of(gt), shards, hadoop);
+            return inputs.byImage(inputs.cocoResults(p.toString(), hadoop, ClassKeys.of(gt.classes(), gt.categoryIds())),
+                    gt, List.of(ImageKey.values()), true, p.toString());
         }
-        return DetectionShards.TxtFolder.of(storage.listFiles(p, ".txt"), gt.classes(),
-                new HashMap<>(gt.imageByStem()), MAX_XML_BYTES, shards, hadoop);
+        return inputs.byImage(inputs.txtFiles(storage.listFiles(p, ".txt"), hadoop, ClassKeys.byName(gt.classes()),
+                MAX_XML_BYTES), gt, List.of(ImageKey.STEM), false, p.toString());
     }
 
     /** the size of the detections in bytes */

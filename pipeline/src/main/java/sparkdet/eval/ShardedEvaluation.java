@@ -1,28 +1,26 @@
 package sparkdet.eval;
 
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.stream.IntStream;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * evaluate on a cluster, for detection sets no single machine should hold. Stage one: each task
- * reads one shard of the images' detections (see {@link DetectionShards}), takes the ground truth
- * of the same images from a broadcast, and matches them as the single-machine path does, image by
- * image: COCO's per-(category, area) buckets, the VOC devkit's per-class outcomes, the confusion
- * counts. Stage two: the parts of each (category, area) and each class meet in one task, merge
- * in image order (COCO) or score order (VOC), and are accumulated there; only the small results
- * (101 x 10 precisions per maxDets, a class's AP and a sampled curve) reach the driver. The
- * numbers are the single-machine path's, to the last bit: the same code runs on the same
- * detections in the same order.
+ * evaluate on a cluster, for sets no single machine should hold. Stage one: the ground truth and
+ * the detections, keyed by image index ({@link ClusterInputs}), meet in one task per shard (the
+ * images whose index is the shard modulo the shards), which matches them as the single-machine
+ * path does, image by image: COCO's per-(category, area) buckets, the VOC devkit's per-class
+ * outcomes and positives, the confusion counts. Stage two: the parts of each (category, area) and
+ * each class meet in one task, merge in image order (COCO) or score order (VOC), and are
+ * accumulated there; only the small results (101 x 10 precisions per maxDets, a class's AP and a
+ * sampled curve) reach the driver. The numbers are the single-machine path's, to the last bit:
+ * the same code runs on the same detections in the same order.
  */
 final class ShardedEvaluation {
     private static final Logger LOG = LoggerFactory.getLogger(ShardedEvaluation.class);
@@ -33,9 +31,9 @@ final class ShardedEvaluation {
     private ShardedEvaluation() {
     }
 
-    /** what evaluate needs of the ground truth and the request, broadcast to every task */
-    record Setup(BoxTable gt, int images, long[] categoryIds, int[] maxDets, boolean coco, double iou, boolean plus1,
-                 double scoreThreshold, long[][] positives) implements Serializable {
+    /** what every task needs to know: the image count, the classes' ids and the request (small) */
+    record Setup(int images, long[] categoryIds, int[] maxDets, boolean coco, double iou, boolean plus1,
+                 double scoreThreshold) implements Serializable {
         int classes() {
             return categoryIds.length;
         }
@@ -49,14 +47,21 @@ final class ShardedEvaluation {
         }
     }
 
-    /** one class's VOC outcomes from one shard, in matching order (descending score, then sequence) */
-    record VocPart(double[] scores, long[] sequence, byte[] outcomes) implements Serializable {
+    /**
+     * one class's VOC outcomes from one shard, in matching order (descending score, then
+     * sequence), and the shard's ground-truth objects of the class (npos: not difficult)
+     */
+    record VocPart(double[] scores, long[] sequence, byte[] outcomes, long npos, long difficult)
+            implements Serializable {
     }
 
-    /** a shard's counts; error: why its detections could not be read, else null */
-    record Totals(long[][] confusion, long detections, long unknownClass, long unknownImage, long negativeScores,
-                  long negativeSizes, String error)
-            implements Serializable {
+    /** a shard's counts */
+    record Totals(long[][] confusion, long gtBoxes, long detections, long unknownClass, long negativeScores,
+                  long negativeSizes) implements Serializable {
+        static Totals none(int classes) {
+            return new Totals(new long[classes + 1][classes + 1], 0, 0, 0, 0, 0);
+        }
+
         Totals plus(Totals o) {
             long[][] sum = new long[confusion.length][];
             for (int r = 0; r < sum.length; r++) {
@@ -65,9 +70,8 @@ final class ShardedEvaluation {
                     sum[r][c] += o.confusion[r][c];
                 }
             }
-            return new Totals(sum, detections + o.detections, unknownClass + o.unknownClass,
-                    unknownImage + o.unknownImage, negativeScores + o.negativeScores, negativeSizes + o.negativeSizes,
-                    error != null ? error : o.error);
+            return new Totals(sum, gtBoxes + o.gtBoxes, detections + o.detections, unknownClass + o.unknownClass,
+                    negativeScores + o.negativeScores, negativeSizes + o.negativeSizes);
         }
     }
 
@@ -75,19 +79,19 @@ final class ShardedEvaluation {
     record Result(CocoMetrics coco, VocMetrics voc, Totals totals, double evaluateSeconds, double accumulateSeconds) {
     }
 
-    static Result run(JavaSparkContext jsc, Setup setup, DetectionShards source) throws IOException {
+    static Result run(Setup setup, int shards, JavaPairRDD<Long, GroundTruthImage> gt,
+                      JavaPairRDD<Long, RawDetection> detections) {
         long t0 = System.nanoTime();
-        Broadcast<Setup> shared = jsc.broadcast(setup);
-        int shards = source.shards();
         LOG.info("evaluating {} ground-truth images in {} shards", setup.images(), shards);
-        List<Tuple2<Integer, Object>> results = jsc.parallelize(IntStream.range(0, shards).boxed().toList(), shards)
-                .flatMapToPair(shard -> matchShard(shared.value(), source, shard))
+        List<Tuple2<Integer, Object>> results = gt.mapToPair(g -> new Tuple2<>((int) (g._1() % shards), g))
+                .cogroup(detections.mapToPair(d -> new Tuple2<>((int) (d._1() % shards), d)), shards)
+                .flatMapToPair(s -> matchShard(setup, shards, s._1(), s._2()._1(), s._2()._2()))
                 .groupByKey(shards)
-                .mapToPair(group -> new Tuple2<>(group._1(), reduce(shared.value(), group._1(), group._2())))
+                .mapToPair(group -> new Tuple2<>(group._1(), reduce(setup, group._1(), group._2())))
                 .collect();
         double evaluate = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        Totals totals = null;
+        Totals totals = Totals.none(setup.classes());
         CocoAccumulation coco = new CocoAccumulation(setup.categoryIds(), setup.maxDets());
         VocMetrics.ClassResult[] voc = new VocMetrics.ClassResult[setup.classes()];
         for (Tuple2<Integer, Object> r : results) {
@@ -100,13 +104,9 @@ final class ShardedEvaluation {
                 coco.put(key / A, key % A, (CocoAccumulation.Curves) r._2());
             }
         }
-        if (totals != null && totals.error() != null) {
-            throw new IOException(totals.error());
-        }
         for (int c = 0; c < voc.length; c++) {
             if (voc[c] == null) {
-                voc[c] = VocEvaluator.classResult(setup.positives()[0][c], setup.positives()[1][c], new double[0],
-                        new byte[0], setup.scoreThreshold());
+                voc[c] = VocEvaluator.classResult(0, 0, new double[0], new byte[0], setup.scoreThreshold());
             }
         }
         VocMetrics vocMetrics = new VocEvaluator(setup.classes(), setup.iou(), setup.plus1())
@@ -116,22 +116,34 @@ final class ShardedEvaluation {
     }
 
     /** stage one: one shard's detections matched against its images' ground truth */
-    private static Iterator<Tuple2<Integer, Object>> matchShard(Setup setup, DetectionShards source, int shard) {
-        int shards = source.shards();
+    private static Iterator<Tuple2<Integer, Object>> matchShard(Setup setup, int shards, int shard,
+                                                                Iterable<Tuple2<Long, GroundTruthImage>> images,
+                                                                Iterable<Tuple2<Long, RawDetection>> detections) {
         int k = setup.classes();
-        List<Tuple2<Integer, Object>> out = new ArrayList<>();
-        DetectionShards.Shard read;
-        try {
-            read = source.read(shard);
-        } catch (IOException e) {
-            out.add(new Tuple2<>(setup.totalsKey(), new Totals(new long[k + 1][k + 1], 0, 0, 0, 0, 0, e.getMessage())));
-            return out.iterator();
+        List<Tuple2<Long, GroundTruthImage>> sortedImages = new ArrayList<>();
+        images.forEach(sortedImages::add);
+        sortedImages.sort(Comparator.comparingLong(Tuple2::_1));
+        BoxTable gt = new BoxTable();
+        for (Tuple2<Long, GroundTruthImage> g : sortedImages) {
+            g._2().addTo(gt, (int) (g._1() / shards));
         }
-        int images = (setup.images() - shard + shards - 1) / shards;
-        BoxTable gt = setup.gt().shard(shards, shard);
-        BoxTable dt = read.boxes().shard(shards, shard);
+        List<Tuple2<Long, RawDetection>> inFileOrder = new ArrayList<>();
+        detections.forEach(inFileOrder::add);
+        inFileOrder.sort(Comparator.comparingLong(d -> d._2().sequence));
+        BoxTable dt = new BoxTable();
+        long[] sequence = new long[inFileOrder.size()];
+        long unknownClass = 0;
+        for (Tuple2<Long, RawDetection> d : inFileOrder) {
+            if (d._2().classIndex < 0) {
+                unknownClass++;
+            } else {
+                sequence[d._2().addTo(dt, (int) (d._1() / shards))] = d._2().sequence;
+            }
+        }
+        int localImages = (setup.images() - shard + shards - 1) / shards;
+        List<Tuple2<Integer, Object>> out = new ArrayList<>();
         if (setup.coco()) {
-            CocoEvaluator coco = new CocoEvaluator(images, setup.categoryIds(), setup.maxDets());
+            CocoEvaluator coco = new CocoEvaluator(localImages, setup.categoryIds(), setup.maxDets());
             coco.evaluate(gt, dt, local -> local * shards + shard);
             for (int c = 0; c < k; c++) {
                 for (int a = 0; a < A; a++) {
@@ -142,46 +154,51 @@ final class ShardedEvaluation {
                 }
             }
         }
-        VocEvaluator.ClassMatches[] matches = new VocEvaluator(k, setup.iou(), setup.plus1()).match(gt, dt, images);
+        VocEvaluator.ClassMatches[] matches = new VocEvaluator(k, setup.iou(), setup.plus1()).match(gt, dt,
+                localImages);
+        long[][] positives = VocEvaluator.positives(gt, k);
         for (int c = 0; c < k; c++) {
             int[] rows = matches[c].rows();
-            if (rows.length > 0) {
+            if (rows.length > 0 || positives[0][c] > 0 || positives[1][c] > 0) {
                 double[] scores = new double[rows.length];
-                long[] sequence = new long[rows.length];
+                long[] order = new long[rows.length];
                 for (int i = 0; i < rows.length; i++) {
                     scores[i] = dt.score[rows[i]];
-                    sequence[i] = read.sequence()[rows[i]];
+                    order[i] = sequence[rows[i]];
                 }
-                out.add(new Tuple2<>(setup.vocKey(c), new VocPart(scores, sequence, matches[c].outcomes())));
+                out.add(new Tuple2<>(setup.vocKey(c), new VocPart(scores, order, matches[c].outcomes(),
+                        positives[0][c], positives[1][c])));
             }
         }
-        long[][] confusion = ConfusionMatrix.compute(gt, dt, images, k, 0.5, setup.scoreThreshold());
-        out.add(new Tuple2<>(setup.totalsKey(), new Totals(confusion, dt.size(), read.unknownClass(),
-                read.unknownImage(), dt.negativeScores(), dt.negativeSizes(), null)));
+        long[][] confusion = ConfusionMatrix.compute(gt, dt, localImages, k, 0.5, setup.scoreThreshold());
+        out.add(new Tuple2<>(setup.totalsKey(), new Totals(confusion, gt.size(), dt.size(), unknownClass,
+                dt.negativeScores(), dt.negativeSizes())));
         return out.iterator();
     }
 
     /** stage two: the parts of one key merged and accumulated */
     private static Object reduce(Setup setup, int key, Iterable<Object> parts) {
         if (key == setup.totalsKey()) {
-            Totals sum = null;
+            Totals sum = Totals.none(setup.classes());
             for (Object p : parts) {
-                sum = sum == null ? (Totals) p : sum.plus((Totals) p);
+                sum = sum.plus((Totals) p);
             }
             return sum;
         }
         if (key >= setup.vocKey(0)) {
-            int c = key - setup.vocKey(0);
             VocPart merged = mergeByScore(parts);
-            return VocEvaluator.classResult(setup.positives()[0][c], setup.positives()[1][c], merged.scores(),
-                    merged.outcomes(), setup.scoreThreshold()).withCurveSampled(CURVE_POINTS);
+            return VocEvaluator.classResult(merged.npos(), merged.difficult(), merged.scores(), merged.outcomes(),
+                    setup.scoreThreshold()).withCurveSampled(CURVE_POINTS);
         }
         List<CocoBucket> buckets = new ArrayList<>();
         parts.forEach(p -> buckets.add((CocoBucket) p));
         return CocoAccumulation.curves(CocoBucket.merge(buckets), setup.maxDets());
     }
 
-    /** the devkit's order over all shards: descending score, equal scores in sequence order */
+    /**
+     * the devkit's order over all shards: descending score, equal scores in sequence order; the
+     * positives summed
+     */
     static VocPart mergeByScore(Iterable<Object> parts) {
         List<VocPart> list = new ArrayList<>();
         parts.forEach(p -> list.add((VocPart) p));
@@ -189,6 +206,12 @@ final class ShardedEvaluation {
         double[] scores = new double[n];
         long[] sequence = new long[n];
         byte[] outcomes = new byte[n];
+        long npos = 0;
+        long difficult = 0;
+        for (VocPart p : list) {
+            npos += p.npos();
+            difficult += p.difficult();
+        }
         int[] cursor = new int[list.size()];
         PriorityQueue<Integer> heads = new PriorityQueue<>((a, b) -> {
             VocPart pa = list.get(a);
@@ -215,6 +238,6 @@ final class ShardedEvaluation {
                 heads.add(i);
             }
         }
-        return new VocPart(scores, sequence, outcomes);
+        return new VocPart(scores, sequence, outcomes, npos, difficult);
     }
 }

@@ -19,12 +19,12 @@ class CocoResultsReaderTest {
      * categories 1 cat, 2 dog
      */
     private static final CocoResultsReader.Keys KEYS = new CocoResultsReader.Keys(Map.of(10L, 0, 11L, 1, 12L, 2, 13L, 3),
-            Map.of(1L, 0, 2L, 1), Map.of("2011_000003", 0, "2011_000025", 1, "dog", 2),
-            Map.of("2011_000003.jpg", 0, "2011_000025.jpg", 1, "dog.jpg", 2, "dog.png", 3), Map.of("cat", 0, "dog", 1));
+            Map.of("2011_000003.jpg", 0, "2011_000025.jpg", 1, "dog.jpg", 2, "dog.png", 3),
+            Map.of("2011_000003", 0, "2011_000025", 1, "dog", 2),
+            new ClassKeys(Map.of("cat", 0, "dog", 1), Map.of(1L, 0, 2L, 1)));
 
     private static CocoResultsReader.Result read(String json) throws IOException {
-        return CocoResultsReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "dt.json", KEYS,
-                image -> true);
+        return CocoResultsReader.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "dt.json", KEYS);
     }
 
     @Test

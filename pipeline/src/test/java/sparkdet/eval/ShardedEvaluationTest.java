@@ -9,12 +9,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkdet.data.BoxObject;
+import sparkdet.data.ClassList;
+import sparkdet.data.ImageRecord;
+import sparkdet.ingest.IngestFormat;
+import sparkdet.ingest.IngestJob;
+import sparkdet.ingest.IngestRequest;
+import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 import sparkdet.testing.TestData;
 import sparkdet.testing.TestSpark;
@@ -100,5 +110,62 @@ class ShardedEvaluationTest {
         // with at most 10 detections per image AR10 and "AR100" (at maxDets) are the same number
         assertThat(metrics(local).get("coco").get("AR100").asDouble())
                 .isEqualTo(metrics(local).get("coco").get("AR10").asDouble());
+    }
+
+    /**
+     * an ingested dataset as ground truth is read by the tasks, and detections that name their
+     * images and classes as predict does (ids that are not the ground truth's) are matched by
+     * Spark joins: the same files as the single-machine path, which matches them with maps
+     */
+    @Test
+    void datasetGroundTruthAndDetectionsNamedByFileMatchInTheTasksAsOnOneMachine() throws Exception {
+        Path seed = TestData.golden().resolve("eval/seed1");
+        Path dataset = tmp.resolve("dataset");
+        new IngestJob(TestSpark.session()).run(IngestRequest.of(IngestFormat.COCO, seed.resolve("gt.json").toString(),
+                null, null, null, dataset.toString(), false, TestSpark.config()));
+        JsonNode gt = JSON.readTree(seed.resolve("gt.json").toFile());
+        java.util.Map<Long, String> fileById = new java.util.HashMap<>();
+        gt.get("images").forEach(i -> fileById.put(i.get("id").asLong(), i.get("file_name").asText()));
+        java.util.Map<Long, String> nameById = new java.util.HashMap<>();
+        gt.get("categories").forEach(c -> nameById.put(c.get("id").asLong(), c.get("name").asText()));
+        ArrayNode dets = (ArrayNode) JSON.readTree(seed.resolve("dt.json").toFile());
+        int n = 0;
+        for (JsonNode d : dets) {
+            ObjectNode o = (ObjectNode) d;
+            String file = fileById.get(o.get("image_id").asLong());
+            switch (n++ % 3) {
+                case 0 -> { }   // by the ground truth's ids
+                case 1 -> o.put("image_id", 900_000 + n).put("file_name", "JPEGImages/" + file);   // by file name
+                default -> o.put("image_id", 900_000 + n).put("file_name", file.replace(".jpg", ".png"));   // by stem
+            }
+            o.put("category_name", nameById.get(o.get("category_id").asLong())).put("category_id", 77);
+        }
+        Path named = tmp.resolve("named.json");
+        JSON.writeValue(named.toFile(), dets);
+
+        Path reference = run(seed.resolve("gt.json"), seed.resolve("dt.json"), "local", 0, 100, "reference");
+        Path local = run(dataset, named, "local", 0, 100, "dataset-local");
+        Path cluster = run(dataset, named, "cluster", 3, 100, "dataset-cluster");
+        assertSameFiles(reference, local);
+        assertSameFiles(local, cluster);
+        assertThat(metrics(cluster).get("counts").get("detections").asInt()).isEqualTo(dets.size());
+    }
+
+    /** the distributed sort that indexes the ground truth finds two images with one COCO id */
+    @Test
+    void twoGroundTruthImagesWithOneIdAreRefusedInTheTasksToo() {
+        List<ImageRecord> images = List.of(image(7, "a.jpg"), image(3, "b.jpg"), image(7, "c.jpg"), image(5, "d.jpg"));
+        try (ClusterInputs inputs = new ClusterInputs(
+                JavaSparkContext.fromSparkContext(TestSpark.session().sparkContext()), 2)) {
+            assertThatThrownBy(() -> inputs.groundTruth(images, new ClassList(List.of("cat")), new long[] {1}))
+                    .isInstanceOf(InputUnusableException.class).hasMessageContaining("COCO image id 7");
+            assertThat(inputs.groundTruth(images.subList(0, 2), new ClassList(List.of("cat")), new long[] {1}).count())
+                    .isEqualTo(2);
+        }
+    }
+
+    private static ImageRecord image(long id, String file) {
+        return new ImageRecord(String.valueOf(id), id, "file:/x/" + file, file, 10, 10, "train", "test",
+                List.of(new BoxObject(0, "cat", 1, 1, 1, 5, 5, false, false, false, 16, null)));
     }
 }
