@@ -62,7 +62,7 @@ public final class Detectors {
             if (s.inputHeight() != s.inputWidth()) {
                 throw new InputUnusableException(path + ": non-square input " + s.inputWidth() + "x" + s.inputHeight());
             }
-            InferenceSpec spec = new InferenceSpec(s.classes().names(), s.inputHeight(), s.normalization(), 128,
+            InferenceSpec spec = new InferenceSpec(s.classes().names(), s.inputHeight(), s.pixels(), 128,
                     new YoloAnchorDecoder(s.anchors(), s.anchorsMask(), s.classes().size(), s.inputHeight()));
             detector = ownNetwork(loaded.model(), spec, path, threads, device);
         } else {
@@ -87,7 +87,7 @@ public final class Detectors {
                     + "yolo-anchors");
         }
         ModelSpec modelSpec = new ModelSpec(YoloV4Tiny.ARCHITECTURE, sidecar.width(), new ClassList(spec.classes()),
-                anchors.anchors(), anchors.mask(), spec.inputSize(), spec.inputSize(), spec.normalization());
+                anchors.anchors(), anchors.mask(), spec.inputSize(), spec.inputSize(), spec.pixels());
         YoloV4Tiny model = modelSpec.newModel();
         Weights.load(model, ModelFiles.read(storage, path, maxBytes), path.toString(), maxBytes);
         return ownNetwork(model, spec, path, threads, device);

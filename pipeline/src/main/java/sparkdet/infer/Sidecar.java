@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
+import sparkdet.image.PixelFormat;
 import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
-import sparkdet.model.ModelSpec;
 import sparkdet.postprocess.OutputDecoder;
 import sparkdet.postprocess.Yolov8Decoder;
 import sparkdet.postprocess.YoloAnchorDecoder;
@@ -22,7 +22,8 @@ import sparkdet.postprocess.YoloAnchorDecoder;
  * says what the file itself does not (DESIGN.md): {@code layout} (yolo-anchors or yolov8), the
  * classes ({@code classes-file} beside the sidecar or below its folder, or {@code classes}), for
  * yolo-anchors the {@code anchors} in input pixels and the {@code anchors-mask}, and optionally
- * {@code input-size}, {@code normalize {scale, mean, std}} and {@code letterbox-fill}. Substitutions
+ * {@code input-size}, {@code channels} (rgb or bgr), {@code normalize {scale, mean, std}} (mean and
+ * std in the input planes' order) and {@code letterbox-fill}. Substitutions
  * resolve within the file only, never from the environment.
  */
 public final class Sidecar {
@@ -68,14 +69,9 @@ public final class Sidecar {
                 throw new InputUnusableException(sidecar + ": input-size " + inputSize + " but the model takes "
                         + modelInputSize);
             }
-            ModelSpec.Normalization normalization = ModelSpec.Normalization.unit();
-            if (c.hasPath("normalize")) {
-                Config n = c.getConfig("normalize");
-                normalization = new ModelSpec.Normalization(n.hasPath("scale") ? n.getDouble("scale") : 1.0 / 255,
-                        triple(n, "mean", 0), triple(n, "std", 1));
-            }
+            PixelFormat pixels = pixels(c);
             int fill = c.hasPath("letterbox-fill") ? c.getInt("letterbox-fill") : 128;
-            return new Described(new InferenceSpec(classes, inputSize, normalization, fill,
+            return new Described(new InferenceSpec(classes, inputSize, pixels, fill,
                     decoder(c, classes.size(), inputSize, sidecar)), c.hasPath("width") ? c.getDouble("width") : 1.0);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new InputUnusableException(sidecar + ": " + e.getMessage(), e);
@@ -156,13 +152,26 @@ public final class Sidecar {
         return new String(storage.readBytes(file, MAX_BYTES), StandardCharsets.UTF_8);
     }
 
+    /** {@code channels} (rgb, the default, or bgr) and {@code normalize}; the YOLO repositories' pixels / 255 by default */
+    private static PixelFormat pixels(Config c) {
+        PixelFormat unit = PixelFormat.unit();
+        PixelFormat.Channels channels = c.hasPath("channels") ? PixelFormat.Channels.of(c.getString("channels"))
+                : unit.channels();
+        if (!c.hasPath("normalize")) {
+            return new PixelFormat(channels, unit.scale(), unit.mean(), unit.std());
+        }
+        Config n = c.getConfig("normalize");
+        return new PixelFormat(channels, n.hasPath("scale") ? n.getDouble("scale") : unit.scale(),
+                triple(n, "mean", 0), triple(n, "std", 1));
+    }
+
     private static double[] triple(Config n, String key, double fallback) {
         if (!n.hasPath(key)) {
             return new double[] {fallback, fallback, fallback};
         }
         List<Double> v = n.getDoubleList(key);
         if (v.size() != 3) {
-            throw new IllegalArgumentException("normalize." + key + " needs 3 values (R, G, B)");
+            throw new IllegalArgumentException("normalize." + key + " needs 3 values, one per input plane");
         }
         return new double[] {v.get(0), v.get(1), v.get(2)};
     }

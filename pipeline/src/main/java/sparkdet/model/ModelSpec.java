@@ -10,29 +10,23 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import sparkdet.data.ClassList;
+import sparkdet.image.PixelFormat;
 import sparkdet.io.InputUnusableException;
 
 /**
  * Everything predict needs besides the weights: the architecture and its options, the classes,
- * the anchors in input pixels and which output uses which, the input size, and how pixels are
- * normalised (value * scale, then minus mean, divided by std, per RGB channel). model.json.
+ * the anchors in input pixels and which output uses which, the input size, and how the network
+ * takes its pixels ({@link PixelFormat}: channel order, value * scale, then minus mean, divided by
+ * std). model.json.
  */
 public record ModelSpec(String architecture, double width, ClassList classes, float[][] anchors, int[][] anchorsMask,
-        int inputHeight, int inputWidth, Normalization normalization) {
+        int inputHeight, int inputWidth, PixelFormat pixels) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int FORMAT = 1;
 
-    /** pixel value * scale, then (value - mean) / std per channel */
-    public record Normalization(double scale, double[] mean, double[] std) {
-        /** what the YOLO repositories do: pixels / 255, no mean or std */
-        public static Normalization unit() {
-            return new Normalization(1.0 / 255, new double[] {0, 0, 0}, new double[] {1, 1, 1});
-        }
-    }
-
     public static ModelSpec yolov4Tiny(ClassList classes, double width, float[][] anchors, int inputHeight, int inputWidth) {
         return new ModelSpec(YoloV4Tiny.ARCHITECTURE, width, classes, anchors, Anchors.yolov4TinyMask(),
-                inputHeight, inputWidth, Normalization.unit());
+                inputHeight, inputWidth, PixelFormat.unit());
     }
 
     public ModelSpec {
@@ -76,13 +70,14 @@ public record ModelSpec(String architecture, double width, ClassList classes, fl
             }
         }
         root.putObject("input_size").put("height", inputHeight).put("width", inputWidth);
+        root.put("channels", pixels.channels().label());
         ObjectNode norm = root.putObject("normalize");
-        norm.put("scale", normalization.scale());
+        norm.put("scale", pixels.scale());
         ArrayNode mean = norm.putArray("mean");
         ArrayNode std = norm.putArray("std");
         for (int c = 0; c < 3; c++) {
-            mean.add(normalization.mean()[c]);
-            std.add(normalization.std()[c]);
+            mean.add(pixels.mean()[c]);
+            std.add(pixels.std()[c]);
         }
         root.put("weights", weightsFile);
         return JSON.writeValueAsString(root);
@@ -128,7 +123,8 @@ public record ModelSpec(String architecture, double width, ClassList classes, fl
             }
             return new ModelSpec(root.path("architecture").asText(), root.path("width").asDouble(), new ClassList(names),
                     anchors, mask, root.path("input_size").path("height").asInt(), root.path("input_size").path("width").asInt(),
-                    new Normalization(norm.path("scale").asDouble(), mean, std));
+                    new PixelFormat(PixelFormat.Channels.of(root.path("channels").asText("rgb")),
+                            norm.path("scale").asDouble(), mean, std));
         } catch (IllegalArgumentException e) {
             throw new InputUnusableException(source + ": " + e.getMessage(), e);
         }

@@ -152,7 +152,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             history.readExisting(firstEpoch);
         }
         Validator validator = rank == 0 ? new Validator(validation.value(), hadoop.get(),
-                LoaderOptions.validation(recipe.batchSize(), recipe.inputSize(), recipe.pixelLimit()), classes.size(),
+                LoaderOptions.validation(recipe.batchSize(), recipe.inputSize(), spec.pixels(), recipe.pixelLimit()), classes.size(),
                 new YoloAnchorDecoder(anchors, Anchors.yolov4TinyMask(), classes.size(), recipe.inputSize())) : null;
         long steps = 0;
         long images = 0;
@@ -186,7 +186,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             };
             ProgressBar bar = rank == 0 && showProgress ? new ProgressBar(System.err, String.format(Locale.ROOT,
                     "epoch %d/%d", epoch + 1, recipe.epochs()), shard.size() / batch) : null;
-            try (BatchLoader loader = new BatchLoader(shard, hadoop.get(), loaderOptions(epoch, batch, rank))) {
+            try (BatchLoader loader = new BatchLoader(shard, hadoop.get(), loaderOptions(spec, epoch, batch, rank))) {
                 while (group.sum(new double[] {loader.hasNext() ? 1 : 0})[0] == group.world()) {
                     Batch b = loader.next();
                     clock.load();
@@ -243,13 +243,13 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         return new RankResult(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap, timings);
     }
 
-    private LoaderOptions loaderOptions(int epoch, int batch, int rank) {
+    private LoaderOptions loaderOptions(ModelSpec spec, int epoch, int batch, int rank) {
         Recipe.Augment a = recipe.augment();
         boolean mosaic = a.mosaic() && epoch < recipe.epochs() * a.mosaicEpochsRatio();
         Augmentation augmentation = new Augmentation(true, mosaic ? a.mosaicProbability() : 0, a.jitter(), a.scaleMin(),
                 a.scaleMax(), a.flipProbability(), 1.0, a.hue(), a.saturation(), a.value());
         // each rank its own random stream: the same seed on every rank would augment alike
-        return new LoaderOptions(batch, recipe.inputSize(), augmentation, recipe.includeDifficult(),
+        return new LoaderOptions(batch, recipe.inputSize(), spec.pixels(), augmentation, recipe.includeDifficult(),
                 recipe.seed() * 1_000_003L + rank, epoch, recipe.loaderThreads(), true, recipe.pixelLimit());
     }
 

@@ -49,7 +49,7 @@ class ModelArchiveTest {
             assertThat(back.spec().anchorsMask()).isDeepEqualTo(new int[][] {{3, 4, 5}, {1, 2, 3}});
             assertThat(back.spec().inputHeight()).isEqualTo(96);
             assertThat(back.spec().inputWidth()).isEqualTo(128);
-            assertThat(back.spec().normalization().scale()).isEqualTo(1.0 / 255);
+            assertThat(back.spec().pixels().scale()).isEqualTo(1.0 / 255);
             Tensor x = torch.rand(1, 3, 96, 128);
             Tensor[] a = model.forward(x);
             Tensor[] b = back.model().forward(x);

@@ -16,6 +16,7 @@ import sparkdet.batches.Batch;
 import sparkdet.batches.BatchLoader;
 import sparkdet.batches.LoaderOptions;
 import sparkdet.data.ImageRecord;
+import sparkdet.image.PixelFormat;
 import sparkdet.ingest.IngestFormat;
 import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
@@ -60,7 +61,7 @@ class OverfitTest {
                 "train.lr=1e-3", "train.weight-decay=0")), ds, tmp.resolve("o").toString());
         Optimizer opt = Optimizers.create(recipe, params);
         YoloLoss loss = new YoloLoss(anchors, Anchors.yolov4TinyMask(), 3, 96, 96, 0);
-        LoaderOptions plain = LoaderOptions.validation(8, 96, TestSpark.pixelLimit());
+        LoaderOptions plain = LoaderOptions.validation(8, 96, PixelFormat.unit(), TestSpark.pixelLimit());
         float first = Float.NaN;
         float last = Float.NaN;
         for (int step = 0; step < 150; step++) {
@@ -76,7 +77,7 @@ class OverfitTest {
                 last = v.value();
             }
         }
-        double map = new Validator(images.subList(0, 8), new Configuration(), LoaderOptions.validation(8, 96, TestSpark.pixelLimit()), 3,
+        double map = new Validator(images.subList(0, 8), new Configuration(), LoaderOptions.validation(8, 96, PixelFormat.unit(), TestSpark.pixelLimit()), 3,
                 new YoloAnchorDecoder(anchors, Anchors.yolov4TinyMask(), 3, 96)).map50(model);
         System.out.printf("overfit: loss %.4f -> %.4f, mAP@0.5 on the learned images %.4f%n", first, last, map);
         assertThat(last).isLessThan(first / 3);
