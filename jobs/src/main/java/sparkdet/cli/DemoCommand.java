@@ -102,8 +102,8 @@ final class DemoCommand implements Command {
         if (args.get("epochs") != null) {
             recipe = recipe.withEpochs(args.intValue("epochs", recipe.epochs()));
         }
-        context.out().printf("training the small YOLOv4-tiny (conf/shapes.conf: width %s, %d px, %d epochs)...%n",
-                recipe.width(), recipe.inputSize(), recipe.epochs());
+        context.out().printf("training a small %s (conf/shapes.conf: %d px, %d epochs)...%n", recipe.model(),
+                recipe.inputSize(), recipe.epochs());
         TrainJob.Summary t = new TrainJob(context.spark()).run(recipe, false, true);
         RankResult r = t.ranks().get(0);
         context.out().printf(java.util.Locale.ROOT, "trained: %d steps, final loss %.4f, best validation mAP@0.5 %.4f%n",

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import sparkdet.config.Settings;
 import sparkdet.data.ClassList;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.PixelLimit;
@@ -15,11 +16,11 @@ import sparkdet.infer.DetectOptions;
 import sparkdet.infer.Detector;
 import sparkdet.infer.Detectors;
 import sparkdet.io.Storage;
-import sparkdet.model.Anchors;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
 import sparkdet.predict.PredictJob;
 import sparkdet.predict.PredictRequest;
+import sparkdet.train.Recipe;
 
 /**
  * {@code bench --job predict}: folder inference throughput of YOLOv4-tiny at 416 (80 classes) over
@@ -101,14 +102,19 @@ final class PredictBench {
         return dir;
     }
 
-    /** sparkdet's own YOLOv4-tiny at full width, fresh weights: speed does not depend on them */
+    /**
+     * the default recipe's network (YOLOv4-tiny at full width, the reference anchors: no training
+     * boxes to fit), fresh weights: speed does not depend on them
+     */
     private static String modelZip(Path file) throws IOException {
         List<String> names = new ArrayList<>();
         for (int c = 0; c < 80; c++) {
             names.add("c" + c);
         }
-        ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(names), 1.0, Anchors.yolov4TinyDefaults(), SIZE, SIZE);
-        ModelArchive.write(new Storage(new Configuration()), file.toString(), spec, spec.newModel());
+        Recipe recipe = Recipe.of(Settings.load(null, List.of("train.input-size=" + SIZE)), file.toString(),
+                file.toString());
+        ModelSpec spec = recipe.spec(new ClassList(names), recipe.family().fit(List::of, recipe.seed()));
+        ModelArchive.write(new Storage(new Configuration()), file.toString(), spec, spec.newNetwork());
         return file.toString();
     }
 

@@ -16,12 +16,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkdet.config.Settings;
 import sparkdet.data.ClassList;
 import sparkdet.io.Storage;
-import sparkdet.model.Anchors;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
 import sparkdet.synth.ShapesGenerator;
+import sparkdet.train.Recipe;
 
 /**
  * kill -9 of every command that writes, as users run them (bin/sparkdet, a JVM each): killed
@@ -44,9 +45,12 @@ class KillIT {
         ok(Launch.sparkdet("ingest", "--master", "local[2]", "--format", "voc", "--input", voc.toString(),
                 "--split", "train", "--output", dataset.toString()));
         model = tmp.resolve("model.zip");
-        ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(List.of("circle", "square", "triangle")), 0.25,
-                Anchors.yolov4TinyDefaults(), 96, 96);
-        ModelArchive.write(new Storage(new Configuration()), model.toString(), spec, spec.newModel());
+        // the default recipe's network, small, with the reference anchors (no boxes to fit them to)
+        Recipe recipe = Recipe.of(Settings.load(null, List.of("train.width=0.25", "train.input-size=96")),
+                dataset.toString(), model.toString());
+        ModelSpec spec = recipe.spec(new ClassList(List.of("circle", "square", "triangle")),
+                recipe.family().fit(List::of, recipe.seed()));
+        ModelArchive.write(new Storage(new Configuration()), model.toString(), spec, spec.newNetwork());
     }
 
     @Test

@@ -1,21 +1,22 @@
 package sparkdet.batches;
 
 import java.util.List;
+import sparkdet.image.PixelFormat;
 import sparkdet.transforms.Box;
 import sparkdet.transforms.Sample;
 
 /**
  * Images ready for a model, and their targets.
  *
- * @param images count x 3 x size x size floats, RGB planes (CHW), pixel / 255; one contiguous array
- *               so that a tensor can wrap it without a copy
+ * @param images count x 3 x size x size floats, planes (CHW) as the model's {@link PixelFormat} says;
+ *               one contiguous array so that a tensor can wrap it without a copy
  * @param count images in the batch
  * @param size side of each image
  * @param boxes per image, rows of x1, y1, x2, y2, class (input pixels)
  * @param imageIds per image, the dataset's image id
  */
 public record Batch(float[] images, int count, int size, float[][][] boxes, List<String> imageIds) {
-    static Batch of(List<Sample> samples, List<String> ids, int size) {
+    static Batch of(List<Sample> samples, List<String> ids, int size, PixelFormat.Table pixels) {
         int plane = size * size;
         float[] images = new float[samples.size() * 3 * plane];
         float[][][] boxes = new float[samples.size()][][];
@@ -25,7 +26,7 @@ public record Batch(float[] images, int count, int size, float[][][] boxes, List
                 throw new IllegalArgumentException("sample " + ids.get(i) + " is " + s.image().width() + "x"
                         + s.image().height() + ", the batch takes " + size + "x" + size);
             }
-            s.image().toChw(images, i * 3 * plane);
+            pixels.toPlanes(s.image(), images, i * 3 * plane);
             boxes[i] = s.boxes().stream().map(Box::toRow).toArray(float[][]::new);
         }
         return new Batch(images, samples.size(), size, boxes, List.copyOf(ids));

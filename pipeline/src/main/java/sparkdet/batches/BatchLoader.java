@@ -22,6 +22,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.data.ImageRecord;
+import sparkdet.image.PixelFormat;
 import sparkdet.transforms.Draws;
 import sparkdet.transforms.Sample;
 
@@ -139,6 +140,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         Deque<Future<Optional<Sample>>> inFlight = new ArrayDeque<>(window);
         List<Sample> samples = new ArrayList<>(options.batchSize());
         List<String> ids = new ArrayList<>(options.batchSize());
+        PixelFormat.Table pixels = options.pixels().table();
         try {
             int submitted = 0;
             for (int pos = 0; pos < n; pos++) {
@@ -152,13 +154,13 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
                     ids.add(shard.get(order[pos]).imageId);
                 }
                 if (samples.size() == options.batchSize()) {
-                    ready.put(new Item(Batch.of(samples, ids, options.inputSize()), null));
+                    ready.put(new Item(Batch.of(samples, ids, options.inputSize(), pixels), null));
                     samples.clear();
                     ids.clear();
                 }
             }
             if (!samples.isEmpty() && !options.dropLast()) {
-                ready.put(new Item(Batch.of(samples, ids, options.inputSize()), null));
+                ready.put(new Item(Batch.of(samples, ids, options.inputSize(), pixels), null));
             }
             if (maker.skipped() > 0) {
                 LOG.warn("epoch {}: {} of {} images skipped", options.epoch(), maker.skipped(), n);

@@ -1,5 +1,6 @@
 package sparkdet.batches;
 
+import sparkdet.image.PixelFormat;
 import sparkdet.image.PixelLimit;
 import sparkdet.transforms.Augmentation;
 
@@ -8,6 +9,7 @@ import sparkdet.transforms.Augmentation;
  *
  * @param batchSize images per batch
  * @param inputSize side of the square model input, in pixels
+ * @param pixels how the model takes its pixels (its model.json's): batches hold what predict feeds it
  * @param augmentation the random augmentation, or {@link Augmentation#none()}
  * @param includeDifficult whether objects marked difficult are kept (VOC leaves them out of training)
  * @param seed with the epoch, fixes the order and every random draw
@@ -17,8 +19,9 @@ import sparkdet.transforms.Augmentation;
  *                 would skew batch-norm statistics)
  * @param pixelLimit images whose header declares more pixels are skipped undecoded
  */
-public record LoaderOptions(int batchSize, int inputSize, Augmentation augmentation, boolean includeDifficult,
-                           long seed, int epoch, int threads, boolean dropLast, PixelLimit pixelLimit) {
+public record LoaderOptions(int batchSize, int inputSize, PixelFormat pixels, Augmentation augmentation,
+                            boolean includeDifficult, long seed, int epoch, int threads, boolean dropLast,
+                            PixelLimit pixelLimit) {
     public static final int DEFAULT_THREADS = 2;
 
     public LoaderOptions {
@@ -28,33 +31,34 @@ public record LoaderOptions(int batchSize, int inputSize, Augmentation augmentat
         }
     }
 
-    public static LoaderOptions training(int batchSize, int inputSize, long seed, int epoch, PixelLimit pixelLimit) {
-        return new LoaderOptions(batchSize, inputSize, Augmentation.defaults(), false, seed, epoch,
+    public static LoaderOptions training(int batchSize, int inputSize, PixelFormat pixels, long seed, int epoch,
+                                         PixelLimit pixelLimit) {
+        return new LoaderOptions(batchSize, inputSize, pixels, Augmentation.defaults(), false, seed, epoch,
                 DEFAULT_THREADS, true, pixelLimit);
     }
 
-    public static LoaderOptions validation(int batchSize, int inputSize, PixelLimit pixelLimit) {
-        return new LoaderOptions(batchSize, inputSize, Augmentation.none(), false, 0, 0, DEFAULT_THREADS, false,
-                pixelLimit);
+    public static LoaderOptions validation(int batchSize, int inputSize, PixelFormat pixels, PixelLimit pixelLimit) {
+        return new LoaderOptions(batchSize, inputSize, pixels, Augmentation.none(), false, 0, 0, DEFAULT_THREADS,
+                false, pixelLimit);
     }
 
     public LoaderOptions withEpoch(int newEpoch) {
-        return new LoaderOptions(batchSize, inputSize, augmentation, includeDifficult, seed, newEpoch, threads,
+        return new LoaderOptions(batchSize, inputSize, pixels, augmentation, includeDifficult, seed, newEpoch, threads,
                 dropLast, pixelLimit);
     }
 
     public LoaderOptions withAugmentation(Augmentation newAugmentation) {
-        return new LoaderOptions(batchSize, inputSize, newAugmentation, includeDifficult, seed, epoch, threads,
+        return new LoaderOptions(batchSize, inputSize, pixels, newAugmentation, includeDifficult, seed, epoch, threads,
                 dropLast, pixelLimit);
     }
 
     public LoaderOptions withIncludeDifficult(boolean include) {
-        return new LoaderOptions(batchSize, inputSize, augmentation, include, seed, epoch, threads, dropLast,
+        return new LoaderOptions(batchSize, inputSize, pixels, augmentation, include, seed, epoch, threads, dropLast,
                 pixelLimit);
     }
 
     public LoaderOptions withThreads(int newThreads) {
-        return new LoaderOptions(batchSize, inputSize, augmentation, includeDifficult, seed, epoch, newThreads,
+        return new LoaderOptions(batchSize, inputSize, pixels, augmentation, includeDifficult, seed, epoch, newThreads,
                 dropLast, pixelLimit);
     }
 }

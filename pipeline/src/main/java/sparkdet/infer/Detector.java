@@ -3,6 +3,7 @@ package sparkdet.infer;
 import java.util.ArrayList;
 import java.util.List;
 import sparkdet.image.RgbImage;
+import sparkdet.model.RawOutputs;
 import sparkdet.postprocess.Detection;
 import sparkdet.transforms.Box;
 import sparkdet.transforms.Letterbox;

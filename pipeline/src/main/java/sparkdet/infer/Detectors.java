@@ -7,7 +7,6 @@ import org.apache.hadoop.fs.Path;
 import org.bytedeco.pytorch.Device;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparkdet.data.ClassList;
 import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
 import sparkdet.model.Devices;
@@ -15,15 +14,14 @@ import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelFiles;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.Torch;
+import sparkdet.model.Network;
 import sparkdet.model.Weights;
-import sparkdet.model.YoloV4Tiny;
-import sparkdet.postprocess.YoloAnchorDecoder;
 
 /**
  * Opens a model by its file name: {@code .zip} is sparkdet's own model.zip (libtorch), {@code .onnx}
  * an ONNX file (ONNX Runtime), {@code .pt}/{@code .torchscript} a TorchScript file (libtorch),
- * {@code .pth} a YOLOv4-tiny state dict of the PyTorch repository in sparkdet's network; the
- * imported ones with their sidecar ({@link Sidecar}).
+ * {@code .pth} a PyTorch state dict of a network sparkdet trains (its family found through the
+ * sidecar); the imported ones with their sidecar ({@link Sidecar}).
  */
 public final class Detectors {
     private static final Logger LOG = LoggerFactory.getLogger(Detectors.class);
@@ -60,44 +58,47 @@ public final class Detectors {
             ModelArchive.Loaded loaded = ModelArchive.read(storage, uri, maxBytes);
             ModelSpec s = loaded.spec();
             if (s.inputHeight() != s.inputWidth()) {
-                throw new InputUnusableException(path + ": non-square input " + s.inputWidth() + "x" + s.inputHeight());
+                loaded.model().close();
+                throw new InputUnusableException(path + ": non-square input " + s.inputWidth() + "x" + s.inputHeight()
+                        + "; predict takes square inputs so far");
             }
-            InferenceSpec spec = new InferenceSpec(s.classes().names(), s.inputHeight(), s.normalization(), 128,
-                    new YoloAnchorDecoder(s.anchors(), s.anchorsMask(), s.classes().size(), s.inputHeight()));
-            detector = ownNetwork(loaded.model(), spec, path, threads, device);
+            InferenceSpec spec = new InferenceSpec(s.classes().names(), s.inputHeight(), s.pixels(), s.resize(), 128,
+                    s.newDecoder());
+            detector = ownNetwork(loaded.model(), s, spec, path, threads, device);
         } else {
             throw new InputUnusableException("model " + path + ": expected model.zip (sparkdet), .onnx, .pt "
-                    + "(TorchScript) or a YOLOv4-tiny .pth state dict");
+                    + "(TorchScript) or a .pth state dict of a network sparkdet trains (e.g. YOLOv4-tiny)");
         }
         LOG.info("loaded {} in {} ms", detector.describe(), (System.nanoTime() - t0) / 1_000_000);
         return detector;
     }
 
     /**
-     * a PyTorch state dict of the YOLOv4-tiny of bubbliiiing/yolov4-tiny-pytorch (its model_data/*.pth)
-     * in sparkdet's own network: the sidecar gives what the file lacks (classes, anchors, input
-     * size, and {@code width} when not 1.0); every tensor must fit
+     * a PyTorch state dict of a network sparkdet trains (e.g. bubbliiiing/yolov4-tiny-pytorch's
+     * model_data/*.pth) in sparkdet's own network: the sidecar gives what the file lacks (the
+     * family by its layout or {@code architecture}, classes, input size, the family's options such
+     * as anchors and width); every tensor must fit
      */
     private static Detector stateDict(Storage storage, Path path, int threads, String device, long maxBytes)
             throws IOException {
         Sidecar.Described sidecar = Sidecar.read(storage, path, -1);
-        InferenceSpec spec = sidecar.spec();
-        if (!(spec.decoder() instanceof YoloAnchorDecoder anchors)) {
-            throw new InputUnusableException(Sidecar.of(path) + ": a .pth holds sparkdet's YOLOv4-tiny, whose layout is "
-                    + "yolo-anchors");
+        ModelSpec modelSpec = sidecar.modelSpec();
+        Network model = modelSpec.newNetwork();
+        try {
+            Weights.load(model, ModelFiles.read(storage, path, maxBytes), path.toString(), maxBytes);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
         }
-        ModelSpec modelSpec = new ModelSpec(YoloV4Tiny.ARCHITECTURE, sidecar.width(), new ClassList(spec.classes()),
-                anchors.anchors(), anchors.mask(), spec.inputSize(), spec.inputSize(), spec.normalization());
-        YoloV4Tiny model = modelSpec.newModel();
-        Weights.load(model, ModelFiles.read(storage, path, maxBytes), path.toString(), maxBytes);
-        return ownNetwork(model, spec, path, threads, device);
+        return ownNetwork(model, modelSpec, sidecar.spec(), path, threads, device);
     }
 
     /** sparkdet's network with its final weights: on its device, its threads set, ready to run */
-    private static Detector ownNetwork(YoloV4Tiny model, InferenceSpec spec, Path path, int threads, String device) {
+    private static Detector ownNetwork(Network model, ModelSpec modelSpec, InferenceSpec spec, Path path, int threads,
+                                       String device) {
         org.bytedeco.pytorch.global.torch.set_num_threads(threads);
         model.moveTo(Devices.select(device, 0));
-        return new Detector(new LibtorchRunner(model, path.toString()), spec);
+        return new Detector(new LibtorchRunner(model, modelSpec.architecture(), path.toString()), spec);
     }
 
     /** an ONNX file, whose input shape may fix the input size; the session is closed if its sidecar is unusable */

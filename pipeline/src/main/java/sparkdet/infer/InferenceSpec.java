@@ -1,15 +1,17 @@
 package sparkdet.infer;
 
 import java.util.List;
-import sparkdet.model.ModelSpec;
+import sparkdet.image.PixelFormat;
 import sparkdet.postprocess.OutputDecoder;
+import sparkdet.transforms.Resize;
 
 /**
- * What a model needs around it: the class names, the square input side, how pixels are
- * normalised, the letterbox's grey, and how its outputs decode. From model.zip's model.json or
- * from an imported model's sidecar ({@link Sidecar}).
+ * What a model needs around it: the class names, the square input side, how a picture becomes
+ * that input (letterbox with its grey, or stretch) and how the network takes its pixels (channel
+ * order and normalisation), and how its outputs decode. From model.zip's model.json or from an
+ * imported model's sidecar ({@link Sidecar}).
  */
-public record InferenceSpec(List<String> classes, int inputSize, ModelSpec.Normalization normalization,
+public record InferenceSpec(List<String> classes, int inputSize, PixelFormat pixels, Resize resize,
                             int letterboxFill, OutputDecoder decoder) {
     public InferenceSpec {
         if (inputSize <= 0) {

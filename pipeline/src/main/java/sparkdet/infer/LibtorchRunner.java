@@ -3,33 +3,37 @@ package sparkdet.infer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import sparkdet.model.YoloV4Tiny;
+import sparkdet.model.Network;
+import sparkdet.model.RawOutputs;
+import sparkdet.model.TensorArrays;
 
 /**
- * sparkdet's own network (model.zip, or a YOLOv4-tiny .pth), in eval mode with its batch norms
- * folded into the convolutions, on the device it was moved to.
+ * sparkdet's own network (model.zip, or a family's .pth), in eval mode with what eval mode makes
+ * constant folded in (batch norms into the convolutions), on the device it was moved to.
  */
 final class LibtorchRunner implements ModelRunner {
-    private final YoloV4Tiny model;
+    private final Network model;
+    private final String architecture;
     private final String source;
 
-    LibtorchRunner(YoloV4Tiny model, String source) {
+    LibtorchRunner(Network model, String architecture, String source) {
         this.model = model;
+        this.architecture = architecture;
         this.source = source;
         model.eval();
-        model.fuseBatchNorm();
+        model.foldForInference();
     }
 
     @Override
     public RawOutputs run(float[] images, int n, int height, int width) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            return Tensors.outputs(model.forward(model.input(images, n, height, width)));
+            return TensorArrays.toRawOutputs(model.forward(model.input(images, n, height, width)));
         }
     }
 
     @Override
     public String describe() {
-        return "sparkdet " + YoloV4Tiny.ARCHITECTURE + " (libtorch) " + source;
+        return "sparkdet " + architecture + " (libtorch) " + source;
     }
 
     @Override

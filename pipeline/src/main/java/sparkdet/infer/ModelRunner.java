@@ -1,5 +1,7 @@
 package sparkdet.infer;
 
+import sparkdet.model.RawOutputs;
+
 /**
  * A network that takes a batch of preprocessed images and returns its raw outputs: sparkdet's own
  * libtorch model, a TorchScript file, or an ONNX file. Pre- and post-processing live outside it

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import sparkdet.io.InputUnusableException;
+import sparkdet.model.RawOutputs;
 import sparkdet.runtime.NativeCache;
 
 /**

@@ -10,19 +10,25 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
+import sparkdet.data.ClassList;
+import sparkdet.image.PixelFormat;
 import sparkdet.io.InputUnusableException;
 import sparkdet.io.Storage;
+import sparkdet.model.ModelFamilies;
+import sparkdet.model.ModelFamily;
 import sparkdet.model.ModelSpec;
 import sparkdet.postprocess.OutputDecoder;
-import sparkdet.postprocess.Yolov8Decoder;
-import sparkdet.postprocess.YoloAnchorDecoder;
+import sparkdet.transforms.Resize;
 
 /**
  * The HOCON file next to an imported model ({@code model.onnx.conf}, {@code model.pt.conf}) that
- * says what the file itself does not (DESIGN.md): {@code layout} (yolo-anchors or yolov8), the
- * classes ({@code classes-file} beside the sidecar or below its folder, or {@code classes}), for
- * yolo-anchors the {@code anchors} in input pixels and the {@code anchors-mask}, and optionally
- * {@code input-size}, {@code normalize {scale, mean, std}} and {@code letterbox-fill}. Substitutions
+ * says what the file itself does not (DESIGN.md): {@code layout} (a {@link sparkdet.model.SidecarLayout}
+ * found by name, e.g. yolo-anchors or yolov8, which reads its own keys such as anchors), the
+ * classes ({@code classes-file} beside the sidecar or below its folder, or {@code classes}), and
+ * optionally {@code input-size}, {@code resize} (letterbox or stretch), {@code channels} (rgb or
+ * bgr), {@code normalize {scale, mean, std}} (mean and std in the input planes' order) and
+ * {@code letterbox-fill}; for a state dict also {@code architecture}, {@code variant} and the
+ * family's keys (e.g. {@code width}). Substitutions
  * resolve within the file only, never from the environment.
  */
 public final class Sidecar {
@@ -40,9 +46,30 @@ public final class Sidecar {
     /**
      * what a sidecar says
      *
-     * @param width the width multiplier of sparkdet's network a .pth was trained with ({@code width}, default 1.0)
+     * @param config the sidecar itself, for a family's own keys
+     * @param file where it is, for messages
      */
-    public record Described(InferenceSpec spec, double width) {
+    public record Described(InferenceSpec spec, Config config, Path file) {
+        /**
+         * The description a state-dict file ({@code .pth}) of a family's network lacks: the family
+         * is the sidecar's {@code architecture}, else the one whose exports have its layout; its
+         * options come from the sidecar's keys (e.g. anchors, width).
+         */
+        public ModelSpec modelSpec() {
+            try {
+                ModelFamily family = config.hasPath("architecture") ? ModelFamilies.of(config.getString("architecture"))
+                        : ModelFamilies.ofLayout(config.getString("layout"));
+                if (!family.sidecarLayout().equals(config.getString("layout"))) {
+                    throw new IllegalArgumentException(family.architecture() + " exports have layout "
+                            + family.sidecarLayout() + ", not " + config.getString("layout"));
+                }
+                return new ModelSpec(family.architecture(), config.hasPath("variant") ? config.getString("variant")
+                        : family.variants().get(0), family.task(), new ClassList(spec.classes()), spec.inputSize(),
+                        spec.inputSize(), spec.pixels(), spec.resize(), family.sidecarOptions(config));
+            } catch (ConfigException | IllegalArgumentException e) {
+                throw new InputUnusableException(file + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -52,8 +79,8 @@ public final class Sidecar {
         Path sidecar = of(model);
         if (!storage.exists(sidecar)) {
             throw new InputUnusableException("model " + model + " needs a sidecar " + sidecar + " (HOCON) saying "
-                    + "layout = yolo-anchors|yolov8, classes-file or classes, and for yolo-anchors anchors and "
-                    + "anchors-mask (docs/predict.md)");
+                    + "layout (e.g. yolo-anchors or yolov8), classes-file or classes, and the layout's own keys, for "
+                    + "yolo-anchors anchors and anchors-mask (docs/predict.md)");
         }
         try {
             String text = text(storage, sidecar);
@@ -68,51 +95,12 @@ public final class Sidecar {
                 throw new InputUnusableException(sidecar + ": input-size " + inputSize + " but the model takes "
                         + modelInputSize);
             }
-            ModelSpec.Normalization normalization = ModelSpec.Normalization.unit();
-            if (c.hasPath("normalize")) {
-                Config n = c.getConfig("normalize");
-                normalization = new ModelSpec.Normalization(n.hasPath("scale") ? n.getDouble("scale") : 1.0 / 255,
-                        triple(n, "mean", 0), triple(n, "std", 1));
-            }
+            Resize resize = c.hasPath("resize") ? Resize.of(c.getString("resize")) : Resize.LETTERBOX;
             int fill = c.hasPath("letterbox-fill") ? c.getInt("letterbox-fill") : 128;
-            return new Described(new InferenceSpec(classes, inputSize, normalization, fill,
-                    decoder(c, classes.size(), inputSize, sidecar)), c.hasPath("width") ? c.getDouble("width") : 1.0);
+            OutputDecoder decoder = ModelFamilies.layout(c.getString("layout")).decoder(c, classes.size(), inputSize);
+            return new Described(new InferenceSpec(classes, inputSize, pixels(c), resize, fill, decoder), c, sidecar);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new InputUnusableException(sidecar + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static OutputDecoder decoder(Config c, int classes, int inputSize, Path sidecar) {
-        String layout = c.getString("layout");
-        switch (layout) {
-            case "yolo-anchors" -> {
-                List<Double> flat = c.getDoubleList("anchors");
-                if (flat.isEmpty() || flat.size() % 2 != 0) {
-                    throw new IllegalArgumentException("anchors: pairs w0, h0, w1, h1, ... in input pixels");
-                }
-                float[][] anchors = new float[flat.size() / 2][];
-                for (int i = 0; i < anchors.length; i++) {
-                    anchors[i] = new float[] {flat.get(2 * i).floatValue(), flat.get(2 * i + 1).floatValue()};
-                }
-                List<? extends List<Integer>> maskList = c.hasPath("anchors-mask")
-                        ? c.getList("anchors-mask").stream().map(v -> ((List<?>) v.unwrapped()).stream()
-                        .map(o -> ((Number) o).intValue()).toList()).toList()
-                        : List.of(List.of(3, 4, 5), List.of(1, 2, 3));
-                int[][] mask = new int[maskList.size()][];
-                for (int s = 0; s < mask.length; s++) {
-                    mask[s] = maskList.get(s).stream().mapToInt(Integer::intValue).toArray();
-                    for (int a : mask[s]) {
-                        if (a < 0 || a >= anchors.length) {
-                            throw new IllegalArgumentException("anchors-mask names anchor " + a + " of " + anchors.length);
-                        }
-                    }
-                }
-                return new YoloAnchorDecoder(anchors, mask, classes, inputSize);
-            }
-            case "yolov8" -> {
-                return new Yolov8Decoder(classes);
-            }
-            default -> throw new IllegalArgumentException("layout: yolo-anchors or yolov8, not '" + layout + "'");
         }
     }
 
@@ -156,13 +144,26 @@ public final class Sidecar {
         return new String(storage.readBytes(file, MAX_BYTES), StandardCharsets.UTF_8);
     }
 
+    /** {@code channels} (rgb, the default, or bgr) and {@code normalize}; the YOLO repositories' pixels / 255 by default */
+    private static PixelFormat pixels(Config c) {
+        PixelFormat unit = PixelFormat.unit();
+        PixelFormat.Channels channels = c.hasPath("channels") ? PixelFormat.Channels.of(c.getString("channels"))
+                : unit.channels();
+        if (!c.hasPath("normalize")) {
+            return new PixelFormat(channels, unit.scale(), unit.mean(), unit.std());
+        }
+        Config n = c.getConfig("normalize");
+        return new PixelFormat(channels, n.hasPath("scale") ? n.getDouble("scale") : unit.scale(),
+                triple(n, "mean", 0), triple(n, "std", 1));
+    }
+
     private static double[] triple(Config n, String key, double fallback) {
         if (!n.hasPath(key)) {
             return new double[] {fallback, fallback, fallback};
         }
         List<Double> v = n.getDoubleList(key);
         if (v.size() != 3) {
-            throw new IllegalArgumentException("normalize." + key + " needs 3 values (R, G, B)");
+            throw new IllegalArgumentException("normalize." + key + " needs 3 values, one per input plane");
         }
         return new double[] {v.get(0), v.get(1), v.get(2)};
     }

@@ -14,6 +14,8 @@ import org.bytedeco.pytorch.TupleElements;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.io.InputUnusableException;
 import sparkdet.model.Devices;
+import sparkdet.model.RawOutputs;
+import sparkdet.model.TensorArrays;
 import sparkdet.model.Torch;
 
 /**
@@ -42,7 +44,7 @@ final class TorchScriptRunner implements ModelRunner {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Tensor input = Devices.to(Tensor.create(images, n, 3, height, width), device);
             IValue out = module.forward(new IValueVector(new IValue(input)));
-            return Tensors.outputs(tensors(out).toArray(new Tensor[0]));
+            return TensorArrays.toRawOutputs(tensors(out).toArray(new Tensor[0]));
         }
     }
 

@@ -27,13 +27,17 @@ public final class ModelArchive {
     }
 
     /** a model read back, in eval mode, with its description */
-    public record Loaded(ModelSpec spec, YoloV4Tiny model) {
+    public record Loaded(ModelSpec spec, Network model) {
     }
 
-    public static void write(Storage storage, String uri, ModelSpec spec, YoloV4Tiny model) throws IOException {
-        if (model.numClasses() != spec.classes().size() || model.width() != spec.width()) {
-            throw new IllegalArgumentException("the model (" + model.numClasses() + " classes, width " + model.width()
-                    + ") does not match its description (" + spec.classes().size() + " classes, width " + spec.width() + ")");
+    /**
+     * @param model a network built from {@code spec}; one of another class count is refused here (any
+     *     other mismatch fails when the archive is read back, at the first tensor of another shape)
+     */
+    public static void write(Storage storage, String uri, ModelSpec spec, Network model) throws IOException {
+        if (model.numClasses() != spec.classes().size()) {
+            throw new IllegalArgumentException("the model (" + model.numClasses() + " classes) does not match its "
+                    + "description (" + spec.classes().size() + " classes)");
         }
         ByteArrayOutputStream weights = new ByteArrayOutputStream();
         Weights.save(model, weights);
@@ -44,7 +48,7 @@ public final class ModelArchive {
         }
         Path target = Storage.path(uri);
         AtomicOutput.writeFile(storage, target, zipped.toByteArray());
-        LOG.info("wrote {} ({} classes, width {}, {} bytes)", target, spec.classes().size(), spec.width(), zipped.size());
+        LOG.info("wrote {} ({}, {} bytes)", target, spec.summary(), zipped.size());
     }
 
     /** @param maxBytes models.max-bytes: the most the file, and each record inflated from it, may hold */
@@ -57,7 +61,7 @@ public final class ModelArchive {
         }
         ModelSpec spec = ModelSpec.fromJson(new String(zip.read(SPEC_ENTRY), StandardCharsets.UTF_8),
                 path + "!/" + SPEC_ENTRY);
-        YoloV4Tiny model = spec.newModel();
+        Network model = spec.newNetwork();
         Weights.load(model, zip.read(WEIGHTS_ENTRY), path + "!/" + WEIGHTS_ENTRY, maxBytes);
         model.eval();
         return new Loaded(spec, model);

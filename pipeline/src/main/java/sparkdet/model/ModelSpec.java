@@ -7,88 +7,101 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import sparkdet.data.ClassList;
+import sparkdet.image.PixelFormat;
 import sparkdet.io.InputUnusableException;
+import sparkdet.postprocess.OutputDecoder;
+import sparkdet.transforms.Resize;
 
 /**
- * Everything predict needs besides the weights: the architecture and its options, the classes,
- * the anchors in input pixels and which output uses which, the input size, and how pixels are
- * normalised (value * scale, then minus mean, divided by std, per RGB channel). model.json.
+ * Everything predict needs besides the weights (model.json): the generic part (architecture,
+ * variant, task, classes, input height and width, how the network takes its pixels, how a picture
+ * is resized to the input) and the family's own options, which only its family reads
+ * ({@link FamilyOptions}). Checked against the family when built: an unknown architecture, a
+ * variant it lacks or an input side that is not a multiple of its stride is refused.
  */
-public record ModelSpec(String architecture, double width, ClassList classes, float[][] anchors, int[][] anchorsMask,
-        int inputHeight, int inputWidth, Normalization normalization) {
+public record ModelSpec(String architecture, String variant, Task task, ClassList classes, int inputHeight,
+                        int inputWidth, PixelFormat pixels, Resize resize, FamilyOptions options)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final int FORMAT = 1;
-
-    /** pixel value * scale, then (value - mean) / std per channel */
-    public record Normalization(double scale, double[] mean, double[] std) {
-        /** what the YOLO repositories do: pixels / 255, no mean or std */
-        public static Normalization unit() {
-            return new Normalization(1.0 / 255, new double[] {0, 0, 0}, new double[] {1, 1, 1});
-        }
-    }
-
-    public static ModelSpec yolov4Tiny(ClassList classes, double width, float[][] anchors, int inputHeight, int inputWidth) {
-        return new ModelSpec(YoloV4Tiny.ARCHITECTURE, width, classes, anchors, Anchors.yolov4TinyMask(),
-                inputHeight, inputWidth, Normalization.unit());
-    }
+    /** 2 added variant, task, channels and resize; format 1 files (without them) still load */
+    private static final int FORMAT = 2;
 
     public ModelSpec {
-        if (!YoloV4Tiny.ARCHITECTURE.equals(architecture)) {
-            throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: " + YoloV4Tiny.ARCHITECTURE + ")");
+        ModelFamily family = ModelFamilies.of(architecture);
+        if (!family.variants().contains(variant)) {
+            throw new IllegalArgumentException(architecture + " has no variant '" + variant + "' (known: "
+                    + String.join(", ", family.variants()) + ")");
         }
-        if (inputHeight <= 0 || inputWidth <= 0 || inputHeight % YoloV4Tiny.MAX_STRIDE != 0
-                || inputWidth % YoloV4Tiny.MAX_STRIDE != 0) {
+        if (task != family.task()) {
+            throw new IllegalArgumentException(architecture + " is a " + family.task().label() + " model, not "
+                    + task.label());
+        }
+        int multiple = family.inputMultiple();
+        if (inputHeight <= 0 || inputWidth <= 0 || inputHeight % multiple != 0 || inputWidth % multiple != 0) {
             throw new IllegalArgumentException("input size " + inputWidth + "x" + inputHeight
-                    + " is not a positive multiple of the network's stride " + YoloV4Tiny.MAX_STRIDE);
+                    + " is not a positive multiple of the network's stride " + multiple);
         }
     }
 
-    /** a new network of this architecture, with freshly initialised weights (in train mode) */
-    public YoloV4Tiny newModel() {
-        Torch.load();
-        return new YoloV4Tiny(classes.size(), width);
+    public ModelFamily family() {
+        return ModelFamilies.of(architecture);
     }
 
-    public YoloLoss newLoss(double labelSmoothing) {
-        return new YoloLoss(anchors, anchorsMask, classes.size(), inputHeight, inputWidth, labelSmoothing);
+    /** a network of this description with freshly initialised weights, in train mode */
+    public Network newNetwork() {
+        return family().newNetwork(this);
+    }
+
+    public Loss newLoss(double labelSmoothing) {
+        return family().newLoss(this, labelSmoothing);
+    }
+
+    public OutputDecoder newDecoder() {
+        return family().newDecoder(this);
+    }
+
+    /** one line for logs and messages */
+    public String summary() {
+        return String.format(Locale.ROOT, "%s %s, %s, %d classes, input %dx%d", architecture, variant, options.summary(),
+                classes.size(), inputWidth, inputHeight);
     }
 
     String toJson(String weightsFile) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("architecture", architecture);
-        root.put("width", width);
+        root.put("variant", variant);
+        root.put("task", task.label());
         root.put("num_classes", classes.size());
         ArrayNode names = root.putArray("classes");
         classes.names().forEach(names::add);
-        ArrayNode a = root.putArray("anchors");
-        for (float[] anchor : anchors) {
-            a.addArray().add(anchor[0]).add(anchor[1]);
-        }
-        ArrayNode m = root.putArray("anchors_mask");
-        for (int[] group : anchorsMask) {
-            ArrayNode g = m.addArray();
-            for (int i : group) {
-                g.add(i);
-            }
-        }
         root.putObject("input_size").put("height", inputHeight).put("width", inputWidth);
+        root.put("resize", resize.label());
+        root.put("channels", pixels.channels().label());
         ObjectNode norm = root.putObject("normalize");
-        norm.put("scale", normalization.scale());
+        norm.put("scale", pixels.scale());
         ArrayNode mean = norm.putArray("mean");
         ArrayNode std = norm.putArray("std");
         for (int c = 0; c < 3; c++) {
-            mean.add(normalization.mean()[c]);
-            std.add(normalization.std()[c]);
+            mean.add(pixels.mean()[c]);
+            std.add(pixels.std()[c]);
         }
+        options.writeTo(root);
         root.put("weights", weightsFile);
         return JSON.writeValueAsString(root);
     }
 
-    /** model.json as written by {@link #toJson}; anything else is refused with the file named */
+    /**
+     * model.json as written by {@link #toJson}, or by earlier versions (format 1: YOLOv4-tiny
+     * without variant, task, channels and resize, which take their defaults); anything else is
+     * refused with the file named
+     */
     static ModelSpec fromJson(String json, String source) {
         JsonNode root;
         try {
@@ -96,29 +109,15 @@ public record ModelSpec(String architecture, double width, ClassList classes, fl
         } catch (JsonProcessingException e) {
             throw new InputUnusableException(source + ": not JSON: " + e.getOriginalMessage(), e);
         }
-        if (root.path("format").asInt() != FORMAT) {
-            throw new InputUnusableException(source + ": model.json format " + root.path("format") + " is not " + FORMAT);
+        int format = root.path("format").asInt();
+        if (format < 1 || format > FORMAT) {
+            throw new InputUnusableException(source + ": model.json format " + root.path("format") + " is not one of 1.."
+                    + FORMAT + " (a newer sparkdet wrote it?)");
         }
         try {
+            ModelFamily family = ModelFamilies.of(root.path("architecture").asText());
             List<String> names = new ArrayList<>();
             root.path("classes").forEach(n -> names.add(n.asText()));
-            JsonNode anchorsNode = root.path("anchors");
-            float[][] anchors = new float[anchorsNode.size()][];
-            for (int i = 0; i < anchors.length; i++) {
-                JsonNode pair = anchorsNode.path(i);
-                if (pair.size() != 2) {
-                    throw new IllegalArgumentException("anchor " + i + " is not a pair [w, h]: " + pair);
-                }
-                anchors[i] = new float[] {(float) pair.path(0).asDouble(), (float) pair.path(1).asDouble()};
-            }
-            JsonNode maskNode = root.path("anchors_mask");
-            int[][] mask = new int[maskNode.size()][];
-            for (int i = 0; i < mask.length; i++) {
-                mask[i] = new int[maskNode.path(i).size()];
-                for (int j = 0; j < mask[i].length; j++) {
-                    mask[i][j] = maskNode.path(i).path(j).asInt();
-                }
-            }
             JsonNode norm = root.path("normalize");
             double[] mean = new double[3];
             double[] std = new double[3];
@@ -126,9 +125,12 @@ public record ModelSpec(String architecture, double width, ClassList classes, fl
                 mean[c] = norm.path("mean").path(c).asDouble();
                 std[c] = norm.path("std").path(c).asDouble();
             }
-            return new ModelSpec(root.path("architecture").asText(), root.path("width").asDouble(), new ClassList(names),
-                    anchors, mask, root.path("input_size").path("height").asInt(), root.path("input_size").path("width").asInt(),
-                    new Normalization(norm.path("scale").asDouble(), mean, std));
+            PixelFormat pixels = new PixelFormat(PixelFormat.Channels.of(root.path("channels").asText("rgb")),
+                    norm.path("scale").asDouble(), mean, std);
+            return new ModelSpec(family.architecture(), root.path("variant").asText(family.variants().get(0)),
+                    Task.of(root.path("task").asText(family.task().label())), new ClassList(names),
+                    root.path("input_size").path("height").asInt(), root.path("input_size").path("width").asInt(),
+                    pixels, Resize.of(root.path("resize").asText(Resize.LETTERBOX.label())), family.readOptions(root));
         } catch (IllegalArgumentException e) {
             throw new InputUnusableException(source + ": " + e.getMessage(), e);
         }

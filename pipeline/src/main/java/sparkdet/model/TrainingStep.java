@@ -26,8 +26,8 @@ import org.bytedeco.pytorch.TensorVector;
  * weights and biases are not decayed).
  */
 public final class TrainingStep {
-    private final YoloV4Tiny model;
-    private final YoloLoss loss;
+    private final Network model;
+    private final Loss loss;
     private final Optimizer optimizer;
 
     /** beta2 of the repository's Adam, which is also libtorch's default */
@@ -53,13 +53,13 @@ public final class TrainingStep {
         }
     }
 
-    public TrainingStep(YoloV4Tiny model, YoloLoss loss, Optimizer optimizer) {
+    public TrainingStep(Network model, Loss loss, Optimizer optimizer) {
         this.model = model;
         this.loss = loss;
         this.optimizer = optimizer;
     }
 
-    public TrainingStep(YoloV4Tiny model, YoloLoss loss, Kind kind, double lr, double momentum, double weightDecay) {
+    public TrainingStep(Network model, Loss loss, Kind kind, double lr, double momentum, double weightDecay) {
         this(model, loss, optimizer(model.namedParameters().values(), kind, lr, momentum, momentum > 0, weightDecay));
     }
 
@@ -153,13 +153,12 @@ public final class TrainingStep {
     /**
      * forward in train mode, loss, backward, optimiser step
      *
-     * @param images [batch, 3, H, W] in row-major order, already normalised, at the loss's input size
-     * @param boxes per image, rows x1, y1, x2, y2, class in input pixels
+     * @param images [batch, 3, height, width] in row-major order, already normalised
      * @return the loss before the step
      */
-    public float train(float[] images, float[][][] boxes) {
+    public float train(float[] images, int height, int width, Targets targets) {
         try (PointerScope scope = new PointerScope()) {
-            return train(batch(images, boxes.length), boxes, Hooks.NONE);
+            return train(model.input(images, targets.boxes().length, height, width), targets, Hooks.NONE);
         }
     }
 
@@ -167,11 +166,11 @@ public final class TrainingStep {
      * @param images [batch, 3, H, W] on the model's device, in its dtype
      * @return the loss before the step
      */
-    public float train(Tensor images, float[][][] boxes, Hooks hooks) {
+    public float train(Tensor images, Targets targets, Hooks hooks) {
         try (PointerScope scope = new PointerScope()) {
             model.train(true);
             optimizer.zero_grad();
-            YoloLoss.Value v = loss.compute(model.forward(images), boxes);
+            Loss.Value v = loss.compute(model.forward(images), targets);
             hooks.afterForward();
             v.loss().backward();
             hooks.afterBackward();
@@ -181,14 +180,11 @@ public final class TrainingStep {
     }
 
     /** the loss in eval mode, without gradients: the repository's validation loss */
-    public float validate(float[] images, float[][][] boxes) {
+    public float validate(float[] images, int height, int width, Targets targets) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             model.eval();
-            return loss.compute(model.forward(batch(images, boxes.length)), boxes).value();
+            return loss.compute(model.forward(model.input(images, targets.boxes().length, height, width)), targets)
+                    .value();
         }
-    }
-
-    private Tensor batch(float[] images, int n) {
-        return model.input(images, n, loss.inputHeight(), loss.inputWidth());
     }
 }

@@ -27,21 +27,21 @@ public final class Weights {
     private Weights() {
     }
 
-    public static void save(YoloV4Tiny model, OutputStream out) throws IOException {
+    public static void save(Network model, OutputStream out) throws IOException {
         try (PointerScope scope = new PointerScope()) {
             TorchSaveWriter.write(model.stateDict(), out);
         }
     }
 
     /** writes the weights to a URI (or local path), whole or not at all */
-    public static void save(YoloV4Tiny model, Storage storage, String uri) throws IOException {
+    public static void save(Network model, Storage storage, String uri) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         save(model, bytes);
         AtomicOutput.writeFile(storage, Storage.path(uri), bytes.toByteArray());
     }
 
-    /** {@link #loadMatching(YoloV4Tiny, byte[], String)} of a file at a URI (or local path) */
-    public static LoadReport loadMatching(YoloV4Tiny model, Storage storage, String uri, long maxBytes)
+    /** {@link #loadMatching(Network, byte[], String, long)} of a file at a URI (or local path) */
+    public static LoadReport loadMatching(Network model, Storage storage, String uri, long maxBytes)
             throws IOException {
         return loadMatching(model, ModelFiles.read(storage, Storage.path(uri), maxBytes), uri, maxBytes);
     }
@@ -51,7 +51,7 @@ public final class Weights {
      *
      * @param maxBytes models.max-bytes: the most a record, storage or tensor of the file may hold
      */
-    public static LoadReport loadMatching(YoloV4Tiny model, byte[] file, String source, long maxBytes) {
+    public static LoadReport loadMatching(Network model, byte[] file, String source, long maxBytes) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Map<String, Tensor> stored = TorchFileReader.read(file, source, maxBytes);
             List<String> loaded = new ArrayList<>();
@@ -69,7 +69,7 @@ public final class Weights {
                 long[] modelShape = have.sizes().vec().get();
                 if (!Arrays.equals(fileShape, modelShape)) {
                     skipped.add(new LoadReport.Skipped(name, "file " + Arrays.toString(fileShape) + ", model "
-                            + Arrays.toString(modelShape) + YoloV4Tiny.shapeHint(name)));
+                            + Arrays.toString(modelShape) + model.shapeHint(name)));
                     continue;
                 }
                 have.copy_(found);
@@ -87,18 +87,21 @@ public final class Weights {
      * Starting weights for training: a sparkdet model.zip (its weights.pth), a checkpoint's weights
      * or a PyTorch .pth state dict. Every tensor whose name and shape match is loaded; a partial load
      * is a warning with the report (a changed class count leaves the head outputs fresh), and a file
-     * that fills no backbone weight is refused: it was made for another network or another width.
+     * that fills no weight of the network's freeze groups (its backbone) is refused: it was made for
+     * another network or another variant.
      */
-    public static LoadReport loadPretrained(YoloV4Tiny model, Storage storage, String uri, long maxBytes)
+    public static LoadReport loadPretrained(Network model, Storage storage, String uri, long maxBytes)
             throws IOException {
         Path path = Storage.path(uri);
         LoadReport report = loadMatching(model, ModelArchive.weightsOf(ModelFiles.read(storage, path, maxBytes),
                 path.toString(), maxBytes), path.toString(), maxBytes);
+        List<FreezeGroup> groups = model.freezeGroups();
         // a weight, not a scalar buffer such as num_batches_tracked, which fits any width
-        if (report.loaded().stream().noneMatch(name -> name.startsWith(YoloV4Tiny.BACKBONE_PREFIX)
-                && name.endsWith(".weight"))) {
-            throw new InputUnusableException("train.pretrained: " + path + " fills no backbone weight of the model "
-                    + "(another network, width or file?): " + report.summary());
+        if (report.loaded().stream().noneMatch(name -> name.endsWith(".weight")
+                && groups.stream().anyMatch(g -> g.holds(name)))) {
+            throw new InputUnusableException("train.pretrained: " + path + " fills no "
+                    + String.join(" or ", groups.stream().map(FreezeGroup::name).toList()) + " weight of the model "
+                    + "(another network, variant or file?): " + report.summary());
         }
         if (!report.skipped().isEmpty()) {
             LOG.warn("train.pretrained loaded in part: {}", report);
@@ -107,7 +110,7 @@ public final class Weights {
     }
 
     /** loads a file that must fill the whole model, as sparkdet's own weights do */
-    public static void load(YoloV4Tiny model, byte[] file, String source, long maxBytes) {
+    public static void load(Network model, byte[] file, String source, long maxBytes) {
         LoadReport report = loadMatching(model, file, source, maxBytes);
         if (!report.complete()) {
             throw new InputUnusableException(source + " does not fit the model: " + report.summary());

@@ -1,7 +1,7 @@
 package sparkdet.postprocess;
 
 /** The class with the highest score (or logit: the sigmoid keeps the order) of one box. */
-final class BestClass {
+public final class BestClass {
     private BestClass() {
     }
 
@@ -10,7 +10,7 @@ final class BestClass {
      * @param stride how far apart consecutive classes' values are (outputs are channel-major)
      * @return the index of the largest of the {@code classes} values; the first one on ties
      */
-    static int of(float[] values, int first, int stride, int classes) {
+    public static int of(float[] values, int first, int stride, int classes) {
         int best = 0;
         float bestValue = Float.NEGATIVE_INFINITY;
         for (int c = 0, at = first; c < classes; c++, at += stride) {

@@ -1,11 +1,10 @@
 package sparkdet.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.InputArchive;
@@ -13,14 +12,18 @@ import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
 import sparkdet.io.AtomicOutput;
 import sparkdet.io.Storage;
+import sparkdet.model.FamilyOptions;
+import sparkdet.model.FamilyRecipe;
 import sparkdet.model.ModelFiles;
+import sparkdet.model.ModelSpec;
+import sparkdet.model.Network;
 import sparkdet.model.Weights;
-import sparkdet.model.YoloV4Tiny;
 
 /**
  * Checkpoints under {@code <output>/checkpoints/<name>/}: the weights (parameters and batch-norm
  * statistics), the optimiser's state (momentum buffers), and state.json (the epoch finished, the
- * best validation mAP so far, the classes and anchors). Each is written to a staging folder and
+ * best validation mAP so far, the classes, and the family's options under their model.json names,
+ * e.g. the anchors k-means fitted, which a resumed run must keep). Each is written to a staging folder and
  * renamed into place, so a killed run leaves the previous checkpoint whole. The data order and
  * augmentation of an epoch follow from (seed, epoch), so the epoch is the random state.
  */
@@ -37,11 +40,11 @@ final class Checkpoints {
         this.dir = new Path(output, "checkpoints");
     }
 
-    /** what a checkpoint says besides its tensors */
-    record State(int epoch, double bestMap, List<String> classes, List<List<Double>> anchors) {
+    /** where a run stands */
+    record State(int epoch, double bestMap) {
     }
 
-    void save(String name, YoloV4Tiny model, Optimizer optimizer, State state) throws IOException {
+    void save(String name, Network model, Optimizer optimizer, State state, ModelSpec spec) throws IOException {
         AtomicOutput out = AtomicOutput.begin(storage, new Path(dir, name), true);
         try {
             try (var w = storage.create(out.resolve("weights.pt"))) {
@@ -56,11 +59,11 @@ final class Checkpoints {
             } finally {
                 Files.deleteIfExists(tmp);
             }
-            Map<String, Object> json = new LinkedHashMap<>();
+            ObjectNode json = JSON.createObjectNode();
             json.put("epoch", state.epoch());
             json.put("best_map50", state.bestMap());
-            json.put("classes", state.classes());
-            json.put("anchors", state.anchors());
+            spec.classes().names().forEach(json.putArray("classes")::add);
+            spec.options().writeTo(json);
             storage.writeText(out.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
             out.commit();
         } catch (IOException | RuntimeException e) {
@@ -74,16 +77,21 @@ final class Checkpoints {
     }
 
     State state(String name) throws IOException {
-        var j = JSON.readTree(storage.readBytes(new Path(new Path(dir, name), "state.json"), 1 << 20));
-        List<String> classes = new java.util.ArrayList<>();
-        j.get("classes").forEach(n -> classes.add(n.asText()));
-        List<List<Double>> anchors = new java.util.ArrayList<>();
-        j.get("anchors").forEach(pair -> anchors.add(List.of(pair.get(0).asDouble(), pair.get(1).asDouble())));
-        return new State(j.get("epoch").asInt(), j.get("best_map50").asDouble(), classes, anchors);
+        JsonNode j = stateJson(name);
+        return new State(j.get("epoch").asInt(), j.get("best_map50").asDouble());
+    }
+
+    /** the options the checkpointed run trained with, as its family reads them back */
+    FamilyOptions options(String name, FamilyRecipe recipe) throws IOException {
+        return recipe.resume(stateJson(name));
+    }
+
+    private JsonNode stateJson(String name) throws IOException {
+        return JSON.readTree(storage.readBytes(new Path(new Path(dir, name), "state.json"), 1 << 20));
     }
 
     /** the checkpoint's weights into the model and its momentum into the optimiser */
-    void restore(String name, YoloV4Tiny model, Optimizer optimizer) throws IOException {
+    void restore(String name, Network model, Optimizer optimizer) throws IOException {
         Path cp = new Path(dir, name);
         Path weights = new Path(cp, "weights.pt");
         Weights.load(model, storage.readBytes(weights, Long.MAX_VALUE), weights.toString(), ModelFiles.MAX_BYTES_CEILING);

@@ -15,7 +15,8 @@ final class MemoryGuard {
     private MemoryGuard() {
     }
 
-    static RuntimeException explain(RuntimeException e, int batch, int inputSize, double width) {
+    /** @param model what was trained, in a few words (the description's summary) */
+    static RuntimeException explain(RuntimeException e, int batch, int inputSize, String model) {
         String message = String.valueOf(e.getMessage());
         if (!ALLOCATION_FAILED.matcher(message).find()) {
             return e;
@@ -23,8 +24,8 @@ final class MemoryGuard {
         String more = message.contains("CUDA") ? "or train on a GPU with more memory"
                 : "or give each executor more memory (spark.executor.memory; --driver-memory in local mode)";
         return new IllegalStateException(String.format(Locale.ROOT, "out of memory training a batch of %d images at "
-                + "%dx%d (width %s): lower train.batch-size (and train.freeze-batch-size) or train.input-size, %s. "
-                + "libtorch said: %s", batch, inputSize, inputSize, width, more, firstLine(message)), e);
+                + "%dx%d (%s): lower train.batch-size (and train.freeze-batch-size) or train.input-size, %s. "
+                + "libtorch said: %s", batch, inputSize, inputSize, model, more, firstLine(message)), e);
     }
 
     private static String firstLine(String message) {

@@ -24,27 +24,25 @@ import org.slf4j.LoggerFactory;
 import sparkdet.batches.Batch;
 import sparkdet.batches.BatchLoader;
 import sparkdet.batches.LoaderOptions;
-import sparkdet.data.ClassList;
 import sparkdet.data.ImageRecord;
 import sparkdet.io.HadoopConf;
 import sparkdet.io.Storage;
-import sparkdet.model.Anchors;
 import sparkdet.model.Devices;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
+import sparkdet.model.Network;
+import sparkdet.model.Targets;
 import sparkdet.model.Torch;
 import sparkdet.model.TrainingStep;
 import sparkdet.model.Weights;
-import sparkdet.model.YoloLoss;
-import sparkdet.model.YoloV4Tiny;
-import sparkdet.postprocess.YoloAnchorDecoder;
 import sparkdet.transforms.Augmentation;
 
 /**
  * One rank of a training run, inside a barrier task: joins the group, starts every rank from rank
  * 0's weights (fresh, pretrained, or the last checkpoint when resuming or when Spark retries the
- * stage), then per epoch: its own shard shuffled by (seed, epoch, rank), forward, loss, backward,
- * gradients averaged over the ranks, one optimiser step; the epoch ends together on all ranks.
+ * stage), then per epoch: its own shard shuffled by (seed, epoch, rank), one {@link TrainingStep}
+ * per batch (forward, the family's loss, backward, gradients averaged over the ranks, optimiser
+ * step); the epoch ends together on all ranks.
  * Rank 0 validates, writes history, plots and checkpoints, and finally model.zip.
  */
 final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankResult> {
@@ -55,8 +53,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
 
     private final Recipe recipe;
     private final int threads;
-    private final List<String> classes;
-    private final float[][] anchors;
+    private final ModelSpec spec;
     private final Broadcast<List<ImageRecord>> validation;
     private final HadoopConf hadoop;
     private final boolean resume;
@@ -65,15 +62,14 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
 
     /**
      * @param threads libtorch's intra-op threads in this rank
+     * @param spec the network to train, with the options its family fitted on the driver
      * @param showProgress a progress bar on standard error (local mode, on a terminal) instead of step logs
      */
-    RankTrainer(Recipe recipe, int threads, List<String> classes, float[][] anchors,
-                Broadcast<List<ImageRecord>> validation, HadoopConf hadoop, boolean resume, Duration timeout,
+    RankTrainer(Recipe recipe, int threads, ModelSpec spec, Broadcast<List<ImageRecord>> validation, HadoopConf hadoop, boolean resume, Duration timeout,
                 boolean showProgress) {
         this.recipe = recipe;
         this.threads = threads;
-        this.classes = classes;
-        this.anchors = anchors;
+        this.spec = spec;
         this.validation = validation;
         this.hadoop = hadoop;
         this.resume = resume;
@@ -120,9 +116,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         Path output = Storage.path(recipe.output());
         Checkpoints checkpoints = new Checkpoints(storage, output);
         torch.manual_seed(recipe.seed());
-        ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(classes), recipe.width(), anchors, recipe.inputSize(),
-                recipe.inputSize());
-        YoloV4Tiny model = spec.newModel();
+        Network model = spec.newNetwork();
         model.moveTo(device);
         if (rank == 0) {
             LOG.info("training on {} with {} rank(s)", Devices.name(device), group.world());
@@ -144,16 +138,14 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         }
         group.broadcast(new ArrayList<>(model.stateDict().values()));
 
-        YoloLoss loss = new YoloLoss(anchors, Anchors.yolov4TinyMask(), classes.size(), recipe.inputSize(),
-                recipe.inputSize(), recipe.labelSmoothing());
-        TrainingStep step = new TrainingStep(model, loss, optimizer);
+        TrainingStep step = new TrainingStep(model, spec.newLoss(recipe.labelSmoothing()), optimizer);
         History history = rank == 0 ? new History(storage, output) : null;
         if (history != null && restored) {
             history.readExisting(firstEpoch);
         }
         Validator validator = rank == 0 ? new Validator(validation.value(), hadoop.get(),
-                LoaderOptions.validation(recipe.batchSize(), recipe.inputSize(), recipe.pixelLimit()), classes.size(),
-                new YoloAnchorDecoder(anchors, Anchors.yolov4TinyMask(), classes.size(), recipe.inputSize())) : null;
+                LoaderOptions.validation(recipe.batchSize(), recipe.inputSize(), spec.pixels(), recipe.pixelLimit()),
+                spec.classes().size(), spec.newDecoder()) : null;
         long steps = 0;
         long images = 0;
         long skipped = 0;
@@ -162,7 +154,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         for (int epoch = firstEpoch; epoch < recipe.stopEpoch(); epoch++) {
             long t0 = System.nanoTime();
             boolean frozen = recipe.frozen(epoch);
-            model.setBackboneFrozen(frozen);
+            model.setFrozen(frozen);
             model.train(true);
             int batch = recipe.batchSize(epoch);
             double lr = new LearningRate(recipe, batch * group.world()).at(epoch);
@@ -186,14 +178,15 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             };
             ProgressBar bar = rank == 0 && showProgress ? new ProgressBar(System.err, String.format(Locale.ROOT,
                     "epoch %d/%d", epoch + 1, recipe.epochs()), shard.size() / batch) : null;
-            try (BatchLoader loader = new BatchLoader(shard, hadoop.get(), loaderOptions(epoch, batch, rank))) {
+            try (BatchLoader loader = new BatchLoader(shard, hadoop.get(), loaderOptions(spec, epoch, batch, rank))) {
                 while (group.sum(new double[] {loader.hasNext() ? 1 : 0})[0] == group.world()) {
                     Batch b = loader.next();
                     clock.load();
                     try (PointerScope scope = new PointerScope()) {
-                        lossSum += step.train(model.input(b.images(), b.count(), b.size(), b.size()), b.boxes(), hooks);
+                        lossSum += step.train(model.input(b.images(), b.count(), b.size(), b.size()),
+                                new Targets(b.boxes()), hooks);
                     } catch (RuntimeException e) {
-                        throw MemoryGuard.explain(e, batch, recipe.inputSize(), recipe.width());
+                        throw MemoryGuard.explain(e, batch, recipe.inputSize(), spec.summary());
                     }
                     clock.update();
                     epochSteps++;
@@ -227,13 +220,13 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                         Double.isNaN(map) ? "-" : String.format(Locale.ROOT, "%.4f", map),
                         String.format(Locale.ROOT, "%.3g", lr), String.format(Locale.ROOT, "%.1f", seconds),
                         timings.get(timings.size() - 1).summary());
-                Checkpoints.State state = new Checkpoints.State(epoch, bestMap, classes, anchorList());
-                checkpoints.save(Checkpoints.LAST, model, optimizer, state);
+                Checkpoints.State state = new Checkpoints.State(epoch, bestMap);
+                checkpoints.save(Checkpoints.LAST, model, optimizer, state, spec);
                 if (best) {
-                    checkpoints.save(Checkpoints.BEST, model, optimizer, state);
+                    checkpoints.save(Checkpoints.BEST, model, optimizer, state, spec);
                 }
                 if ((epoch + 1) % recipe.savePeriod() == 0) {
-                    checkpoints.save(String.format(Locale.ROOT, "epoch-%04d", epoch + 1), model, optimizer, state);
+                    checkpoints.save(String.format(Locale.ROOT, "epoch-%04d", epoch + 1), model, optimizer, state, spec);
                 }
             }
         }
@@ -243,22 +236,14 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         return new RankResult(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap, timings);
     }
 
-    private LoaderOptions loaderOptions(int epoch, int batch, int rank) {
+    private LoaderOptions loaderOptions(ModelSpec spec, int epoch, int batch, int rank) {
         Recipe.Augment a = recipe.augment();
         boolean mosaic = a.mosaic() && epoch < recipe.epochs() * a.mosaicEpochsRatio();
         Augmentation augmentation = new Augmentation(true, mosaic ? a.mosaicProbability() : 0, a.jitter(), a.scaleMin(),
                 a.scaleMax(), a.flipProbability(), 1.0, a.hue(), a.saturation(), a.value());
         // each rank its own random stream: the same seed on every rank would augment alike
-        return new LoaderOptions(batch, recipe.inputSize(), augmentation, recipe.includeDifficult(),
+        return new LoaderOptions(batch, recipe.inputSize(), spec.pixels(), augmentation, recipe.includeDifficult(),
                 recipe.seed() * 1_000_003L + rank, epoch, recipe.loaderThreads(), true, recipe.pixelLimit());
-    }
-
-    private List<List<Double>> anchorList() {
-        List<List<Double>> out = new ArrayList<>();
-        for (float[] a : anchors) {
-            out.add(List.of((double) a[0], (double) a[1]));
-        }
-        return out;
     }
 
     /** a checksum of the parameters' bytes: equal on two ranks only if every bit is */

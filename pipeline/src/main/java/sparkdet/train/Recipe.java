@@ -4,18 +4,27 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.Serializable;
 import java.util.List;
+import sparkdet.data.ClassList;
 import sparkdet.image.PixelLimit;
+import sparkdet.model.FamilyOptions;
+import sparkdet.model.FamilyRecipe;
+import sparkdet.model.ModelFamilies;
+import sparkdet.model.ModelFamily;
 import sparkdet.model.ModelFiles;
+import sparkdet.model.ModelSpec;
+import sparkdet.transforms.Resize;
 
 /**
  * A training recipe: the {@code sparkdet.train} section of the configuration (defaults and their
  * meaning in conf/sparkdet-defaults.conf), checked once on the driver so that no executor finds
  * a bad value an hour in; with the image limit every reader applies ({@value PixelLimit#SETTING}).
+ * {@code model} names the family ({@link ModelFamilies}), which reads and checks its own keys
+ * (for yolov4-tiny width and anchors) into {@code family}; {@code variant} null is its default.
  * {@code pretrainedMaxBytes} is {@code sparkdet.models.max-bytes}, which bounds the pretrained file
  * as every model file.
  */
 public record Recipe(String data, String valData, String output, String trainSplit, String valSplit, double valFraction,
-                     String model, double width, int inputSize, List<Double> anchors, String pretrained,
+                     String model, String variant, int inputSize, FamilyRecipe family, String pretrained,
                      List<String> classes, boolean includeDifficult, int epochs, int freezeEpochs,
                      int freezeBatchSize, int batchSize, int workers, int threadsPerWorker, int loaderThreads,
                      String optimizer, double momentum, boolean nesterov, double weightDecay, double lr,
@@ -32,11 +41,12 @@ public record Recipe(String data, String valData, String output, String trainSpl
     }
 
     public Recipe {
-        require(inputSize > 0 && inputSize % 32 == 0, "input-size must be a positive multiple of 32, not " + inputSize
-                + " (the network downsamples by 32)");
-        require(model.equals("yolov4-tiny"), "model: yolov4-tiny is the one network so far, not '" + model + "'");
-        require(width > 0 && width <= 2, "width must be in (0, 2], not " + width);
-        require(anchors.isEmpty() || anchors.size() == 12, "anchors: 6 pairs (w, h) in input pixels, or [] for k-means");
+        ModelFamily f = familyOf(model);
+        int multiple = f.inputMultiple();
+        require(inputSize > 0 && inputSize % multiple == 0, "input-size must be a positive multiple of " + multiple
+                + ", not " + inputSize + " (" + model + " downsamples by " + multiple + ")");
+        require(variant == null || f.variants().contains(variant), "variant: " + model + " has "
+                + String.join(", ", f.variants()) + ", not '" + variant + "'");
         require(epochs > 0 && freezeEpochs >= 0 && freezeEpochs <= epochs,
                 "epochs must be positive and freeze-epochs between 0 and epochs");
         require(freezeBatchSize >= 2 && batchSize >= 2, "batch sizes must be at least 2 per worker: batch "
@@ -51,6 +61,14 @@ public record Recipe(String data, String valData, String output, String trainSpl
         require(valFraction >= 0 && valFraction < 1, "val-fraction in [0, 1)");
         require(stopAfter >= 0, "stop-after >= 0");
         require(device.matches("auto|cpu|cuda|cuda:\\d+"), "device: auto, cpu, cuda or cuda:N, not '" + device + "'");
+    }
+
+    private static ModelFamily familyOf(String model) {
+        try {
+            return ModelFamilies.of(model);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("train recipe: model: " + e.getMessage(), e);
+        }
     }
 
     private static void require(boolean ok, String message) {
@@ -73,8 +91,9 @@ public record Recipe(String data, String valData, String output, String trainSpl
             }
             return new Recipe(data, c.getIsNull("val-data") ? null : c.getString("val-data"), output,
                     c.getString("train-split"), c.getString("val-split"),
-                    c.getDouble("val-fraction"), c.getString("model"), c.getDouble("width"), c.getInt("input-size"),
-                    c.getDoubleList("anchors"), c.getIsNull("pretrained") ? null : c.getString("pretrained"),
+                    c.getDouble("val-fraction"), c.getString("model"),
+                    c.getIsNull("variant") ? null : c.getString("variant"), c.getInt("input-size"),
+                    familyRecipe(c), c.getIsNull("pretrained") ? null : c.getString("pretrained"),
                     c.getStringList("classes"), c.getBoolean("include-difficult"), c.getInt("epochs"),
                     c.getInt("freeze-epochs"), c.getInt("freeze-batch-size"), c.getInt("batch-size"),
                     c.getInt("workers"), c.getInt("threads-per-worker"), c.getInt("loader-threads"),
@@ -94,8 +113,25 @@ public record Recipe(String data, String valData, String output, String trainSpl
         }
     }
 
+    /** the family's own keys of the recipe, read and checked by the family */
+    private static FamilyRecipe familyRecipe(Config train) {
+        ModelFamily f = familyOf(train.getString("model"));
+        try {
+            return f.recipe(train);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("train recipe: " + e.getMessage(), e);
+        }
+    }
+
+    /** the description of the network a run trains, with the options the family fitted for it */
+    public ModelSpec spec(ClassList classes, FamilyOptions options) {
+        ModelFamily f = familyOf(model);
+        return new ModelSpec(model, variant != null ? variant : f.variants().get(0), f.task(), classes, inputSize,
+                inputSize, family.pixels(), Resize.LETTERBOX, options);
+    }
+
     public Recipe withEpochs(int n) {
-        return new Recipe(data, valData, output, trainSplit, valSplit, valFraction, model, width, inputSize, anchors,
+        return new Recipe(data, valData, output, trainSplit, valSplit, valFraction, model, variant, inputSize, family,
                 pretrained, classes, includeDifficult, n, Math.min(freezeEpochs, n), freezeBatchSize, batchSize,
                 workers, threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio,
                 schedule, warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
@@ -103,7 +139,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
     }
 
     public Recipe withValData(String uri) {
-        return new Recipe(data, uri, output, trainSplit, valSplit, valFraction, model, width, inputSize, anchors,
+        return new Recipe(data, uri, output, trainSplit, valSplit, valFraction, model, variant, inputSize, family,
                 pretrained, classes, includeDifficult, epochs, freezeEpochs, freezeBatchSize, batchSize, workers,
                 threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio, schedule,
                 warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,

@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
@@ -31,18 +30,20 @@ import sparkdet.io.HadoopConf;
 import sparkdet.io.InputUnusableException;
 import sparkdet.io.OutputGuard;
 import sparkdet.io.Storage;
-import sparkdet.model.Anchors;
+import sparkdet.model.FamilyOptions;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.Weights;
 
 /**
- * train on the driver: check the recipe against the dataset, split train and validation, compute
- * the anchors, then run the ranks as one Spark barrier stage (see {@link RankTrainer}); a failed
- * task makes Spark retry the whole stage, which resumes from the last checkpoint.
+ * train on the driver: check the recipe against the dataset, split train and validation, let the
+ * model family fit its options to the training data (k-means anchors for the anchor-based YOLOs)
+ * or take them from the checkpoint being resumed, then run the ranks as one Spark barrier stage
+ * (see {@link RankTrainer}); a failed task makes Spark retry the whole stage, which resumes from
+ * the last checkpoint.
  */
 public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
-    /** boxes sampled for k-means: plenty for six clusters */
+    /** boxes sampled for the family's fit (k-means anchors): plenty for a few clusters */
     private static final int ANCHOR_SAMPLE = 100_000;
 
     private final SparkSession spark;
@@ -52,7 +53,7 @@ public final class TrainJob {
     }
 
     /** what the run did, rank by rank */
-    public record Summary(String model, List<RankResult> ranks, float[][] anchors, int trainImages,
+    public record Summary(String model, List<RankResult> ranks, ModelSpec spec, int trainImages,
                           int validationImages) {
         public boolean ranksAgree() {
             return ranks.stream().mapToLong(RankResult::parameterCrc).distinct().count() == 1;
@@ -84,13 +85,6 @@ public final class TrainJob {
         }
         Datasets ds = Datasets.open(spark, recipe.data());
         ClassList classes = new ClassList(recipe.classes().isEmpty() ? ds.classes().names() : recipe.classes());
-        if (recipe.pretrained() != null) {
-            // checked here, where an unusable file is one clear error instead of a barrier stage
-            // failing on rank 0 and retried; the anchors do not change a tensor's shape
-            Weights.loadPretrained(ModelSpec.yolov4Tiny(classes, recipe.width(), Anchors.yolov4TinyDefaults(),
-                    recipe.inputSize(), recipe.inputSize()).newModel(), storage, recipe.pretrained(),
-                    recipe.pretrainedMaxBytes());
-        }
         int[] remap = remap(ds.classes(), classes, recipe.data());
         // the training records stay in Spark: read by the executors, cached there, then dealt into shards
         Dataset<Row> trainRows = ds.rows();
@@ -114,16 +108,22 @@ public final class TrainJob {
                 throw new InputUnusableException(recipe.data() + " has no training images (split '"
                         + recipe.trainSplit() + "')");
             }
-            float[][] anchors = resume ? anchorsOf(checkpoints.state(Checkpoints.LAST))
-                    : anchors(recipe, () -> boxSizes(train, recipe));
+            FamilyOptions options = resume ? checkpoints.options(Checkpoints.LAST, recipe.family())
+                    : recipe.family().fit(() -> boxSizes(train, recipe), recipe.seed());
+            ModelSpec spec = recipe.spec(classes, options);
+            if (recipe.pretrained() != null && !resume) {
+                // checked here, where an unusable file is one clear error instead of a barrier stage
+                // failing on rank 0 and retried
+                Weights.loadPretrained(spec.newNetwork(), storage, recipe.pretrained(), recipe.pretrainedMaxBytes());
+            }
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int workers = recipe.workers() > 0 ? recipe.workers() : defaultWorkers(jsc);
-            LOG.info("training {} on {} images ({} validation) with {} worker(s), anchors {}", classes.names(),
-                    trainImages, val.size(), workers, java.util.Arrays.deepToString(anchors));
+            LOG.info("training {} on {} images ({} validation) with {} worker(s): {}", classes.names(),
+                    trainImages, val.size(), workers, spec.summary());
             Broadcast<List<ImageRecord>> validation = jsc.broadcast(val);
             int threads = recipe.threadsPerWorker() > 0 ? recipe.threadsPerWorker() : coresPerWorker(jsc, workers);
             LOG.info("{} libtorch thread(s) per worker", threads);
-            RankTrainer ranks = new RankTrainer(recipe, threads, classes.names(), anchors, validation,
+            RankTrainer ranks = new RankTrainer(recipe, threads, spec, validation,
                     new HadoopConf(spark.sparkContext().hadoopConfiguration()), resume, recipe.collectiveTimeout(),
                     jsc.master().startsWith("local") && System.console() != null);
             // the shuffle after the barrier stage makes it a map stage: Spark retries a failed barrier
@@ -131,7 +131,7 @@ public final class TrainJob {
             List<RankResult> results = new ArrayList<>(BarrierStage.mapPartitions(shards(train, workers), ranks)
                     .repartition(1).collect());
             results.sort(Comparator.comparingInt(RankResult::rank));
-            return new Summary(new Path(output, RankTrainer.MODEL_FILE).toString(), results, anchors,
+            return new Summary(new Path(output, RankTrainer.MODEL_FILE).toString(), results, spec,
                     (int) trainImages, val.size());
         } finally {
             train.unpersist(false);
@@ -203,36 +203,6 @@ public final class TrainJob {
             wh.add(new float[] {(float) (o.width() * scale), (float) (o.height() * scale)});
         }
         return wh;
-    }
-
-    /**
-     * the recipe's anchors, or k-means over the training boxes' sizes (w, h in input pixels), which
-     * are gathered only then (two passes over the training set)
-     */
-    static float[][] anchors(Recipe recipe, Supplier<List<float[]>> trainingBoxSizes) {
-        if (!recipe.anchors().isEmpty()) {
-            float[][] a = new float[6][2];
-            for (int i = 0; i < 6; i++) {
-                a[i][0] = recipe.anchors().get(2 * i).floatValue();
-                a[i][1] = recipe.anchors().get(2 * i + 1).floatValue();
-            }
-            return a;
-        }
-        List<float[]> boxSizes = trainingBoxSizes.get();
-        if (boxSizes.size() < 6) {
-            LOG.warn("{} training boxes are too few for k-means: the reference anchors are used", boxSizes.size());
-            return Anchors.yolov4TinyDefaults();
-        }
-        return Anchors.kmeans(boxSizes.toArray(new float[0][]), 6, recipe.seed());
-    }
-
-    private static float[][] anchorsOf(Checkpoints.State state) {
-        float[][] a = new float[state.anchors().size()][2];
-        for (int i = 0; i < a.length; i++) {
-            a[i][0] = state.anchors().get(i).get(0).floatValue();
-            a[i][1] = state.anchors().get(i).get(1).floatValue();
-        }
-        return a;
     }
 
     /**

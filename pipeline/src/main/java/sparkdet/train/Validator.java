@@ -8,13 +8,15 @@ import sparkdet.batches.LoaderOptions;
 import sparkdet.data.ImageRecord;
 import sparkdet.eval.BoxTable;
 import sparkdet.eval.VocEvaluator;
-import sparkdet.model.YoloV4Tiny;
+import sparkdet.model.Network;
+import sparkdet.model.RawOutputs;
 import sparkdet.postprocess.Detection;
-import sparkdet.postprocess.YoloAnchorDecoder;
+import sparkdet.postprocess.OutputDecoder;
 
 /**
  * Validation mAP@0.5 during training: the validation images letterboxed as predict sees them,
- * detections decoded as predict decodes them (score >= 0.001, NMS 0.5, at most 100), and VOC
+ * detections decoded by the family's decoder as predict decodes them (score >= 0.001, NMS 0.5, at
+ * most 100), and VOC
  * all-point AP per class by the evaluation code. Ground truth and detections are compared in the
  * letterboxed input's pixels: a uniform scale and shift leave every IoU unchanged.
  */
@@ -27,11 +29,11 @@ final class Validator {
     private final Configuration hadoop;
     private final LoaderOptions loading;
     private final int classes;
-    private final YoloAnchorDecoder decoder;
+    private final OutputDecoder decoder;
 
     /** @param loading how the validation images are loaded: {@link LoaderOptions#validation} */
     Validator(List<ImageRecord> images, Configuration hadoop, LoaderOptions loading, int classes,
-              YoloAnchorDecoder decoder) {
+              OutputDecoder decoder) {
         this.images = images;
         this.hadoop = hadoop;
         this.loading = loading;
@@ -40,7 +42,7 @@ final class Validator {
     }
 
     /** VOC all-point mAP@0.5 over the classes with ground truth; NaN without validation images */
-    double map50(YoloV4Tiny model) {
+    double map50(Network model) {
         if (images.isEmpty()) {
             return Double.NaN;
         }
@@ -51,13 +53,8 @@ final class Validator {
         try (BatchLoader loader = new BatchLoader(images, hadoop, loading)) {
             while (loader.hasNext()) {
                 Batch b = loader.next();
-                float[][] heads = model.predict(b.images(), b.count(), b.size(), b.size());
-                long[][] shapes = new long[heads.length][];
-                for (int s = 0; s < heads.length; s++) {
-                    long side = b.size() / (YoloV4Tiny.MAX_STRIDE >> s);   // outputs P5 (stride 32), then P4 (16)
-                    shapes[s] = new long[] {b.count(), heads[s].length / (b.count() * side * side), side, side};
-                }
-                List<List<Detection>> found = decoder.decode(heads, shapes, SCORE, NMS_IOU, MAX_DETS);
+                RawOutputs out = model.predict(b.images(), b.count(), b.size(), b.size());
+                List<List<Detection>> found = decoder.decode(out.values(), out.shapes(), SCORE, NMS_IOU, MAX_DETS);
                 for (int i = 0; i < b.count(); i++, index++) {
                     for (float[] g : b.boxes()[i]) {
                         gt.addCorners(index, (int) g[4], g[0], g[1], g[2], g[3], (g[2] - g[0]) * (g[3] - g[1]), 0,

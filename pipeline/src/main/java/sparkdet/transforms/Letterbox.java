@@ -39,6 +39,15 @@ public record Letterbox(RgbImage image, int sourceWidth, int sourceHeight, doubl
         return new Letterbox(square, w, h, scale, cw, ch, dx, dy);
     }
 
+    /**
+     * the image scaled to fill the square, each axis by its own factor: no bars, shapes distorted
+     * (what a model trained on stretched inputs expects); boxes map both ways as for a letterbox
+     */
+    public static Letterbox stretched(RgbImage source, int size) {
+        return new Letterbox(Pixels.resizeSmooth(source, size, size), source.width(), source.height(),
+                Math.min((double) size / source.width(), (double) size / source.height()), size, size, 0, 0);
+    }
+
     /** the picture was resized to whole pixels, so each axis has its own exact factor */
     public double scaleX() {
         return (double) contentWidth / sourceWidth;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.data.ImageRecord;
 import sparkdet.image.ImageDecoder;
+import sparkdet.image.PixelFormat;
 import sparkdet.image.PixelLimit;
 import sparkdet.io.Storage;
 import sparkdet.transforms.Augmentation;
@@ -46,7 +47,7 @@ class BatchLoaderTest {
     void unaugmentedBatchesAreTheLetterboxInChwOrder() throws Exception {
         List<ImageRecord> shard = Shards.photos();
         Map<String, ImageRecord> byId = shard.stream().collect(Collectors.toMap(r -> r.imageId, r -> r));
-        List<Batch> batches = all(shard, LoaderOptions.validation(3, SIZE, TestSpark.pixelLimit()));
+        List<Batch> batches = all(shard, LoaderOptions.validation(3, SIZE, PixelFormat.unit(), TestSpark.pixelLimit()));
         assertThat(batches).extracting(Batch::count).containsExactly(3, 3, 2);
         int plane = SIZE * SIZE;
         List<String> seen = new ArrayList<>();
@@ -85,7 +86,7 @@ class BatchLoaderTest {
                 .collect(Collectors.toSet());
         int boxes = 0;
         for (int epoch = 0; epoch < 3; epoch++) {
-            for (Batch batch : all(shard, LoaderOptions.training(4, SIZE, 11, epoch, TestSpark.pixelLimit()))) {
+            for (Batch batch : all(shard, LoaderOptions.training(4, SIZE, PixelFormat.unit(), 11, epoch, TestSpark.pixelLimit()))) {
                 assertThat(batch.count()).isEqualTo(4);
                 for (float v : batch.images()) {
                     if (!(v >= 0 && v <= 1)) {
@@ -113,7 +114,7 @@ class BatchLoaderTest {
     @Test
     void batchesDependOnlyOnSeedAndEpoch() throws Exception {
         List<ImageRecord> shard = Shards.photos();
-        LoaderOptions options = LoaderOptions.training(2, SIZE, 5, 0, TestSpark.pixelLimit()).withAugmentation(
+        LoaderOptions options = LoaderOptions.training(2, SIZE, PixelFormat.unit(), 5, 0, TestSpark.pixelLimit()).withAugmentation(
                 Augmentation.defaults().withMosaicProbability(0.7));
         List<Batch> a = all(shard, options);
         List<Batch> b = all(shard, options);
@@ -144,7 +145,7 @@ class BatchLoaderTest {
         ImageRecord template = Shards.dog();
         shard.add(2, Shards.record(tmp.resolve("missing.jpg"), 768, 576, template.objects));
         shard.add(5, Shards.record(truncated, 768, 576, template.objects));
-        LoaderOptions options = LoaderOptions.training(3, SIZE, 1, 0, TestSpark.pixelLimit()).withAugmentation(
+        LoaderOptions options = LoaderOptions.training(3, SIZE, PixelFormat.unit(), 1, 0, TestSpark.pixelLimit()).withAugmentation(
                 Augmentation.defaults().withMosaicProbability(1));
         try (BatchLoader loader = new BatchLoader(shard, new Configuration(), options)) {
             List<Batch> batches = new ArrayList<>();
@@ -160,7 +161,7 @@ class BatchLoaderTest {
     void difficultObjectsOnlyWhenAsked() throws Exception {
         ImageRecord horses = Shards.photos().get(1);
         assertThat(horses.objects).filteredOn(o -> o.difficult).hasSize(1);
-        LoaderOptions plain = LoaderOptions.validation(1, SIZE, TestSpark.pixelLimit());
+        LoaderOptions plain = LoaderOptions.validation(1, SIZE, PixelFormat.unit(), TestSpark.pixelLimit());
         assertThat(all(List.of(horses), plain).get(0).boxes()[0]).hasNumberOfRows(3);
         assertThat(all(List.of(horses), plain.withIncludeDifficult(true)).get(0).boxes()[0]).hasNumberOfRows(4);
     }
@@ -175,7 +176,7 @@ class BatchLoaderTest {
         ImageIO.write(gray, "png", png.toFile());
         ImageRecord r = Shards.record(png, photo.getWidth(), photo.getHeight(),
                 List.of(Shards.object(Shards.PERSON, 190, 97, 274, 381, false)));
-        Batch b = all(List.of(r), LoaderOptions.validation(1, SIZE, TestSpark.pixelLimit())).get(0);
+        Batch b = all(List.of(r), LoaderOptions.validation(1, SIZE, PixelFormat.unit(), TestSpark.pixelLimit())).get(0);
         int plane = SIZE * SIZE;
         assertThat(b.images()).hasSize(3 * plane);
         Map<Float, Integer> values = new HashMap<>();
@@ -192,7 +193,7 @@ class BatchLoaderTest {
     @Test
     void closeStopsTheThreads() throws Exception {
         BatchLoader loader = new BatchLoader(Shards.photos(), new Configuration(),
-                LoaderOptions.training(1, SIZE, 0, 0, TestSpark.pixelLimit()));
+                LoaderOptions.training(1, SIZE, PixelFormat.unit(), 0, 0, TestSpark.pixelLimit()));
         try {
             assertThat(loader.next().count()).isEqualTo(1);
             assertThat(loaderThreads()).isNotEmpty();
@@ -214,7 +215,7 @@ class BatchLoaderTest {
         List<ImageRecord> shard = List.of(Shards.dog(), Shards.record(Shards.darknet("horses.jpg"), 773, 512,
                 List.of()), Shards.record(bomb, 500, 375, List.of(Shards.object(Shards.DOG, 10, 10, 100, 100, false))));
         try (BatchLoader loader = new BatchLoader(shard, new Configuration(),
-                LoaderOptions.validation(3, SIZE, new PixelLimit(400_000)))) {
+                LoaderOptions.validation(3, SIZE, PixelFormat.unit(), new PixelLimit(400_000)))) {
             Batch b = loader.next();
             assertThat(b.imageIds()).containsExactly("horses");
             assertThat(loader.hasNext()).isFalse();
@@ -228,7 +229,7 @@ class BatchLoaderTest {
         ImageSource broken = uri -> {
             throw new AssertionError("bug while reading " + uri);
         };
-        try (BatchLoader loader = new BatchLoader(Shards.photos(), broken, LoaderOptions.validation(2, SIZE, TestSpark.pixelLimit()))) {
+        try (BatchLoader loader = new BatchLoader(Shards.photos(), broken, LoaderOptions.validation(2, SIZE, PixelFormat.unit(), TestSpark.pixelLimit()))) {
             assertThatThrownBy(loader::hasNext).isInstanceOf(IllegalStateException.class)
                     .hasRootCauseInstanceOf(AssertionError.class).hasMessageContaining("bug while reading");
             assertThat(loader.skipped()).isZero();
@@ -242,6 +243,6 @@ class BatchLoaderTest {
 
     @Test
     void emptyShardHasNoBatches() {
-        assertThat(all(List.of(), LoaderOptions.training(2, SIZE, 0, 0, TestSpark.pixelLimit()))).isEmpty();
+        assertThat(all(List.of(), LoaderOptions.training(2, SIZE, PixelFormat.unit(), 0, 0, TestSpark.pixelLimit()))).isEmpty();
     }
 }

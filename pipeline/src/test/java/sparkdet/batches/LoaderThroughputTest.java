@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import sparkdet.data.ImageRecord;
+import sparkdet.image.PixelFormat;
 import sparkdet.transforms.Augmentation;
 import sparkdet.transforms.Sample;
 import sparkdet.testing.TestSpark;
@@ -39,7 +40,7 @@ class LoaderThroughputTest {
     }
 
     private static void report(String what, ImageRecord dog, ImageSource source, Augmentation aug) {
-        LoaderOptions options = LoaderOptions.training(1, 416, 0, 0, TestSpark.pixelLimit()).withAugmentation(aug);
+        LoaderOptions options = LoaderOptions.training(1, 416, PixelFormat.unit(), 0, 0, TestSpark.pixelLimit()).withAugmentation(aug);
         SampleMaker maker = new SampleMaker(List.of(dog), source, options);
         for (int i = 0; i < WARMUP; i++) {
             maker.make(i, 0);
@@ -52,7 +53,7 @@ class LoaderThroughputTest {
             assertThat(s).isPresent();
             assertThat(s.get().image().width()).isEqualTo(416);
             boxes += s.get().boxes().size();
-            Batch.of(List.of(s.get()), List.of(dog.imageId), 416);
+            Batch.of(List.of(s.get()), List.of(dog.imageId), 416, options.pixels().table());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpuSeconds = (CPU.getProcessCpuTime() - cpu0) / 1e9;

@@ -15,11 +15,12 @@ import sparkdet.data.ClassList;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.RgbImage;
 import sparkdet.io.Storage;
-import sparkdet.model.Anchors;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
+import sparkdet.model.RawOutputs;
+import sparkdet.model.Network;
+import sparkdet.model.TestModels;
 import sparkdet.model.Weights;
-import sparkdet.model.YoloV4Tiny;
 import sparkdet.postprocess.Detection;
 import sparkdet.testing.TestData;
 import sparkdet.testing.TestSpark;
@@ -39,9 +40,9 @@ class BackendParityTest {
     void modelZipOnnxAndTorchScriptGiveTheSameOutputsAndBoxes(@TempDir Path dir) throws Exception {
         Storage storage = new Storage(new Configuration());
         Path zip = dir.resolve("model.zip");
-        ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(List.of("circle", "square", "triangle")), 0.25,
-                Anchors.yolov4TinyDefaults(), 160, 160);
-        YoloV4Tiny model = spec.newModel();
+        ModelSpec spec = TestModels.yolov4Tiny(new ClassList(List.of("circle", "square", "triangle")), 0.25,
+                TestModels.defaultAnchors(), 160, 160);
+        Network model = spec.newNetwork();
         try (InputStream in = BackendParityTest.class.getResourceAsStream("/fixtures/yolov4_tiny_w025_c3.pth")) {
             assertThat(Weights.loadMatching(model, in.readAllBytes(), "fixture", ModelFiles.MAX_BYTES_CEILING).skipped())
                     .isEmpty();

@@ -36,8 +36,8 @@ class DevicesTest {
     @Test
     void aModelMovedToTheChosenDeviceMatchesTheCpu() throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4Tiny cpu = new YoloV4Tiny(3, 0.25);
-            YoloV4Tiny moved = new YoloV4Tiny(3, 0.25);
+            Network cpu = TestModels.network(3, 0.25);
+            Network moved = TestModels.network(3, 0.25);
             ByteArrayOutputStream weights = new ByteArrayOutputStream();
             Weights.save(cpu, weights);
             Weights.load(moved, weights.toByteArray(), "cpu model", ModelFiles.MAX_BYTES_CEILING);
@@ -53,17 +53,18 @@ class DevicesTest {
             for (int i = 0; i < images.length; i++) {
                 images[i] = random.nextFloat();
             }
-            float[][] expected = cpu.predict(images, n, size, size);
-            float[][] actual = moved.predict(images, n, size, size);
+            float[][] expected = cpu.predict(images, n, size, size).values();
+            float[][] actual = moved.predict(images, n, size, size).values();
             for (int h = 0; h < expected.length; h++) {
                 assertThat(actual[h]).containsExactly(expected[h], org.assertj.core.data.Offset.offset(1e-4f));
             }
 
-            float[][][] boxes = {{{4, 6, 30, 40, 1}}, {{10, 10, 60, 50, 2}, {0, 0, 12, 12, 0}}};
-            float[][] anchors = {{10, 14}, {23, 27}, {37, 58}, {81, 82}, {135, 169}, {344, 319}};
-            YoloLoss loss = new YoloLoss(anchors, Anchors.yolov4TinyMask(), 3, size, size, 0);
-            float cpuLoss = new TrainingStep(cpu, loss, TrainingStep.Kind.SGD, 0.01, 0.9, 0).validate(images, boxes);
-            float movedLoss = new TrainingStep(moved, loss, TrainingStep.Kind.SGD, 0.01, 0.9, 0).validate(images, boxes);
+            Targets boxes = new Targets(new float[][][] {{{4, 6, 30, 40, 1}}, {{10, 10, 60, 50, 2}, {0, 0, 12, 12, 0}}});
+            Loss loss = TestModels.yolov4Tiny(3, 0.25, size).newLoss(0);
+            float cpuLoss = new TrainingStep(cpu, loss, TrainingStep.Kind.SGD, 0.01, 0.9, 0)
+                    .validate(images, size, size, boxes);
+            float movedLoss = new TrainingStep(moved, loss, TrainingStep.Kind.SGD, 0.01, 0.9, 0)
+                    .validate(images, size, size, boxes);
             assertThat(movedLoss).isCloseTo(cpuLoss, org.assertj.core.data.Offset.offset(1e-4f * Math.abs(cpuLoss)));
             assertThat(cpuLoss).isPositive();
         }

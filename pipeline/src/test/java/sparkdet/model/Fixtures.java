@@ -8,17 +8,17 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 
 /** The files scripts/make_yolov4_tiny_fixture.py wrote with PyTorch. */
-final class Fixtures {
-    static final String WEIGHTS = "yolov4_tiny_w025_c3.pth";
-    static final String IO = "yolov4_tiny_w025_c3_io.pt";
-    static final String LEGACY = "legacy_state_dict.pth";
-    static final double WIDTH = 0.25;
-    static final int CLASSES = 3;
+public final class Fixtures {
+    public static final String WEIGHTS = "yolov4_tiny_w025_c3.pth";
+    public static final String IO = "yolov4_tiny_w025_c3_io.pt";
+    public static final String LEGACY = "legacy_state_dict.pth";
+    public static final double WIDTH = 0.25;
+    public static final int CLASSES = 3;
 
     private Fixtures() {
     }
 
-    static byte[] bytes(String name) {
+    public static byte[] bytes(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("fixture " + name + " is missing: run scripts/make_yolov4_tiny_fixture.py");
@@ -29,20 +29,20 @@ final class Fixtures {
         }
     }
 
-    static Map<String, Tensor> tensors(String name) throws IOException {
+    public static Map<String, Tensor> tensors(String name) throws IOException {
         return TorchFileReader.read(bytes(name), name, ModelFiles.MAX_BYTES_CEILING);
     }
 
     /** copies of a model's parameters and buffers */
-    static Map<String, Tensor> snapshot(YoloV4Tiny model) {
+    public static Map<String, Tensor> snapshot(Network model) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> out.put(k, v.detach().clone()));
         return out;
     }
 
     /** the fixture network with the fixture's weights */
-    static YoloV4Tiny model() throws IOException {
-        YoloV4Tiny model = new YoloV4Tiny(CLASSES, WIDTH);
+    public static Network model() throws IOException {
+        Network model = TestModels.network(CLASSES, WIDTH);
         Weights.load(model, bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
         return model;
     }

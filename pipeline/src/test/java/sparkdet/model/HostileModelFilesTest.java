@@ -96,7 +96,7 @@ class HostileModelFilesTest {
         byte[] pickle = new Pickle().proto().op('X').int32(2_147_483_000).ascii("abc").raw();
         byte[] torchZip = zip(new LinkedHashMap<>(Map.of("archive/data.pkl", pickle)));
         for (byte[] file : List.of(pickle, torchZip)) {
-            assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), file, "evil.pth", NO_CAP))
+            assertThatThrownBy(() -> Weights.loadMatching(TestModels.network(1, 0.25), file, "evil.pth", NO_CAP))
                     .isInstanceOf(InputUnusableException.class)
                     .hasMessageStartingWith("evil.pth")
                     .hasMessageContaining("declares 2147483000 bytes, more than the 3 left in the file");
@@ -109,7 +109,7 @@ class HostileModelFilesTest {
         byte[] pickle = new Pickle().proto().op('c').ascii("os\nsystem\n").string("touch /tmp/sparkdet-pwned")
                 .op(0x85).op('R').stop().raw();
         byte[] torchZip = zip(new LinkedHashMap<>(Map.of("archive/data.pkl", pickle)));
-        assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), torchZip, "evil.pth", NO_CAP))
+        assertThatThrownBy(() -> Weights.loadMatching(TestModels.network(1, 0.25), torchZip, "evil.pth", NO_CAP))
                 .isInstanceOf(InputUnusableException.class)
                 .hasMessage("evil.pth holds a call to os.system (not made: sparkdet reads a pickle's data, never runs "
                         + "what it names), not a state dict");
@@ -119,7 +119,7 @@ class HostileModelFilesTest {
     @Test
     void aStorageLargerThanTheFileIsRefused() {
         byte[] file = legacyFile(1, 1, 1L << 40);
-        assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), file, "big.pth", NO_CAP))
+        assertThatThrownBy(() -> Weights.loadMatching(TestModels.network(1, 0.25), file, "big.pth", NO_CAP))
                 .isInstanceOf(InputUnusableException.class)
                 .hasMessageStartingWith("big.pth: storage 0 declares 1099511627776 elements of 4 bytes");
     }
@@ -133,11 +133,11 @@ class HostileModelFilesTest {
     void aTensorOutsideItsStorageOrOverTheCapIsRefused() {
         try (PointerScope scope = new PointerScope()) {
             byte[] past = legacyFile(1000, 1, 1);
-            assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), past, "past.pth", NO_CAP))
+            assertThatThrownBy(() -> Weights.loadMatching(TestModels.network(1, 0.25), past, "past.pth", NO_CAP))
                     .isInstanceOf(InputUnusableException.class)
                     .hasMessage("past.pth: tensor w is unusable: its shape [1000] reaches element 999 of a storage of 1");
             byte[] repeated = legacyFile(1_000_000, 0, 1);
-            assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), repeated, "zero.pth", 1 << 20))
+            assertThatThrownBy(() -> Weights.loadMatching(TestModels.network(1, 0.25), repeated, "zero.pth", 1 << 20))
                     .isInstanceOf(InputUnusableException.class)
                     .hasMessage("zero.pth: tensor w is unusable: its shape [1000000] holds more than the 1048576 "
                             + "bytes allowed (models.max-bytes)");
@@ -150,7 +150,7 @@ class HostileModelFilesTest {
         byte[] whole = Fixtures.bytes(Fixtures.WEIGHTS);
         byte[] legacy = Fixtures.bytes(Fixtures.LEGACY);
         for (byte[] half : List.of(Arrays.copyOf(whole, whole.length / 2), Arrays.copyOf(legacy, legacy.length / 2))) {
-            assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(Fixtures.CLASSES, Fixtures.WIDTH), half,
+            assertThatThrownBy(() -> Weights.loadMatching(TestModels.network(Fixtures.CLASSES, Fixtures.WIDTH), half,
                     "half.pth", NO_CAP))
                     .isInstanceOf(InputUnusableException.class)
                     .hasMessageStartingWith("half.pth")
@@ -166,7 +166,7 @@ class HostileModelFilesTest {
         Path noise = Files.write(dir.resolve("noise.pth"), random);
         Path notes = Files.write(dir.resolve("notes.zip"), zip(new LinkedHashMap<>(Map.of("a.txt", new byte[10]))));
         for (Path file : List.of(noise, notes)) {
-            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(1, 0.25), STORAGE, file.toString(), NO_CAP))
+            assertThatThrownBy(() -> Weights.loadPretrained(TestModels.network(1, 0.25), STORAGE, file.toString(), NO_CAP))
                     .isInstanceOf(InputUnusableException.class).hasMessageContaining(file.getFileName().toString())
                     .hasMessageNotContaining("\n");
         }
@@ -174,9 +174,9 @@ class HostileModelFilesTest {
 
     /** a small real model.zip's records, in order */
     private static Map<String, byte[]> modelEntries(Path dir) throws Exception {
-        ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(List.of("a", "b")), 0.25, Anchors.yolov4TinyDefaults(), 64, 64);
+        ModelSpec spec = TestModels.yolov4Tiny(new ClassList(List.of("a", "b")), 0.25, TestModels.defaultAnchors(), 64, 64);
         Path file = dir.resolve("real.zip");
-        ModelArchive.write(STORAGE, file.toString(), spec, spec.newModel());
+        ModelArchive.write(STORAGE, file.toString(), spec, spec.newNetwork());
         ZipRecords real = ZipRecords.open(Files.readAllBytes(file), file.toString(), NO_CAP);
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (String name : real.names()) {

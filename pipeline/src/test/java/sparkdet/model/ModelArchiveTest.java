@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.data.ClassList;
 import sparkdet.io.Storage;
+import sparkdet.models.yolov4tiny.YoloV4TinyOptions;
 
 class ModelArchiveTest {
     private static final ClassList CLASSES = new ClassList(List.of("circle", "square", "triangle"));
@@ -34,9 +35,9 @@ class ModelArchiveTest {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             String uri = "file://" + dir.resolve("model.zip");
             float[][] anchors = {{5, 6}, {8, 9}, {12, 14}, {20, 18}, {30, 33}, {60, 50}};
-            ModelSpec spec = ModelSpec.yolov4Tiny(CLASSES, 0.25, anchors, 96, 128);
+            ModelSpec spec = TestModels.yolov4Tiny(CLASSES, 0.25, anchors, 96, 128);
             torch.manual_seed(4);
-            YoloV4Tiny model = spec.newModel();
+            Network model = spec.newNetwork();
             model.eval();
             ModelArchive.write(STORAGE, uri, spec, model);
             ModelArchive.write(STORAGE, uri, spec, model);
@@ -44,12 +45,13 @@ class ModelArchiveTest {
             ModelArchive.Loaded back = ModelArchive.read(STORAGE, uri, CLASSES, ModelFiles.MAX_BYTES_CEILING);
             assertThat(back.model().is_training()).isFalse();
             assertThat(back.spec().classes()).isEqualTo(CLASSES);
-            assertThat(back.spec().width()).isEqualTo(0.25);
-            assertThat(back.spec().anchors()).isDeepEqualTo(anchors);
-            assertThat(back.spec().anchorsMask()).isDeepEqualTo(new int[][] {{3, 4, 5}, {1, 2, 3}});
+            YoloV4TinyOptions options = (YoloV4TinyOptions) back.spec().options();
+            assertThat(options.width()).isEqualTo(0.25);
+            assertThat(options.anchors()).isDeepEqualTo(anchors);
+            assertThat(options.anchorsMask()).isDeepEqualTo(new int[][] {{3, 4, 5}, {1, 2, 3}});
             assertThat(back.spec().inputHeight()).isEqualTo(96);
             assertThat(back.spec().inputWidth()).isEqualTo(128);
-            assertThat(back.spec().normalization().scale()).isEqualTo(1.0 / 255);
+            assertThat(back.spec().pixels().scale()).isEqualTo(1.0 / 255);
             Tensor x = torch.rand(1, 3, 96, 128);
             Tensor[] a = model.forward(x);
             Tensor[] b = back.model().forward(x);
@@ -67,8 +69,8 @@ class ModelArchiveTest {
     void modelJsonNamesEverythingPredictNeeds(@TempDir Path dir) throws Exception {
         try (PointerScope scope = new PointerScope()) {
             String uri = dir.resolve("m.zip").toString();
-            ModelSpec spec = ModelSpec.yolov4Tiny(CLASSES, 0.25, Anchors.yolov4TinyDefaults(), 416, 416);
-            ModelArchive.write(STORAGE, uri, spec, spec.newModel());
+            ModelSpec spec = TestModels.yolov4Tiny(CLASSES, 0.25, TestModels.defaultAnchors(), 416, 416);
+            ModelArchive.write(STORAGE, uri, spec, spec.newNetwork());
             ZipRecords entries = ZipRecords.open(Files.readAllBytes(dir.resolve("m.zip")), uri, ModelFiles.MAX_BYTES_CEILING);
             assertThat(entries.names()).containsExactly("model.json", "weights.pth");
             JsonNode json = new ObjectMapper().readTree(new String(entries.read("model.json"), StandardCharsets.UTF_8));
@@ -87,8 +89,8 @@ class ModelArchiveTest {
     void otherExpectedClassesIsAClearError(@TempDir Path dir) throws Exception {
         try (PointerScope scope = new PointerScope()) {
             String uri = dir.resolve("model.zip").toString();
-            ModelSpec spec = ModelSpec.yolov4Tiny(CLASSES, 0.25, Anchors.yolov4TinyDefaults(), 64, 64);
-            ModelArchive.write(STORAGE, uri, spec, spec.newModel());
+            ModelSpec spec = TestModels.yolov4Tiny(CLASSES, 0.25, TestModels.defaultAnchors(), 64, 64);
+            ModelArchive.write(STORAGE, uri, spec, spec.newNetwork());
             ClassList other = new ClassList(List.of("circle", "triangle", "square"));
             assertThatThrownBy(() -> ModelArchive.read(STORAGE, uri, other, ModelFiles.MAX_BYTES_CEILING))
                     .hasMessageContaining("trained for the classes [circle, square, triangle]")
@@ -99,8 +101,8 @@ class ModelArchiveTest {
     @Test
     void aModelThatDoesNotMatchItsDescriptionIsRefused(@TempDir Path dir) {
         try (PointerScope scope = new PointerScope()) {
-            ModelSpec spec = ModelSpec.yolov4Tiny(CLASSES, 0.25, Anchors.yolov4TinyDefaults(), 64, 64);
-            assertThatThrownBy(() -> ModelArchive.write(STORAGE, dir.resolve("m.zip").toString(), spec, new YoloV4Tiny(2, 0.25)))
+            ModelSpec spec = TestModels.yolov4Tiny(CLASSES, 0.25, TestModels.defaultAnchors(), 64, 64);
+            assertThatThrownBy(() -> ModelArchive.write(STORAGE, dir.resolve("m.zip").toString(), spec, TestModels.network(2, 0.25)))
                     .hasMessageContaining("2 classes").hasMessageContaining("3 classes");
         }
     }

@@ -36,8 +36,8 @@ public final class TrainSpeedMain {
         for (int c = 0; c < 20; c++) {
             names.add("class" + c);
         }
-        ModelSpec spec = ModelSpec.yolov4Tiny(new ClassList(names), width, Anchors.yolov4TinyDefaults(), size, size);
-        TrainingStep step = new TrainingStep(spec.newModel(), spec.newLoss(0), TrainingStep.Kind.SGD, 1e-3, 0.937, 5e-4);
+        ModelSpec spec = TestModels.yolov4Tiny(new ClassList(names), width, TestModels.defaultAnchors(), size, size);
+        TrainingStep step = new TrainingStep(spec.newNetwork(), spec.newLoss(0), TrainingStep.Kind.SGD, 1e-3, 0.937, 5e-4);
         Random random = new Random(0);
         float[] images = new float[batch * 3 * size * size];
         for (int i = 0; i < images.length; i++) {
@@ -49,13 +49,13 @@ public final class TrainSpeedMain {
             boxes[b] = new float[][] {{s, s, 3 * s, 4 * s, b % 20}, {4 * s, 2 * s, 7 * s, 7 * s, (b + 1) % 20}, {2 * s, 5 * s, 3 * s, 6 * s, 3}};
         }
         for (int i = 0; i < WARMUP; i++) {
-            step.train(images, boxes);
+            step.train(images, size, size, new Targets(boxes));
         }
         long total = 0;
         long fastest = Long.MAX_VALUE;
         for (int i = 0; i < steps; i++) {
             long t0 = System.nanoTime();
-            step.train(images, boxes);
+            step.train(images, size, size, new Targets(boxes));
             long t = System.nanoTime() - t0;
             total += t;
             fastest = Math.min(fastest, t);

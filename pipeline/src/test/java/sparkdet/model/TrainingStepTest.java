@@ -11,7 +11,9 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 class TrainingStepTest {
-    private static final float[][][] BOXES = {{{4, 6, 40, 50, 0}}, {{20, 10, 60, 58, 1}, {2, 2, 20, 12, 0}}};
+    private static final Targets TARGETS = new Targets(new float[][][] {{{4, 6, 40, 50, 0}},
+        {{20, 10, 60, 58, 1}, {2, 2, 20, 12, 0}}});
+    private static final ModelSpec SPEC = TestModels.yolov4Tiny(2, 0.25, 64);
 
     /**
      * One Nesterov SGD step from the same start with and without weight decay: conv weights differ,
@@ -34,20 +36,20 @@ class TrainingStepTest {
     void validationChangesNothingAndTrainingLearns() {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(9);
-            YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
-            YoloLoss loss = new YoloLoss(Anchors.yolov4TinyDefaults(), Anchors.yolov4TinyMask(), 2, 64, 64, 0);
+            Network model = SPEC.newNetwork();
+            Loss loss = SPEC.newLoss(0);
             TrainingStep step = new TrainingStep(model, loss, TrainingStep.Kind.ADAM, 1e-3, 0.9, 0);
             float[] images = images(2, 64, 2);
             Map<String, Tensor> before = Fixtures.snapshot(model);
-            float validation = step.validate(images, BOXES);
+            float validation = step.validate(images, 64, 64, TARGETS);
             assertThat(model.is_training()).isFalse();
             Fixtures.snapshot(model).forEach((k, v) -> assertThat(v.equal(before.get(k))).as(k).isTrue());
-            float first = step.train(images, BOXES);
+            float first = step.train(images, 64, 64, TARGETS);
             assertThat(model.is_training()).isTrue();
             assertThat(model.stateDict().get("yolo_headP4.1.weight").equal(before.get("yolo_headP4.1.weight"))).isFalse();
             float later = first;
             for (int i = 0; i < 5; i++) {
-                later = step.train(images, BOXES);
+                later = step.train(images, 64, 64, TARGETS);
             }
             assertThat(validation).isFinite().isPositive();
             assertThat(later).isLessThan(first);
@@ -57,12 +59,12 @@ class TrainingStepTest {
     @Test
     void aZeroLearningRateLeavesTheParametersAsTheyWere() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
-            YoloLoss loss = new YoloLoss(Anchors.yolov4TinyDefaults(), Anchors.yolov4TinyMask(), 2, 64, 64, 0);
+            Network model = SPEC.newNetwork();
+            Loss loss = SPEC.newLoss(0);
             TrainingStep step = new TrainingStep(model, loss, TrainingStep.Kind.SGD, 0.1, 0.937, 5e-4);
             step.setLearningRate(0);
             Map<String, Tensor> before = Fixtures.snapshot(model);
-            step.train(images(2, 64, 3), BOXES);
+            step.train(images(2, 64, 3), 64, 64, TARGETS);
             model.namedParameters().forEach((k, v) -> assertThat(v.equal(before.get(k))).as(k).isTrue());
         }
     }
@@ -70,18 +72,18 @@ class TrainingStepTest {
     @Test
     void imagesOfTheWrongSizeAreAClearError() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
-            YoloLoss loss = new YoloLoss(Anchors.yolov4TinyDefaults(), Anchors.yolov4TinyMask(), 2, 64, 64, 0);
+            Network model = SPEC.newNetwork();
+            Loss loss = SPEC.newLoss(0);
             TrainingStep step = new TrainingStep(model, loss, TrainingStep.Kind.SGD, 1e-2, 0.937, 5e-4);
-            assertThatThrownBy(() -> step.train(new float[10], BOXES)).hasMessageContaining("10 values for 2 images of 3 x 64 x 64");
+            assertThatThrownBy(() -> step.train(new float[10], 64, 64, TARGETS)).hasMessageContaining("10 values for 2 images of 3 x 64 x 64");
         }
     }
 
     private static Map<String, Tensor> afterOneStep(double weightDecay, float[] images) {
         torch.manual_seed(8);
-        YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
-        YoloLoss loss = new YoloLoss(Anchors.yolov4TinyDefaults(), Anchors.yolov4TinyMask(), 2, 64, 64, 0);
-        new TrainingStep(model, loss, TrainingStep.Kind.SGD, 0.01, 0.937, weightDecay).train(images, BOXES);
+        Network model = SPEC.newNetwork();
+        Loss loss = SPEC.newLoss(0);
+        new TrainingStep(model, loss, TrainingStep.Kind.SGD, 0.01, 0.937, weightDecay).train(images, 64, 64, TARGETS);
         return model.stateDict();
     }
 

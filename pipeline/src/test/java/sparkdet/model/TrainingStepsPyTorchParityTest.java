@@ -31,15 +31,14 @@ class TrainingStepsPyTorchParityTest {
         try (PointerScope scope = new PointerScope()) {
             Map<String, Tensor> expected = Fixtures.tensors(FIXTURE);
             double[] losses = doubles(expected.get("losses"));
-            YoloV4Tiny model = Fixtures.model();
+            Network model = Fixtures.model();
             model.to(ScalarType.Double, false);
             model.train(true);
-            YoloLoss loss = new YoloLoss(Anchors.yolov4TinyDefaults(), Anchors.yolov4TinyMask(), Fixtures.CLASSES, SIZE,
-                    SIZE, 0);
+            Loss loss = TestModels.yolov4Tiny(Fixtures.CLASSES, Fixtures.WIDTH, SIZE).newLoss(0);
             TrainingStep step = new TrainingStep(model, loss, TrainingStep.Kind.ADAM, 1e-3, 0.9, 0);
             Tensor images = Fixtures.tensors(Fixtures.IO).get("input").toType(ScalarType.Double);
             for (int k = 0; k < losses.length; k++) {
-                double value = step.train(images, BOXES, TrainingStep.Hooks.NONE);
+                double value = step.train(images, new Targets(BOXES), TrainingStep.Hooks.NONE);
                 System.out.printf("step %2d: loss %.6f, PyTorch %.6f%n", k + 1, value, losses[k]);
                 assertThat(value).as("loss of step %d", k + 1).isCloseTo(losses[k], within(1e-4 * losses[k]));
             }

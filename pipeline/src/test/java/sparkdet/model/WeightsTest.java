@@ -29,7 +29,7 @@ class WeightsTest {
     void savedAndReloadedWeightsGiveBitIdenticalOutputs(@TempDir Path dir) throws Exception {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(1);
-            YoloV4Tiny a = new YoloV4Tiny(2, 0.25);
+            Network a = TestModels.network(2, 0.25);
             Tensor x = torch.rand(2, 3, 64, 64);
             try (NoGradGuard noGrad = new NoGradGuard()) {
                 a.forward(x); // train mode: running statistics move
@@ -38,7 +38,7 @@ class WeightsTest {
             String uri = "file://" + dir.resolve("a.pth");
             Weights.save(a, storage, uri);
             torch.manual_seed(2);
-            YoloV4Tiny b = new YoloV4Tiny(2, 0.25);
+            Network b = TestModels.network(2, 0.25);
             assertThat(b.stateDict().get("backbone.conv1.conv.weight").equal(a.stateDict().get("backbone.conv1.conv.weight")))
                     .isFalse();
             assertThat(Weights.loadMatching(b, storage, uri, ModelFiles.MAX_BYTES_CEILING).complete()).isTrue();
@@ -62,7 +62,7 @@ class WeightsTest {
     @Test
     void savedWeightsAreATorchSaveDictThatLibtorchReads() throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4Tiny model = new YoloV4Tiny(1, 0.25);
+            Network model = TestModels.network(1, 0.25);
             byte[] file = save(model);
             assertThat(new String(file, 0, 2, StandardCharsets.US_ASCII)).isEqualTo("PK");
             IValue loaded = torch.pickle_load(new ByteVector(file));
@@ -77,8 +77,8 @@ class WeightsTest {
     @Test
     void strictLoadOfAnotherWidthNamesTheMismatches() throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            byte[] file = save(new YoloV4Tiny(1, 0.25));
-            assertThatThrownBy(() -> Weights.load(new YoloV4Tiny(1, 0.5), file, "small.pth", ModelFiles.MAX_BYTES_CEILING))
+            byte[] file = save(TestModels.network(1, 0.25));
+            assertThatThrownBy(() -> Weights.load(TestModels.network(1, 0.5), file, "small.pth", ModelFiles.MAX_BYTES_CEILING))
                     .hasMessageContaining("small.pth does not fit the model")
                     .hasMessageContaining("backbone.conv1.conv.weight: file [8, 3, 3, 3], model [16, 3, 3, 3]");
         }
@@ -86,11 +86,11 @@ class WeightsTest {
 
     @Test
     void notATorchFileIsAClearError() {
-        assertThatThrownBy(() -> Weights.loadMatching(new YoloV4Tiny(1, 0.25), "hello".getBytes(), "x.pth", ModelFiles.MAX_BYTES_CEILING))
+        assertThatThrownBy(() -> Weights.loadMatching(TestModels.network(1, 0.25), "hello".getBytes(), "x.pth", ModelFiles.MAX_BYTES_CEILING))
                 .hasMessageContaining("x.pth is not a PyTorch file");
     }
 
-    private static byte[] save(YoloV4Tiny model) throws Exception {
+    private static byte[] save(Network model) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Weights.save(model, out);
         return out.toByteArray();
@@ -105,31 +105,31 @@ class WeightsTest {
     void pretrainedTakesAModelZipAndRefusesAFileThatFitsNoBackbone(@TempDir Path dir) throws Exception {
         try (PointerScope scope = new PointerScope()) {
             Storage storage = new Storage(new Configuration());
-            ModelSpec spec = ModelSpec.yolov4Tiny(new sparkdet.data.ClassList(java.util.List.of("a", "b")), 0.25,
-                    Anchors.yolov4TinyDefaults(), 64, 64);
+            ModelSpec spec = TestModels.yolov4Tiny(new sparkdet.data.ClassList(java.util.List.of("a", "b")), 0.25,
+                    TestModels.defaultAnchors(), 64, 64);
             torch.manual_seed(3);
-            YoloV4Tiny trained = spec.newModel();
+            Network trained = spec.newNetwork();
             String zip = dir.resolve("model.zip").toString();
             ModelArchive.write(storage, zip, spec, trained);
 
-            YoloV4Tiny same = new YoloV4Tiny(2, 0.25);
+            Network same = TestModels.network(2, 0.25);
             LoadReport all = Weights.loadPretrained(same, storage, zip, ModelFiles.MAX_BYTES_CEILING);
             assertThat(all.complete()).isTrue();
             assertThat(same.stateDict().get("backbone.conv1.conv.weight")
                     .equal(trained.stateDict().get("backbone.conv1.conv.weight"))).isTrue();
 
-            LoadReport partial = Weights.loadPretrained(new YoloV4Tiny(5, 0.25), storage, zip,
+            LoadReport partial = Weights.loadPretrained(TestModels.network(5, 0.25), storage, zip,
                     ModelFiles.MAX_BYTES_CEILING);
             assertThat(partial.skipped()).hasSize(4);
             assertThat(partial.loaded()).hasSize(all.loaded().size() - 4);
 
             Path legacy = dir.resolve("other.pth");
             java.nio.file.Files.write(legacy, Fixtures.bytes(Fixtures.LEGACY));
-            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(2, 0.25), storage, legacy.toString(),
+            assertThatThrownBy(() -> Weights.loadPretrained(TestModels.network(2, 0.25), storage, legacy.toString(),
                     ModelFiles.MAX_BYTES_CEILING))
                     .isInstanceOf(sparkdet.io.InputUnusableException.class).hasMessageContaining("other.pth")
                     .hasMessageContaining("fills no backbone weight");
-            assertThatThrownBy(() -> Weights.loadPretrained(new YoloV4Tiny(2, 1.0), storage, zip,
+            assertThatThrownBy(() -> Weights.loadPretrained(TestModels.network(2, 1.0), storage, zip,
                     ModelFiles.MAX_BYTES_CEILING))
                     .as("another width").hasMessageContaining("fills no backbone weight");
         }

@@ -9,7 +9,7 @@ class MemoryGuardTest {
     void anAllocationFailureSaysWhatWasTrainedAndWhatToLower() {
         RuntimeException libtorch = new RuntimeException("[enforce fail at alloc_cpu.cpp:117] data. "
                 + "DefaultCPUAllocator: can't allocate memory: you tried to allocate 95551488000 bytes.\nframe #0 ...");
-        RuntimeException e = MemoryGuard.explain(libtorch, 64, 608, 1.0);
+        RuntimeException e = MemoryGuard.explain(libtorch, 64, 608, "yolov4-tiny phi0");
         assertThat(e).isNotSameAs(libtorch).hasCause(libtorch);
         assertThat(e.getMessage()).contains("batch of 64 images at 608x608", "train.batch-size", "train.input-size",
                 "can't allocate memory: you tried to allocate 95551488000 bytes").doesNotContain("frame #0");
@@ -19,7 +19,7 @@ class MemoryGuardTest {
     void aCudaAllocationFailureSuggestsABiggerGpuNotExecutorMemory() {
         RuntimeException libtorch = new RuntimeException("CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a "
                 + "total capacity of 79.19 GiB of which 1.02 GiB is free.\nException raised from malloc");
-        String message = MemoryGuard.explain(libtorch, 256, 1280, 1.0).getMessage();
+        String message = MemoryGuard.explain(libtorch, 256, 1280, "yolov4-tiny phi0").getMessage();
         assertThat(message).contains("batch of 256 images at 1280x1280", "GPU with more memory", "Tried to allocate 2.00 GiB")
                 .doesNotContain("spark.executor.memory", "Exception raised from");
     }
@@ -27,6 +27,6 @@ class MemoryGuardTest {
     @Test
     void otherErrorsPassUnchanged() {
         RuntimeException other = new IllegalArgumentException("3 box lists for a batch of 4");
-        assertThat(MemoryGuard.explain(other, 4, 416, 1.0)).isSameAs(other);
+        assertThat(MemoryGuard.explain(other, 4, 416, "yolov4-tiny phi0")).isSameAs(other);
     }
 }

@@ -6,9 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Optimizer;
-import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,11 +18,11 @@ import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
 import sparkdet.data.Datasets;
 import sparkdet.data.DatasetSchema;
-import sparkdet.model.Anchors;
+import sparkdet.model.ModelSpec;
+import sparkdet.model.Network;
+import sparkdet.model.Targets;
 import sparkdet.model.Torch;
-import sparkdet.model.YoloLoss;
-import sparkdet.model.YoloV4Tiny;
-import sparkdet.postprocess.YoloAnchorDecoder;
+import sparkdet.model.TrainingStep;
 import sparkdet.synth.ShapesGenerator;
 import sparkdet.testing.TestSpark;
 
@@ -51,33 +48,25 @@ class OverfitTest {
         torch.manual_seed(1);
         List<float[]> sizes = new ArrayList<>();
         images.forEach(r -> sizes.addAll(TrainJob.letterboxedSizes(r, 96)));
-        float[][] anchors = TrainJob.anchors(Recipe.of(sparkdet.config.Settings.load(null,
-                List.of("train.input-size=96")), ds, tmp.resolve("o").toString()), () -> sizes);
-        YoloV4Tiny model = sparkdet.model.ModelSpec.yolov4Tiny(new sparkdet.data.ClassList(ShapesGenerator.CLASSES),
-                0.25, anchors, 96, 96).newModel();
-        List<Tensor> params = new ArrayList<>(model.namedParameters().values());
-        Recipe recipe = Recipe.of(sparkdet.config.Settings.load(null, List.of("train.optimizer=adam",
-                "train.lr=1e-3", "train.weight-decay=0")), ds, tmp.resolve("o").toString());
-        Optimizer opt = Optimizers.create(recipe, params);
-        YoloLoss loss = new YoloLoss(anchors, Anchors.yolov4TinyMask(), 3, 96, 96, 0);
-        LoaderOptions plain = LoaderOptions.validation(8, 96, TestSpark.pixelLimit());
+        Recipe recipe = Recipe.of(sparkdet.config.Settings.load(null, List.of("train.input-size=96",
+                "train.width=0.25", "train.optimizer=adam", "train.lr=1e-3", "train.weight-decay=0")), ds,
+                tmp.resolve("o").toString());
+        ModelSpec spec = recipe.spec(new sparkdet.data.ClassList(ShapesGenerator.CLASSES),
+                recipe.family().fit(() -> sizes, recipe.seed()));
+        Network model = spec.newNetwork();
+        TrainingStep step = new TrainingStep(model, spec.newLoss(0),
+                Optimizers.create(recipe, new ArrayList<>(model.namedParameters().values())));
+        LoaderOptions plain = LoaderOptions.validation(8, 96, spec.pixels(), TestSpark.pixelLimit());
         float first = Float.NaN;
         float last = Float.NaN;
-        for (int step = 0; step < 150; step++) {
-            try (BatchLoader loader = new BatchLoader(images, new Configuration(), plain);
-                 PointerScope scope = new PointerScope()) {
+        for (int i = 0; i < 150; i++) {
+            try (BatchLoader loader = new BatchLoader(images, new Configuration(), plain)) {
                 Batch b = loader.next();
-                opt.zero_grad();
-                YoloLoss.Value v = loss.compute(model.forward(Tensor.create(b.images(), b.count(), 3, 96, 96)),
-                        b.boxes());
-                v.loss().backward();
-                opt.step();
-                first = step == 0 ? v.value() : first;
-                last = v.value();
+                last = step.train(b.images(), b.size(), b.size(), new Targets(b.boxes()));
+                first = i == 0 ? last : first;
             }
         }
-        double map = new Validator(images.subList(0, 8), new Configuration(), LoaderOptions.validation(8, 96, TestSpark.pixelLimit()), 3,
-                new YoloAnchorDecoder(anchors, Anchors.yolov4TinyMask(), 3, 96)).map50(model);
+        double map = new Validator(images.subList(0, 8), new Configuration(), plain, 3, spec.newDecoder()).map50(model);
         System.out.printf("overfit: loss %.4f -> %.4f, mAP@0.5 on the learned images %.4f%n", first, last, map);
         assertThat(last).isLessThan(first / 3);
         assertThat(map).isGreaterThan(0.5);

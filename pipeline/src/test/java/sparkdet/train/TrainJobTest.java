@@ -22,7 +22,7 @@ import sparkdet.ingest.IngestRequest;
 import sparkdet.io.Storage;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.Weights;
-import sparkdet.model.YoloV4Tiny;
+import sparkdet.model.Network;
 import sparkdet.synth.ShapesGenerator;
 import sparkdet.testing.TestSpark;
 
@@ -115,7 +115,7 @@ class TrainJobTest {
         new TrainJob(TestSpark.session()).run(recipe(out, 1, "train.pretrained=" + pth.toUri()), false, false);
         Storage storage = new Storage(TestSpark.session().sparkContext().hadoopConfiguration());
         ModelArchive.Loaded trained = ModelArchive.read(storage, Path.of(out, "model.zip").toString(), ModelFiles.MAX_BYTES_CEILING);
-        YoloV4Tiny loaded = trained.spec().newModel();
+        Network loaded = trained.spec().newNetwork();
         Weights.load(loaded, Files.readAllBytes(pth), pth.toString(), ModelFiles.MAX_BYTES_CEILING);
         Map<String, Tensor> before = loaded.namedParameters();
         Map<String, Tensor> after = trained.model().namedParameters();

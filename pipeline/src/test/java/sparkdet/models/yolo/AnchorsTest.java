@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import sparkdet.model.TestModels;
 
 class AnchorsTest {
     private static final float[][] CENTRES = {{12, 16}, {30, 28}, {45, 90}, {100, 70}, {160, 200}, {360, 300}};
@@ -20,7 +21,7 @@ class AnchorsTest {
             assertThat((double) anchors[c][1]).as("anchor %d height", c).isCloseTo(CENTRES[c][1], within(CENTRES[c][1] * 0.04));
         }
         assertThat(Anchors.meanBestIou(boxes, anchors)).isGreaterThan(0.85);
-        assertThat(Anchors.meanBestIou(boxes, anchors)).isGreaterThan(Anchors.meanBestIou(boxes, Anchors.yolov4TinyDefaults()));
+        assertThat(Anchors.meanBestIou(boxes, anchors)).isGreaterThan(Anchors.meanBestIou(boxes, TestModels.defaultAnchors()));
     }
 
     @Test
@@ -31,7 +32,7 @@ class AnchorsTest {
 
     @Test
     void defaultsAreTheRepositorysSortedByArea() {
-        float[][] d = Anchors.yolov4TinyDefaults();
+        float[][] d = TestModels.defaultAnchors();
         assertThat(d).isDeepEqualTo(new float[][] {{10, 14}, {23, 27}, {37, 58}, {81, 82}, {135, 169}, {344, 319}});
         for (int i = 1; i < d.length; i++) {
             assertThat(d[i][0] * d[i][1]).isGreaterThan(d[i - 1][0] * d[i - 1][1]);

@@ -1,7 +1,11 @@
-package sparkdet.postprocess;
+package sparkdet.models.yolo;
 
 import java.util.ArrayList;
 import java.util.List;
+import sparkdet.postprocess.BestClass;
+import sparkdet.postprocess.Detection;
+import sparkdet.postprocess.Nms;
+import sparkdet.postprocess.OutputDecoder;
 
 /**
  * Raw YOLOv3/v4/v4-tiny heads to boxes, the way the PyTorch YOLO repositories decode them: one
@@ -14,17 +18,19 @@ public final class YoloAnchorDecoder implements OutputDecoder {
     private final float[][] anchors;
     private final int[][] mask;
     private final int classes;
-    private final int inputSize;
+    private final int inputHeight;
+    private final int inputWidth;
 
     /**
      * @param anchors (w, h) pairs in input pixels
      * @param mask per output (in output order), the indices of its anchors
      */
-    public YoloAnchorDecoder(float[][] anchors, int[][] mask, int classes, int inputSize) {
+    public YoloAnchorDecoder(float[][] anchors, int[][] mask, int classes, int inputHeight, int inputWidth) {
         this.anchors = anchors;
         this.mask = mask;
         this.classes = classes;
-        this.inputSize = inputSize;
+        this.inputHeight = inputHeight;
+        this.inputWidth = inputWidth;
     }
 
     /**
@@ -56,15 +62,6 @@ public final class YoloAnchorDecoder implements OutputDecoder {
         return classes;
     }
 
-    /** (w, h) pairs in input pixels */
-    public float[][] anchors() {
-        return anchors.clone();
-    }
-
-    public int[][] mask() {
-        return mask.clone();
-    }
-
     private void collect(float[] head, long[] shape, int image, int[] anchorIndex, double scoreThreshold,
                          List<Detection> out) {
         if (shape.length != 4) {
@@ -78,8 +75,8 @@ public final class YoloAnchorDecoder implements OutputDecoder {
             throw new IllegalArgumentException("a head has " + shape[1] + " channels; " + anchorIndex.length
                     + " anchors x (5 + " + classes + " classes) = " + anchorIndex.length * per + " expected");
         }
-        float strideX = (float) inputSize / w;
-        float strideY = (float) inputSize / h;
+        float strideX = (float) inputWidth / w;
+        float strideY = (float) inputHeight / h;
         int plane = h * w;
         int base = (int) (image * shape[1] * plane);
         for (int a = 0; a < anchorIndex.length; a++) {

@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,12 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import sparkdet.model.Fixtures;
+import sparkdet.model.Loss;
+import sparkdet.model.Network;
+import sparkdet.model.Targets;
+import sparkdet.model.TestModels;
+import sparkdet.model.TrainingStep;
 
 class YoloLossTest {
     private static final int[][] MASK = {{3, 4, 5}, {1, 2, 3}};
@@ -19,7 +25,7 @@ class YoloLossTest {
     };
 
     private static YoloLoss loss(int size, double labelSmoothing) {
-        return new YoloLoss(Anchors.yolov4TinyDefaults(), MASK, 3, size, size, labelSmoothing);
+        return new YoloLoss(TestModels.defaultAnchors(), MASK, 3, size, size, labelSmoothing);
     }
 
     /**
@@ -35,7 +41,7 @@ class YoloLossTest {
             Map<String, Tensor> io = Fixtures.tensors(Fixtures.IO);
             Tensor out0 = io.get("out0").requires_grad_(true);
             Tensor out1 = io.get("out1").requires_grad_(true);
-            YoloLoss.Value v = loss(64, 0).compute(new Tensor[] {out0, out1}, BOXES);
+            Loss.Value v = loss(64, 0).compute(new Tensor[] {out0, out1}, new Targets(BOXES));
             assertThat((double) v.value()).isCloseTo(0.7919474840164185, within(2e-6));
             assertThat(v.loss().item_float()).isEqualTo(v.value());
             v.loss().backward();
@@ -49,7 +55,7 @@ class YoloLossTest {
         try (PointerScope scope = new PointerScope()) {
             Map<String, Tensor> io = Fixtures.tensors(Fixtures.IO);
             Tensor[] out = {io.get("out0"), io.get("out1")};
-            assertThat(loss(64, 0.1).compute(out, BOXES).value()).isNotEqualTo(loss(64, 0).compute(out, BOXES).value());
+            assertThat(loss(64, 0.1).compute(out, new Targets(BOXES)).value()).isNotEqualTo(loss(64, 0).compute(out, new Targets(BOXES)).value());
         }
     }
 
@@ -61,7 +67,7 @@ class YoloLossTest {
     @Test
     void overfitsATinyBatch() {
         torch.manual_seed(11);
-        YoloV4Tiny model = new YoloV4Tiny(3, 0.25);
+        Network model = TestModels.network(3, 0.25);
         float[] images = new float[3 * 3 * 96 * 96];
         Random random = new Random(11);
         for (int i = 0; i < images.length; i++) {
@@ -73,10 +79,10 @@ class YoloLossTest {
             {},
         };
         TrainingStep step = new TrainingStep(model, loss(96, 0), TrainingStep.Kind.SGD, 0.02, 0.9, 0);
-        float first = step.train(images, boxes);
+        float first = step.train(images, 96, 96, new Targets(boxes));
         float last = first;
         for (int i = 1; i < 20; i++) {
-            last = step.train(images, boxes);
+            last = step.train(images, 96, 96, new Targets(boxes));
             assertThat(last).isFinite().isPositive();
         }
         System.out.printf("overfit: loss %.4f -> %.4f in 20 steps%n", first, last);
@@ -89,7 +95,7 @@ class YoloLossTest {
      */
     @Test
     void targetsFollowTheAnchorMask() {
-        float[][] anchors = Anchors.yolov4TinyDefaults();
+        float[][] anchors = TestModels.defaultAnchors();
         float[][][] small = {{{100, 100, 108, 108, 0}}};
         assertThat(YoloTargets.bestAnchor(8, 8, anchors, MASK)).isEqualTo(1);
         assertThat(YoloTargets.build(small, anchors, MASK, 0, 3, 13, 13, 416, 416).count()).isZero();
@@ -109,7 +115,7 @@ class YoloLossTest {
         try (PointerScope scope = new PointerScope()) {
             Tensor[] out = {torch.zeros(1, 24, 2, 2), torch.zeros(1, 24, 4, 4)};
             float[][][] bad = {{{1, 1, 10, 10, 3}}};
-            assertThatThrownBy(() -> loss(64, 0).compute(out, bad))
+            assertThatThrownBy(() -> loss(64, 0).compute(out, new Targets(bad)))
                     .hasMessageContaining("image 0 box 0").hasMessageContaining("[0, 3)");
         }
     }

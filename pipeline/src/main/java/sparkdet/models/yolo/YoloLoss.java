@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolo;
 
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +9,9 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Devices;
+import sparkdet.model.Loss;
+import sparkdet.model.Targets;
 
 /**
  * The training loss of bubbliiiing/yolov4-tiny-pytorch (nets/yolo_training.py, YOLOLoss), per
@@ -24,7 +27,7 @@ import org.bytedeco.pytorch.global.torch;
  * targets into y (1 - s) + s / classes (the repository defines it but leaves it unapplied).
  * Everything past target assignment is tensor operations over the whole batch.
  */
-public final class YoloLoss {
+public final class YoloLoss implements Loss {
     private static final double[] BALANCE = {0.4, 1.0, 4};
     private static final double BOX_RATIO = 0.05;
     private static final double IGNORE_THRESHOLD = 0.5;
@@ -40,10 +43,6 @@ public final class YoloLoss {
     private final double objRatio;
     private final double clsRatio;
     private final Map<List<Integer>, float[]> grids = new ConcurrentHashMap<>();
-
-    /** the loss and its value, read once */
-    public record Value(Tensor loss, float value) {
-    }
 
     /**
      * @param anchors (w, h) in input pixels
@@ -70,19 +69,10 @@ public final class YoloLoss {
         this.clsRatio = numClasses / 80.0;
     }
 
-    public int inputHeight() {
-        return inputH;
-    }
-
-    public int inputWidth() {
-        return inputW;
-    }
-
-    /**
-     * @param outputs the model's outputs, in the order of the anchor mask
-     * @param boxes per image, rows x1, y1, x2, y2, class in input pixels
-     */
-    public Value compute(Tensor[] outputs, float[][][] boxes) {
+    /** @param outputs the model's outputs, in the order of the anchor mask */
+    @Override
+    public Value compute(Tensor[] outputs, Targets targets) {
+        float[][][] boxes = targets.boxes();
         if (outputs.length != mask.length) {
             throw new IllegalArgumentException(outputs.length + " outputs for " + mask.length + " anchor groups");
         }

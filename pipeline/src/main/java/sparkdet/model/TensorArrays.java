@@ -1,19 +1,21 @@
-package sparkdet.infer;
+package sparkdet.model;
 
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /** libtorch output tensors to plain arrays, on the host. */
-final class Tensors {
-    private Tensors() {
+public final class TensorArrays {
+    private TensorArrays() {
     }
 
-    static RawOutputs outputs(Tensor... outputs) {
+    /** the tensors copied to the host as float32, with their shapes */
+    public static RawOutputs toRawOutputs(Tensor... outputs) {
         float[][] values = new float[outputs.length][];
         long[][] shapes = new long[outputs.length][];
         for (int i = 0; i < outputs.length; i++) {
             Tensor t = outputs[i].cpu().contiguous();
-            if (t.scalar_type() != org.bytedeco.pytorch.global.torch.ScalarType.Float) {
-                t = t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+            if (t.scalar_type() != torch.ScalarType.Float) {
+                t = t.to(torch.ScalarType.Float);
             }
             values[i] = new float[(int) t.numel()];
             t.data_ptr_float().get(values[i]);

@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolov4tiny;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import sparkdet.model.Fixtures;
 
 class YoloV4TinyTest {
     /** the full-width network for COCO has the parameter count the repository's summary.py reports */
@@ -69,7 +70,7 @@ class YoloV4TinyTest {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(3);
             YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
-            model.setBackboneFrozen(true);
+            model.setFrozen(true);
             Map<String, Tensor> before = Fixtures.snapshot(model);
             SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
             Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
@@ -82,7 +83,7 @@ class YoloV4TinyTest {
                     .isEqualTo(name.startsWith("backbone.")));
             assertThat(after.get("backbone.conv1.bn.running_mean").equal(before.get("backbone.conv1.bn.running_mean"))).isFalse();
 
-            model.setBackboneFrozen(false);
+            model.setFrozen(false);
             sgd.zero_grad();
             model.forward(torch.rand(1, 3, 64, 64))[0].sum().backward();
             assertThat(params.get("backbone.conv1.conv.weight").grad().defined()).isTrue();
@@ -108,7 +109,7 @@ class YoloV4TinyTest {
             model.eval();
             Tensor x = torch.rand(2, 3, 64, 64);
             Tensor[] plain = model.forward(x);
-            model.fuseBatchNorm();
+            model.foldForInference();
             Tensor[] fused = model.forward(x);
             for (int i = 0; i < 2; i++) {
                 double scale = plain[i].abs().max().item_double();

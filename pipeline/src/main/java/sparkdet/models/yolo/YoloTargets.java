@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolov4tiny;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;

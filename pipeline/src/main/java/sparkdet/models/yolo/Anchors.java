@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolo;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -9,16 +9,6 @@ public final class Anchors {
     private static final int MAX_ITERATIONS = 1000;
 
     private Anchors() {
-    }
-
-    /** the repository's model_data/yolo_anchors.txt for YOLOv4-tiny, sorted by area */
-    public static float[][] yolov4TinyDefaults() {
-        return new float[][] {{10, 14}, {23, 27}, {37, 58}, {81, 82}, {135, 169}, {344, 319}};
-    }
-
-    /** the anchors of each YOLOv4-tiny output, P5 then P4; anchor 3 serves both, anchor 0 neither */
-    public static int[][] yolov4TinyMask() {
-        return new int[][] {{3, 4, 5}, {1, 2, 3}};
     }
 
     /**

@@ -1,8 +1,12 @@
-package sparkdet.postprocess;
+package sparkdet.models.yolov8;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import sparkdet.postprocess.BestClass;
+import sparkdet.postprocess.Detection;
+import sparkdet.postprocess.Nms;
+import sparkdet.postprocess.OutputDecoder;
 
 /**
  * The Ultralytics YOLOv8/YOLO11 export layout: one output [N, 4 + C, A], per anchor point its box

@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolov4tiny;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,11 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
+import sparkdet.model.Fixtures;
+import sparkdet.model.LoadReport;
+import sparkdet.model.ModelFiles;
+import sparkdet.model.Network;
+import sparkdet.model.Weights;
 
 /** The Java network against the same network written in PyTorch (scripts/make_yolov4_tiny_fixture.py). */
 class YoloV4TinyPyTorchParityTest {
@@ -31,7 +36,7 @@ class YoloV4TinyPyTorchParityTest {
     void loadedPthReproducesPyTorchOutputsInEvalMode() throws Exception {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Map<String, Tensor> io = Fixtures.tensors(Fixtures.IO);
-            YoloV4Tiny model = Fixtures.model();
+            Network model = Fixtures.model();
             model.eval();
             Tensor[] out = model.forward(io.get("input"));
             assertThat(out[0].sizes().vec().get()).containsExactly(2, 24, 2, 2);
@@ -42,7 +47,7 @@ class YoloV4TinyPyTorchParityTest {
             assertThat(d0).isLessThan(1e-4);
             assertThat(d1).isLessThan(1e-4);
 
-            float[][] plain = model.predict(floats(io.get("input")), 2, 64, 64);
+            float[][] plain = model.predict(floats(io.get("input")), 2, 64, 64).values();
             assertThat(plain[0]).hasSize(2 * 24 * 2 * 2).containsExactly(floats(out[0]));
             assertThat(plain[1]).hasSize(2 * 24 * 4 * 4).containsExactly(floats(out[1]));
         }

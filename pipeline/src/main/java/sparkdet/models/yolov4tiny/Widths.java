@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolov4tiny;
 
 /**
  * Channel counts of the network scaled by a width multiplier: multiples of 8 (even, so every

@@ -1,4 +1,4 @@
-package sparkdet.model;
+package sparkdet.models.yolov4tiny;
 
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.BatchNorm2dImpl;

@@ -1,0 +1,17 @@
+package sparkdet.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+
+/**
+ * The part of a model's description that only its family reads (anchors, strides, a width
+ * multiplier...): generic code stores and passes it without looking inside. Read back by
+ * {@link ModelFamily#readOptions}.
+ */
+public interface FamilyOptions extends Serializable {
+    /** adds the options to model.json's top level, under the names {@link ModelFamily#readOptions} reads */
+    void writeTo(ObjectNode modelJson);
+
+    /** one line for logs and messages: what shapes the network (e.g. "width 0.25") */
+    String summary();
+}

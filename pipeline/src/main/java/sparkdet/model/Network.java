@@ -1,0 +1,131 @@
+package sparkdet.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.StringSharedModuleDict;
+import org.bytedeco.pytorch.StringSharedModuleDictItem;
+import org.bytedeco.pytorch.StringTensorDict;
+import org.bytedeco.pytorch.StringTensorDictItem;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A family's libtorch network, as generic code sees it: a module tree whose parameters and
+ * buffers carry the reference repository's state-dict names, a forward pass from a normalised
+ * image batch to the raw outputs its decoder and loss take, and the groups that transfer learning
+ * freezes. Created by {@link ModelFamily#newNetwork}, which loads libtorch first (creating the
+ * first module loads it, which crashes on an empty JavaCPP cache).
+ */
+public abstract class Network extends Module {
+    private Device device = new Device(torch.DeviceType.CPU);
+
+    /** @return the raw outputs, in the order the family's decoder and loss take them */
+    public abstract Tensor[] forward(Tensor images);
+
+    /** how many classes the outputs score */
+    public abstract int numClasses();
+
+    /** the parameters frozen during the recipe's freeze-epochs (the backbone) */
+    public abstract List<FreezeGroup> freezeGroups();
+
+    /**
+     * For inference only, after the weights are final and the network is on its device: folds
+     * what eval mode makes constant (batch norms into their convolutions). State dicts are unchanged.
+     */
+    public abstract void foldForInference();
+
+    /** why a tensor's shape may differ from a file's (e.g. " (class count changed)"), or "" */
+    public String shapeHint(String parameterName) {
+        return "";
+    }
+
+    /**
+     * moves every parameter and buffer to the device, in place: tensors already taken from
+     * {@link #namedParameters()} follow, so move before building an optimiser
+     */
+    public void moveTo(Device target) {
+        to(target, false);
+        device = target;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * a batch of images as the network's input, on its device
+     *
+     * @param images [n, 3, height, width] in row-major order, already normalised
+     */
+    public Tensor input(float[] images, int n, int height, int width) {
+        if (images.length != (long) n * 3 * height * width) {
+            throw new IllegalArgumentException(images.length + " values for " + n + " images of 3 x " + height + " x " + width);
+        }
+        return Devices.to(Tensor.create(images, n, 3, height, width), device);
+    }
+
+    /**
+     * Inference for callers that hold no tensors: switches to eval mode and returns the raw outputs
+     * with their shapes.
+     *
+     * @param images [n, 3, height, width] in row-major order, already normalised
+     */
+    public RawOutputs predict(float[] images, int n, int height, int width) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            eval();
+            return TensorArrays.toRawOutputs(forward(input(images, n, height, width)));
+        }
+    }
+
+    /**
+     * Freezes or unfreezes the {@link #freezeGroups()} (requires_grad off / on). As in the YOLO
+     * repositories this does not change the module's mode: in train mode a frozen backbone's
+     * BatchNorm layers still normalise with batch statistics and keep updating their running
+     * mean and variance.
+     */
+    public void setFrozen(boolean frozen) {
+        List<FreezeGroup> groups = freezeGroups();
+        for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+            if (groups.stream().anyMatch(g -> g.holds(e.getKey()))) {
+                e.getValue().requires_grad_(!frozen);
+            }
+        }
+    }
+
+    /**
+     * parameters and buffers by their state-dict names, in PyTorch's order (module by module, each
+     * module's parameters then its buffers), so that saved files list them as torch.save would
+     */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        StringSharedModuleDict modules = named_modules();
+        for (long i = 0; i < modules.size(); i++) {
+            StringSharedModuleDictItem item = modules.get(i);
+            // JavaCPP gives the root module's empty name as null
+            String dot = item.key() == null || item.key().getString().isEmpty() ? "" : item.key().getString() + ".";
+            toMap(item.value().named_parameters(false)).forEach((k, v) -> out.put(dot + k, v));
+            toMap(item.value().named_buffers(false)).forEach((k, v) -> out.put(dot + k, v));
+        }
+        return out;
+    }
+
+    /** the parameters by name, in registration order */
+    public Map<String, Tensor> namedParameters() {
+        return toMap(named_parameters(true));
+    }
+
+    private static Map<String, Tensor> toMap(StringTensorDict dict) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (long i = 0; i < dict.size(); i++) {
+            StringTensorDictItem item = dict.get(i);
+            // value() points into the dict, which native code frees with it: keep an owning reference instead
+            out.put(item.key().getString(), new Tensor(item.value()));
+        }
+        return out;
+    }
+}

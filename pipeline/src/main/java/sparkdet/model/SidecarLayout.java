@@ -1,0 +1,20 @@
+package sparkdet.model;
+
+import com.typesafe.config.Config;
+import sparkdet.postprocess.OutputDecoder;
+
+/**
+ * How the raw outputs of an imported ONNX or TorchScript export decode: the sidecar's
+ * {@code layout}. Registered as a service (META-INF/services/sparkdet.model.SidecarLayout); a
+ * family names its own with {@link ModelFamily#sidecarLayout}.
+ */
+public interface SidecarLayout {
+    /** the sidecar's {@code layout} value */
+    String name();
+
+    /**
+     * @param sidecar the sidecar (HOCON), for the layout's own keys (e.g. anchors)
+     * @throws IllegalArgumentException naming the key that is missing or wrong
+     */
+    OutputDecoder decoder(Config sidecar, int classes, int inputSize);
+}

@@ -1,0 +1,111 @@
+package sparkdet.models.yolov4tiny;
+
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.FreezeGroup;
+import sparkdet.model.Network;
+
+/**
+ * YOLOv4-tiny as bubbliiiing/yolov4-tiny-pytorch defines it (phi = 0): CSPDarknet53-tiny, an FPN
+ * neck and two heads, P5 (stride 32) then P4 (stride 16), each [N, 3 * (5 + classes), H, W]. Every
+ * parameter and buffer has that repository's state-dict name, so its .pth files load by name.
+ * A width multiplier below 1 gives a small variant with the same structure. Created through
+ * {@link YoloV4TinyFamily#newNetwork}.
+ */
+final class YoloV4Tiny extends Network {
+    static final int ANCHORS_PER_SCALE = 3;
+    /** the stride of P5, which input sizes must be multiples of */
+    static final int MAX_STRIDE = 32;
+    private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
+    /** the standard deviation of the repository's weights_init */
+    private static final double INIT_GAIN = 0.02;
+
+    private final int numClasses;
+    private final CspDarknetTiny backbone;
+    private final BasicConv convForP5;
+    private final YoloHead headP5;
+    private final UpsampleBlock upsample;
+    private final YoloHead headP4;
+
+    /**
+     * Package-private: creating the first Module loads libtorch (Module's static initialiser runs
+     * before any code here), which crashes on an empty JavaCPP cache; {@link YoloV4TinyFamily#newNetwork}
+     * unpacks the cache first.
+     */
+    YoloV4Tiny(int numClasses, double width) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
+        }
+        this.numClasses = numClasses;
+        Widths c = new Widths(width);
+        long out = ANCHORS_PER_SCALE * (5L + numClasses);
+        backbone = register_module("backbone", new CspDarknetTiny(c));
+        convForP5 = register_module("conv_for_P5", new BasicConv(c.of(512), c.of(256), 1));
+        headP5 = register_module("yolo_headP5", new YoloHead(c.of(256), c.of(512), out));
+        upsample = register_module("upsample", new UpsampleBlock(c.of(256), c.of(128)));
+        headP4 = register_module("yolo_headP4", new YoloHead(c.of(128) + c.of(256), c.of(256), out));
+        initWeights();
+    }
+
+    /** every conv + batch norm pair runs as one convolution in eval mode (see BasicConv#fuseBatchNorm) */
+    @Override
+    public void foldForInference() {
+        backbone.fuseBatchNorm();
+        convForP5.fuseBatchNorm();
+        headP5.fuseBatchNorm();
+        upsample.fuseBatchNorm();
+        headP4.fuseBatchNorm();
+    }
+
+    /**
+     * As the repository's train.py starts a model trained from scratch (nets/yolo_training.py's
+     * weights_init, normal with gain 0.02): every convolution weight N(0, 0.02), every batch-norm
+     * weight N(1, 0.02) and bias 0. The output convolutions' biases keep the framework's default,
+     * which libtorch shares with PyTorch.
+     */
+    private void initWeights() {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+                Tensor p = e.getValue();
+                if (p.dim() == 4) {
+                    p.normal_(0, INIT_GAIN, new GeneratorOptional());
+                } else if (e.getKey().endsWith(".bn.weight")) {
+                    p.normal_(1, INIT_GAIN, new GeneratorOptional());
+                } else if (e.getKey().endsWith(".bn.bias")) {
+                    p.zero_();
+                }
+            }
+        }
+    }
+
+    /** @return the P5 (stride 32) and P4 (stride 16) outputs, each [N, 3 * (5 + classes), H, W] */
+    @Override
+    public Tensor[] forward(Tensor images) {
+        Tensor[] feats = backbone.forward(images);
+        Tensor p5 = convForP5.forward(feats[1]);
+        Tensor out0 = headP5.forward(p5);
+        Tensor p4 = torch.cat(new TensorVector(upsample.forward(p5), feats[0]), 1);
+        return new Tensor[] {out0, headP4.forward(p4)};
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public List<FreezeGroup> freezeGroups() {
+        return FREEZE_GROUPS;
+    }
+
+    /** why a tensor's shape may differ from a file's: the head outputs depend on the class count */
+    @Override
+    public String shapeHint(String name) {
+        return name.startsWith("yolo_headP5.1.") || name.startsWith("yolo_headP4.1.") ? " (class count changed)" : "";
+    }
+}
