@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.data.ClassList;
 import sparkdet.io.Storage;
-import sparkdet.models.yolov4tiny.YoloV4TinyOptions;
+import sparkdet.models.yolo.AnchorOptions;
 
 class ModelArchiveTest {
     private static final ClassList CLASSES = new ClassList(List.of("circle", "square", "triangle"));
@@ -45,7 +45,7 @@ class ModelArchiveTest {
             ModelArchive.Loaded back = ModelArchive.read(STORAGE, uri, CLASSES, ModelFiles.MAX_BYTES_CEILING);
             assertThat(back.model().is_training()).isFalse();
             assertThat(back.spec().classes()).isEqualTo(CLASSES);
-            YoloV4TinyOptions options = (YoloV4TinyOptions) back.spec().options();
+            AnchorOptions options = (AnchorOptions) back.spec().options();
             assertThat(options.width()).isEqualTo(0.25);
             assertThat(options.anchors()).isDeepEqualTo(anchors);
             assertThat(options.anchorsMask()).isDeepEqualTo(new int[][] {{3, 4, 5}, {1, 2, 3}});

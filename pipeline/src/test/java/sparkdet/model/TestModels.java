@@ -5,7 +5,8 @@ import java.util.List;
 import sparkdet.data.ClassList;
 import sparkdet.image.PixelFormat;
 import sparkdet.models.yolov4tiny.YoloV4TinyFamily;
-import sparkdet.models.yolov4tiny.YoloV4TinyOptions;
+import sparkdet.models.yolo.AnchorOptions;
+import sparkdet.models.yolov4tiny.YoloV4TinyFamily;
 import sparkdet.transforms.Resize;
 
 /** Descriptions and networks of the one family trained so far (YOLOv4-tiny), for tests of the generic parts. */
@@ -15,18 +16,18 @@ public final class TestModels {
 
     /** the reference repository's YOLOv4-tiny anchors */
     public static float[][] defaultAnchors() {
-        return YoloV4TinyOptions.defaults(1.0).anchors();
+        return YoloV4TinyFamily.defaultOptions(1.0).anchors();
     }
 
     /** the reference repository's YOLOv4-tiny anchors mask, P5 then P4 */
     public static int[][] mask() {
-        return YoloV4TinyOptions.defaults(1.0).anchorsMask();
+        return YoloV4TinyFamily.defaultOptions(1.0).anchorsMask();
     }
 
     public static ModelSpec yolov4Tiny(ClassList classes, double width, float[][] anchors, int inputHeight,
                                        int inputWidth) {
         return new ModelSpec(YoloV4TinyFamily.ARCHITECTURE, "phi0", Task.DETECT, classes, inputHeight, inputWidth,
-                PixelFormat.unit(), Resize.LETTERBOX, YoloV4TinyOptions.withAnchors(width, anchors));
+                PixelFormat.unit(), Resize.LETTERBOX, new AnchorOptions(width, anchors, YoloV4TinyFamily.defaultOptions(width).anchorsMask()));
     }
 
     /** classes named c0, c1, ..., the reference anchors, a square input */

@@ -11,6 +11,8 @@ import sparkdet.model.ModelSpec;
 import sparkdet.model.Network;
 import sparkdet.model.Task;
 import sparkdet.model.Torch;
+import sparkdet.models.yolo.AnchorOptions;
+import sparkdet.models.yolo.AnchorRecipe;
 import sparkdet.models.yolo.YoloAnchorDecoder;
 import sparkdet.models.yolo.YoloAnchorsLayout;
 import sparkdet.models.yolo.YoloLoss;
@@ -25,6 +27,15 @@ public final class YoloV4TinyFamily implements ModelFamily {
     public static final String ARCHITECTURE = "yolov4-tiny";
     /** the reference's phi = 0 (no attention); SE, CBAM, ECA and CA (phi 1-4) are not built yet */
     private static final List<String> VARIANTS = List.of("phi0");
+    /** the repository's model_data/yolo_anchors.txt for YOLOv4-tiny, sorted by area */
+    private static final float[][] DEFAULT_ANCHORS = {{10, 14}, {23, 27}, {37, 58}, {81, 82}, {135, 169}, {344, 319}};
+    /** the anchors of each output, P5 then P4; anchor 3 serves both, anchor 0 neither */
+    private static final int[][] MASK = {{3, 4, 5}, {1, 2, 3}};
+
+    /** the reference's anchors and mask at a width */
+    public static AnchorOptions defaultOptions(double width) {
+        return new AnchorOptions(width, DEFAULT_ANCHORS, MASK);
+    }
 
     @Override
     public String architecture() {
@@ -48,20 +59,20 @@ public final class YoloV4TinyFamily implements ModelFamily {
 
     @Override
     public FamilyOptions readOptions(JsonNode modelJson) {
-        return YoloV4TinyOptions.read(modelJson);
+        return check(AnchorOptions.read(modelJson));
     }
 
     /** anchors and anchors-mask as the yolo-anchors layout reads them, and {@code width} (default 1.0) */
     @Override
     public FamilyOptions sidecarOptions(Config sidecar) {
         float[][] anchors = YoloAnchorsLayout.anchors(sidecar);
-        return new YoloV4TinyOptions(sidecar.hasPath("width") ? sidecar.getDouble("width") : 1.0, anchors,
-                YoloAnchorsLayout.mask(sidecar, anchors.length));
+        return check(new AnchorOptions(sidecar.hasPath("width") ? sidecar.getDouble("width") : 1.0, anchors,
+                YoloAnchorsLayout.mask(sidecar, anchors.length)));
     }
 
     @Override
     public FamilyRecipe recipe(Config train) {
-        return YoloV4TinyRecipe.of(train.getDouble("width"), train.getDoubleList("anchors"));
+        return AnchorRecipe.of(train.getDouble("width"), train.getDoubleList("anchors"), DEFAULT_ANCHORS, MASK);
     }
 
     @Override
@@ -73,14 +84,14 @@ public final class YoloV4TinyFamily implements ModelFamily {
 
     @Override
     public Loss newLoss(ModelSpec spec, double labelSmoothing) {
-        YoloV4TinyOptions o = options(spec);
+        AnchorOptions o = options(spec);
         return new YoloLoss(o.anchors(), o.anchorsMask(), spec.classes().size(), spec.inputHeight(), spec.inputWidth(),
                 labelSmoothing);
     }
 
     @Override
     public OutputDecoder newDecoder(ModelSpec spec) {
-        YoloV4TinyOptions o = options(spec);
+        AnchorOptions o = options(spec);
         return new YoloAnchorDecoder(o.anchors(), o.anchorsMask(), spec.classes().size(), spec.inputHeight(),
                 spec.inputWidth());
     }
@@ -90,11 +101,15 @@ public final class YoloV4TinyFamily implements ModelFamily {
         return YoloAnchorsLayout.NAME;
     }
 
-    private static YoloV4TinyOptions options(ModelSpec spec) {
-        if (!(spec.options() instanceof YoloV4TinyOptions o)) {
+    private static AnchorOptions options(ModelSpec spec) {
+        if (!(spec.options() instanceof AnchorOptions o)) {
             throw new IllegalArgumentException("a " + ARCHITECTURE + " description holds options of another family: "
                     + spec.options().getClass().getName());
         }
-        return o;
+        return check(o);
+    }
+
+    private static AnchorOptions check(AnchorOptions o) {
+        return o.check(ARCHITECTURE, MASK.length, YoloV4Tiny.ANCHORS_PER_SCALE);
     }
 }

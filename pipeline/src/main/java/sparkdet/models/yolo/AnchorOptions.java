@@ -1,4 +1,4 @@
-package sparkdet.models.yolov4tiny;
+package sparkdet.models.yolo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,31 +8,19 @@ import java.util.Locale;
 import sparkdet.model.FamilyOptions;
 
 /**
- * YOLOv4-tiny's part of model.json: the width multiplier ({@code width}), the anchors (w, h) in
- * input pixels ({@code anchors}) and which output uses which ({@code anchors_mask}), under the
- * names sparkdet has always written them.
+ * The options of an anchor-based YOLO family in model.json: the width multiplier ({@code width}),
+ * the anchors (w, h) in input pixels ({@code anchors}) and which output uses which
+ * ({@code anchors_mask}), under the names sparkdet has always written them. The family checks
+ * the mask against its outputs ({@link #check}).
  */
-public record YoloV4TinyOptions(double width, float[][] anchors, int[][] anchorsMask) implements FamilyOptions {
+public record AnchorOptions(double width, float[][] anchors, int[][] anchorsMask) implements FamilyOptions {
     private static final long serialVersionUID = 1L;
 
-    /** the repository's model_data/yolo_anchors.txt for YOLOv4-tiny, sorted by area */
-    static final float[][] DEFAULT_ANCHORS = {{10, 14}, {23, 27}, {37, 58}, {81, 82}, {135, 169}, {344, 319}};
-    /** the anchors of each output, P5 then P4; anchor 3 serves both, anchor 0 neither */
-    static final int[][] MASK = {{3, 4, 5}, {1, 2, 3}};
-
-    public YoloV4TinyOptions {
+    public AnchorOptions {
         if (!(width > 0) || width > 4) {
             throw new IllegalArgumentException("width multiplier must be in (0, 4], got " + width);
         }
-        if (anchorsMask.length != MASK.length) {
-            throw new IllegalArgumentException("anchors_mask: YOLOv4-tiny has " + MASK.length + " outputs, the mask names "
-                    + anchorsMask.length);
-        }
         for (int[] group : anchorsMask) {
-            if (group.length != YoloV4Tiny.ANCHORS_PER_SCALE) {
-                throw new IllegalArgumentException("anchors_mask: " + YoloV4Tiny.ANCHORS_PER_SCALE
-                        + " anchors per output, not " + Arrays.toString(group));
-            }
             for (int a : group) {
                 if (a < 0 || a >= anchors.length) {
                     throw new IllegalArgumentException("anchors_mask names anchor " + a + " of " + anchors.length);
@@ -41,14 +29,22 @@ public record YoloV4TinyOptions(double width, float[][] anchors, int[][] anchors
         }
     }
 
-    /** the reference's anchors and mask at a width */
-    public static YoloV4TinyOptions defaults(double width) {
-        return new YoloV4TinyOptions(width, DEFAULT_ANCHORS, MASK);
-    }
-
-    /** the reference's mask with these anchors */
-    public static YoloV4TinyOptions withAnchors(double width, float[][] anchors) {
-        return new YoloV4TinyOptions(width, anchors, MASK);
+    /**
+     * @return these options, when the mask gives {@code outputs} outputs {@code perOutput} anchors each
+     * @throws IllegalArgumentException naming the family and what differs
+     */
+    public AnchorOptions check(String family, int outputs, int perOutput) {
+        if (anchorsMask.length != outputs) {
+            throw new IllegalArgumentException("anchors_mask: " + family + " has " + outputs + " outputs, the mask names "
+                    + anchorsMask.length);
+        }
+        for (int[] group : anchorsMask) {
+            if (group.length != perOutput) {
+                throw new IllegalArgumentException("anchors_mask: " + family + " has " + perOutput
+                        + " anchors per output, not " + Arrays.toString(group));
+            }
+        }
+        return this;
     }
 
     @Override
@@ -67,7 +63,7 @@ public record YoloV4TinyOptions(double width, float[][] anchors, int[][] anchors
         }
     }
 
-    static YoloV4TinyOptions read(JsonNode modelJson) {
+    public static AnchorOptions read(JsonNode modelJson) {
         JsonNode maskNode = modelJson.path("anchors_mask");
         int[][] mask = new int[maskNode.size()][];
         for (int i = 0; i < mask.length; i++) {
@@ -76,7 +72,7 @@ public record YoloV4TinyOptions(double width, float[][] anchors, int[][] anchors
                 mask[i][j] = maskNode.path(i).path(j).asInt();
             }
         }
-        return new YoloV4TinyOptions(modelJson.path("width").asDouble(), readAnchors(modelJson), mask);
+        return new AnchorOptions(modelJson.path("width").asDouble(), readAnchors(modelJson), mask);
     }
 
     /** the anchors as model.json and checkpoints hold them: [[w, h], ...] */
