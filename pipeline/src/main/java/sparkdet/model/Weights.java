@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -52,11 +54,24 @@ public final class Weights {
      * @param maxBytes models.max-bytes: the most a record, storage or tensor of the file may hold
      */
     public static LoadReport loadMatching(YoloV4Tiny model, byte[] file, String source, long maxBytes) {
+        return loadMatching(model::stateDict, file, source, maxBytes, YoloV4Tiny::shapeHint);
+    }
+
+    /**
+     * {@link #loadMatching(YoloV4Tiny, byte[], String, long)} for any network: loads every tensor of
+     * the file whose name and shape match one of the model's, converting its dtype to the model's
+     *
+     * @param stateDict the model's parameters and buffers by state-dict name (called once, inside
+     *     this method's PointerScope, so the tensor handles it makes are freed on return)
+     * @param shapeHint appended to the reason a tensor's shape differs from the file's ("" for none)
+     */
+    public static LoadReport loadMatching(Supplier<Map<String, Tensor>> stateDict, byte[] file, String source,
+            long maxBytes, UnaryOperator<String> shapeHint) {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Map<String, Tensor> stored = TorchFileReader.read(file, source, maxBytes);
             List<String> loaded = new ArrayList<>();
             List<LoadReport.Skipped> skipped = new ArrayList<>();
-            Map<String, Tensor> target = model.stateDict();
+            Map<String, Tensor> target = stateDict.get();
             for (Map.Entry<String, Tensor> e : target.entrySet()) {
                 String name = e.getKey();
                 Tensor have = e.getValue();
@@ -69,7 +84,7 @@ public final class Weights {
                 long[] modelShape = have.sizes().vec().get();
                 if (!Arrays.equals(fileShape, modelShape)) {
                     skipped.add(new LoadReport.Skipped(name, "file " + Arrays.toString(fileShape) + ", model "
-                            + Arrays.toString(modelShape) + YoloV4Tiny.shapeHint(name)));
+                            + Arrays.toString(modelShape) + shapeHint.apply(name)));
                     continue;
                 }
                 have.copy_(found);
@@ -81,6 +96,14 @@ public final class Weights {
             LOG.info("{}", report);
             return report;
         }
+    }
+
+    /**
+     * every tensor of a torch.save file (zip or legacy format) whose pickle is a dict of tensors, by
+     * key, on the CPU in the file's dtypes: a state dict, or a dict of reference values
+     */
+    public static Map<String, Tensor> read(byte[] file, String source, long maxBytes) {
+        return TorchFileReader.read(file, source, maxBytes);
     }
 
     /**
