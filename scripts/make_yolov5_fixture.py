@@ -11,7 +11,8 @@ SPP 5/9/13), nets/yolo.py (YoloBody: PANet neck, 1x1 heads, outputs P5, P4, P3),
 (YOLOLoss.forward: GIoU box loss, objectness target GIoU clamped at 0, balance [0.4, 1, 4]) and
 utils/dataloader.py (YoloDataset.get_target: anchor-ratio matching below 4, two neighbouring cells).
 With YOLOV5_REFERENCE=<a checkout of bubbliiiing/yolov5-pytorch> the script first checks these against
-the repository's own classes at full 's' size (same weights: outputs, targets, loss and gradients).
+the repository's own classes: state-dict names and shapes of s, m, l and x, and at full 's' size with
+the same weights the outputs, targets, loss and gradients.
 
 Outputs, in pipeline/src/test/resources/fixtures/:
   yolov5_s_w025_c3.pth      state dict of phi 's' at width 0.25 (base channels 8, depth 1), 3 classes,
@@ -312,6 +313,9 @@ def check_against_reference(path):
     from nets.yolo_training import YOLOLoss as RefLoss
     from utils.dataloader import YoloDataset as RefDataset
 
+    for phi in ("m", "l", "x"):
+        shapes = [(k, v.shape) for k, v in YoloBody(CLASSES, phi).state_dict().items()]
+        assert shapes == [(k, v.shape) for k, v in RefBody(MASK, CLASSES, phi).state_dict().items()], phi
     gen = torch.Generator().manual_seed(1)
     mine, ref = YoloBody(CLASSES, "s"), RefBody(MASK, CLASSES, "s")
     randomise(mine, gen)
@@ -347,7 +351,7 @@ def check_against_reference(path):
         assert abs(grads[0][0] - grads[1][0]) < 1e-12, (grads[0][0], grads[1][0])
         for k in grads[0][1]:
             assert torch.allclose(grads[0][1][k], grads[1][1][k], rtol=1e-9, atol=1e-12), k
-    print("matches", path, "(network, targets, loss and gradients at full 's' size)")
+    print("matches", path, "(names and shapes of s, m, l, x; network, targets, loss and gradients at full 's' size)")
 
 
 def main():
