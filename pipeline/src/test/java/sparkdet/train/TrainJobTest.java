@@ -23,6 +23,14 @@ import sparkdet.io.Storage;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.Weights;
 import sparkdet.model.Network;
+import sparkdet.image.ImageDecoder;
+import sparkdet.image.RgbImage;
+import sparkdet.infer.DetectOptions;
+import sparkdet.infer.Detector;
+import sparkdet.infer.Detectors;
+import sparkdet.model.RawOutputs;
+import sparkdet.models.yolo.AnchorOptions;
+import sparkdet.postprocess.Detection;
 import sparkdet.synth.ShapesGenerator;
 import sparkdet.testing.TestSpark;
 
@@ -99,6 +107,63 @@ class TrainJobTest {
         assertThat(more.ranks().get(0).steps()).isEqualTo(2 * (24 / 4));
         assertThat(more.ranks().get(0).parameterCrc()).isEqualTo(four.ranks().get(0).parameterCrc());
         assertThat(Files.readAllLines(Path.of(resumed, "history.csv"))).hasSize(5);
+    }
+
+    /**
+     * A second family through the same trainer, checkpoints and predictor: YOLOv5 (variant n at a
+     * quarter width) trains, resumes to the same weights from its checkpoint (which holds its
+     * anchors), and predicts as model.zip and as its weights.pth beside a {@code layout = yolov5}
+     * sidecar, with the same outputs.
+     */
+    @Test
+    void yolov5TrainsResumesAndPredictsThroughTheSameSeam() throws Exception {
+        String straight = tmp.resolve("v5-straight").toString();
+        TrainJob.Summary two = new TrainJob(TestSpark.session()).run(recipe(straight, 2, "train.model=yolov5",
+                "train.variant=n"), false, false);
+        String resumed = tmp.resolve("v5-resumed").toString();
+        new TrainJob(TestSpark.session()).run(recipe(resumed, 2, "train.model=yolov5", "train.variant=n",
+                "train.stop-after=1"), false, false);
+        TrainJob.Summary more = new TrainJob(TestSpark.session()).run(recipe(resumed, 2, "train.model=yolov5",
+                "train.variant=n"), true, false);
+        assertThat(more.ranks().get(0).parameterCrc()).isEqualTo(two.ranks().get(0).parameterCrc());
+
+        Storage storage = new Storage(TestSpark.session().sparkContext().hadoopConfiguration());
+        Path zip = Path.of(straight, "model.zip");
+        ModelArchive.Loaded model = ModelArchive.read(storage, zip.toString(), ModelFiles.MAX_BYTES_CEILING);
+        assertThat(model.spec().architecture()).isEqualTo("yolov5");
+        assertThat(model.spec().variant()).isEqualTo("n");
+        Path pth = tmp.resolve("v5.pth");
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile());
+             InputStream in = z.getInputStream(z.getEntry("weights.pth"))) {
+            Files.write(pth, in.readAllBytes());
+        }
+        AnchorOptions anchors = (AnchorOptions) model.spec().options();
+        StringBuilder flat = new StringBuilder();
+        for (float[] a : anchors.anchors()) {
+            flat.append(flat.length() == 0 ? "" : ", ").append(a[0]).append(", ").append(a[1]);
+        }
+        Files.writeString(tmp.resolve("v5.pth.conf"), "layout = yolov5\nvariant = n\nwidth = 0.25\ninput-size = 96\n"
+                + "classes = [" + String.join(", ", ShapesGenerator.CLASSES) + "]\nanchors = [" + flat + "]\n");
+        List<RgbImage> photos = new ArrayList<>();
+        try (var files = Files.list(tmp.resolve("voc/JPEGImages"))) {
+            for (Path p : files.sorted().limit(2).toList()) {
+                photos.add(ImageDecoder.decode(Files.readAllBytes(p), p.toString(), TestSpark.pixelLimit()));
+            }
+        }
+        try (Detector own = Detectors.open(storage, zip.toString(), 1, "cpu", ModelFiles.MAX_BYTES_CEILING);
+             Detector fromPth = Detectors.open(storage, pth.toString(), 1, "cpu", ModelFiles.MAX_BYTES_CEILING)) {
+            RawOutputs out = own.run(own.prepare(photos));
+            assertThat(out.shapes()).hasNumberOfRows(3);
+            assertThat(out.shapes()[0]).containsExactly(2, 24, 3, 3);
+            assertThat(out.shapes()[2]).containsExactly(2, 24, 12, 12);
+            RawOutputs again = fromPth.run(fromPth.prepare(photos));
+            for (int o = 0; o < 3; o++) {
+                assertThat(again.values()[o]).containsExactly(out.values()[o]);
+            }
+            List<List<Detection>> found = own.detect(photos, new DetectOptions(0.001, 0.45, 100));
+            assertThat(found).hasSize(2);
+            assertThat(found.stream().flatMap(List::stream)).allSatisfy(d -> assertThat(d.classIndex()).isBetween(0, 2));
+        }
     }
 
     /**

@@ -1,0 +1,151 @@
+package sparkdet.models.yolov5;
+
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.Conv2dImpl;
+import org.bytedeco.pytorch.Conv2dOptions;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.FreezeGroup;
+import sparkdet.model.Network;
+
+/**
+ * YOLOv5 as bubbliiiing/yolov5-pytorch's nets/yolo.py builds it (YoloBody with the cspdarknet
+ * backbone): CSPDarknet (Focus stem, C3 stages, SPP), a PANet neck (conv_for_feat3,
+ * conv3_for_upsample1, conv_for_feat2, conv3_for_upsample2, down_sample1, conv3_for_downsample1,
+ * down_sample2, conv3_for_downsample2) and three 1x1 heads. {@link #forward} returns the reference's
+ * order: P5 (stride 32, anchors 6-8), P4 (stride 16, anchors 3-5), P3 (stride 8, anchors 0-2), each
+ * [N, 3 * (5 + classes), H, W] with channel a * (5 + classes) + k, k = tx, ty, tw, th, objectness,
+ * classes. Every parameter and buffer has the reference's state-dict name, so its .pth files load
+ * by name and shape (sparkdet.model.Weights). Created through {@link YoloV5Family#newNetwork}.
+ */
+public final class YoloV5 extends Network {
+    static final int ANCHORS_PER_SCALE = 3;
+    /** the stride of P5, which input sizes must be multiples of (a constant: reading it loads nothing) */
+    static final int MAX_STRIDE = 32;
+    private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
+    /** the standard deviation of the reference's weights_init */
+    private static final double INIT_GAIN = 0.02;
+
+    private final YoloV5Variant variant;
+    private final int numClasses;
+    private final double width;
+    private final CspDarknet backbone;
+    private final Conv convForFeat3;
+    private final C3 conv3ForUpsample1;
+    private final Conv convForFeat2;
+    private final C3 conv3ForUpsample2;
+    private final Conv downSample1;
+    private final C3 conv3ForDownsample1;
+    private final Conv downSample2;
+    private final C3 conv3ForDownsample2;
+    private final Conv2dImpl headP3;
+    private final Conv2dImpl headP4;
+    private final Conv2dImpl headP5;
+
+    YoloV5(YoloV5Variant variant, int numClasses, double width) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
+        }
+        this.variant = variant;
+        this.numClasses = numClasses;
+        this.width = width;
+        long b = variant.baseChannels(width);
+        int d = variant.baseDepth();
+        long out = ANCHORS_PER_SCALE * (5L + numClasses);
+        backbone = register_module("backbone", new CspDarknet(b, d));
+        convForFeat3 = register_module("conv_for_feat3", new Conv(16 * b, 8 * b, 1));
+        conv3ForUpsample1 = register_module("conv3_for_upsample1", new C3(16 * b, 8 * b, d, false));
+        convForFeat2 = register_module("conv_for_feat2", new Conv(8 * b, 4 * b, 1));
+        conv3ForUpsample2 = register_module("conv3_for_upsample2", new C3(8 * b, 4 * b, d, false));
+        downSample1 = register_module("down_sample1", new Conv(4 * b, 4 * b, 3, 2));
+        conv3ForDownsample1 = register_module("conv3_for_downsample1", new C3(8 * b, 8 * b, d, false));
+        downSample2 = register_module("down_sample2", new Conv(8 * b, 8 * b, 3, 2));
+        conv3ForDownsample2 = register_module("conv3_for_downsample2", new C3(16 * b, 16 * b, d, false));
+        headP3 = register_module("yolo_head_P3", head(4 * b, out));
+        headP4 = register_module("yolo_head_P4", head(8 * b, out));
+        headP5 = register_module("yolo_head_P5", head(16 * b, out));
+        initWeights();
+    }
+
+    private static Conv2dImpl head(long in, long out) {
+        return new Conv2dImpl(new Conv2dOptions(in, out, new LongPointer(1L, 1L)));
+    }
+
+    /**
+     * As the reference's train.py starts a model trained from scratch (weights_init, normal with
+     * gain 0.02): every convolution weight N(0, 0.02), every batch-norm weight N(1, 0.02) and bias
+     * 0. The heads' biases keep the framework's default, which libtorch shares with PyTorch.
+     */
+    private void initWeights() {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+                Tensor p = e.getValue();
+                if (p.dim() == 4) {
+                    p.normal_(0, INIT_GAIN, new GeneratorOptional());
+                } else if (e.getKey().endsWith(".bn.weight")) {
+                    p.normal_(1, INIT_GAIN, new GeneratorOptional());
+                } else if (e.getKey().endsWith(".bn.bias")) {
+                    p.zero_();
+                }
+            }
+        }
+    }
+
+    /** @return P5 (stride 32), P4 (stride 16), P3 (stride 8), each [N, 3 * (5 + classes), H, W] */
+    @Override
+    public Tensor[] forward(Tensor images) {
+        Tensor[] feats = backbone.forward(images);
+        Tensor p5 = convForFeat3.forward(feats[2]);
+        Tensor p4 = convForFeat2.forward(conv3ForUpsample1.forward(cat(upsample(p5), feats[1])));
+        Tensor p3 = conv3ForUpsample2.forward(cat(upsample(p4), feats[0]));
+        p4 = conv3ForDownsample1.forward(cat(downSample1.forward(p3), p4));
+        p5 = conv3ForDownsample2.forward(cat(downSample2.forward(p4), p5));
+        return new Tensor[] {headP5.forward(p5), headP4.forward(p4), headP3.forward(p3)};
+    }
+
+    private static Tensor upsample(Tensor x) {
+        return torch.upsample_nearest2d(x, x.size(2) * 2, x.size(3) * 2);
+    }
+
+    private static Tensor cat(Tensor a, Tensor b) {
+        return torch.cat(new TensorVector(a, b), 1);
+    }
+
+    /**
+     * Not folded yet: eval-mode batch norms run as their own operation (the same numbers as folded,
+     * a little slower). YOLOv4-tiny's BasicConv shows the folding.
+     */
+    @Override
+    public void foldForInference() {
+    }
+
+    @Override
+    public List<FreezeGroup> freezeGroups() {
+        return FREEZE_GROUPS;
+    }
+
+    public YoloV5Variant variant() {
+        return variant;
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** sparkdet's extra width multiplier (1 = the reference's network) */
+    public double width() {
+        return width;
+    }
+
+    /** why a tensor's shape may differ from a file's: the head outputs depend on the class count */
+    @Override
+    public String shapeHint(String name) {
+        return name.startsWith("yolo_head_P") ? " (class count changed)" : " (another variant or width?)";
+    }
+}
