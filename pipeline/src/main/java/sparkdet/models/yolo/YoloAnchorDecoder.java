@@ -8,13 +8,33 @@ import sparkdet.postprocess.Nms;
 import sparkdet.postprocess.OutputDecoder;
 
 /**
- * Raw YOLOv3/v4/v4-tiny heads to boxes, the way the PyTorch YOLO repositories decode them: one
+ * Raw anchor-based YOLO heads to boxes, the way the PyTorch YOLO repositories decode them: one
  * output per scale, [N, A*(5+C), H, W], channel a*(5+C)+k with k = tx, ty, tw, th, objectness,
- * classes; centre = (sigmoid(t) + cell) * stride, size = exp(t) * anchor; confidence = objectness
- * x the best class probability. Works on plain float arrays, so that libtorch and ONNX Runtime
- * outputs decode alike.
+ * classes; the box by the family's {@link BoxForm}; confidence = objectness x the best class
+ * probability. Works on plain float arrays, so that libtorch and ONNX Runtime outputs decode alike.
  */
 public final class YoloAnchorDecoder implements OutputDecoder {
+    /** how tx, ty, tw, th become a box in input pixels */
+    public enum BoxForm {
+        /** YOLOv3/v4/v4-tiny: centre = (sigmoid(t) + cell) * stride, size = exp(t) * anchor */
+        SIGMOID_EXP,
+        /** YOLOv5/v7: centre = (2 sigmoid(t) - 0.5 + cell) * stride, size = (2 sigmoid(t))^2 * anchor */
+        YOLOV5;
+
+        float centre(float t, int cell, float stride) {
+            return this == SIGMOID_EXP ? (sigmoid(t) + cell) * stride : (2 * sigmoid(t) - 0.5f + cell) * stride;
+        }
+
+        float size(float t, float anchor) {
+            if (this == SIGMOID_EXP) {
+                return (float) Math.exp(t) * anchor;
+            }
+            float s = 2 * sigmoid(t);
+            return s * s * anchor;
+        }
+    }
+
+    private final BoxForm form;
     private final float[][] anchors;
     private final int[][] mask;
     private final int classes;
@@ -25,7 +45,16 @@ public final class YoloAnchorDecoder implements OutputDecoder {
      * @param anchors (w, h) pairs in input pixels
      * @param mask per output (in output order), the indices of its anchors
      */
-    public YoloAnchorDecoder(float[][] anchors, int[][] mask, int classes, int inputHeight, int inputWidth) {
+    public YoloAnchorDecoder(BoxForm form, float[][] anchors, int[][] mask, int classes, int inputHeight,
+                             int inputWidth) {
+        for (int[] m : mask) {
+            for (int a : m) {
+                if (a < 0 || a >= anchors.length) {
+                    throw new IllegalArgumentException("anchor mask names anchor " + a + " of " + anchors.length);
+                }
+            }
+        }
+        this.form = form;
         this.anchors = anchors;
         this.mask = mask;
         this.classes = classes;
@@ -92,10 +121,10 @@ public final class YoloAnchorDecoder implements OutputDecoder {
                 if (score < scoreThreshold) {
                     continue;
                 }
-                float cx = (sigmoid(head[channel0 + cell]) + cell % w) * strideX;
-                float cy = (sigmoid(head[channel0 + plane + cell]) + cell / w) * strideY;
-                float bw = (float) Math.exp(head[channel0 + 2 * plane + cell]) * anchor[0];
-                float bh = (float) Math.exp(head[channel0 + 3 * plane + cell]) * anchor[1];
+                float cx = form.centre(head[channel0 + cell], cell % w, strideX);
+                float cy = form.centre(head[channel0 + plane + cell], cell / w, strideY);
+                float bw = form.size(head[channel0 + 2 * plane + cell], anchor[0]);
+                float bh = form.size(head[channel0 + 3 * plane + cell], anchor[1]);
                 out.add(new Detection(cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2, score, best));
             }
         }

@@ -21,7 +21,8 @@ public final class YoloAnchorsLayout implements SidecarLayout {
     @Override
     public OutputDecoder decoder(Config sidecar, int classes, int inputSize) {
         float[][] anchors = anchors(sidecar);
-        return new YoloAnchorDecoder(anchors, mask(sidecar, anchors.length), classes, inputSize, inputSize);
+        return new YoloAnchorDecoder(YoloAnchorDecoder.BoxForm.SIGMOID_EXP, anchors, mask(sidecar, anchors.length),
+                classes, inputSize, inputSize);
     }
 
     /** the sidecar's {@code anchors}, as (w, h) pairs */

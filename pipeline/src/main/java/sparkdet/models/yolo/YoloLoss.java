@@ -1,6 +1,5 @@
 package sparkdet.models.yolo;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +30,6 @@ public final class YoloLoss implements Loss {
     private static final double[] BALANCE = {0.4, 1.0, 4};
     private static final double BOX_RATIO = 0.05;
     private static final double IGNORE_THRESHOLD = 0.5;
-    private static final double EPS = 1e-7;
     private static final double MIN_DENOMINATOR = 1e-6;
 
     private final float[][] anchors;
@@ -76,7 +74,7 @@ public final class YoloLoss implements Loss {
         if (outputs.length != mask.length) {
             throw new IllegalArgumentException(outputs.length + " outputs for " + mask.length + " anchor groups");
         }
-        validate(boxes, outputs[0].size(0));
+        LossTerms.checkBoxes(boxes, outputs[0].size(0), numClasses);
         Tensor total = null;
         for (int l = 0; l < outputs.length; l++) {
             Tensor part = scaleLoss(l, outputs[l], boxes);
@@ -104,7 +102,7 @@ public final class YoloLoss implements Loss {
         Tensor notIgnored = ignoreMask(cells, boxes, l, bs, gridH, gridW).logical_not();
         Tensor counted = objectMask.gt(new Scalar(0.5)).logical_or(notIgnored).toType(torch.ScalarType.Float);
         Tensor conf = cells.select(1, 4).sigmoid();
-        Tensor objLoss = bce(conf, objectMask).mul(counted).sum().div(counted.sum());
+        Tensor objLoss = LossTerms.bce(conf, objectMask).mul(counted).sum().div(counted.sum());
         Tensor loss = objLoss.mul(new Scalar(BALANCE[l] * objRatio));
 
         int n = targets.count();
@@ -118,7 +116,7 @@ public final class YoloLoss implements Loss {
             if (labelSmoothing != 0) {
                 classTarget = classTarget.mul(new Scalar(1 - labelSmoothing)).add(new Scalar(labelSmoothing / numClasses));
             }
-            Tensor clsLoss = bce(positive.narrow(1, 5, numClasses).sigmoid(), classTarget).mean();
+            Tensor clsLoss = LossTerms.bce(positive.narrow(1, 5, numClasses).sigmoid(), classTarget).mean();
             loss = loss.add(boxLoss.mul(new Scalar(BOX_RATIO))).add(clsLoss.mul(new Scalar(clsRatio)));
         }
         return loss;
@@ -227,26 +225,5 @@ public final class YoloLoss implements Loss {
     /** targets are built on the CPU; the loss runs where the outputs are */
     private static Tensor on(Device device, Tensor cpu) {
         return Devices.to(cpu, device);
-    }
-
-    private static Tensor bce(Tensor p, Tensor target) {
-        Tensor q = p.clamp_min(new Scalar(EPS)).clamp_max(new Scalar(1 - EPS));
-        return target.mul(q.log()).add(target.neg().add(new Scalar(1)).mul(q.neg().add(new Scalar(1)).log())).neg();
-    }
-
-    private void validate(float[][][] boxes, long batch) {
-        if (boxes.length != batch) {
-            throw new IllegalArgumentException(boxes.length + " box lists for a batch of " + batch);
-        }
-        for (int b = 0; b < boxes.length; b++) {
-            for (int r = 0; r < boxes[b].length; r++) {
-                float[] row = boxes[b][r];
-                if (row.length < 5 || !(row[2] > row[0]) || !(row[3] > row[1])
-                        || row[4] < 0 || row[4] >= numClasses || row[4] != Math.floor(row[4])) {
-                    throw new IllegalArgumentException("image " + b + " box " + r + " is not x1 < x2, y1 < y2 and a class in [0, "
-                            + numClasses + "): " + Arrays.toString(row));
-                }
-            }
-        }
     }
 }

@@ -11,6 +11,7 @@ import sparkdet.model.ModelSpec;
 import sparkdet.model.Network;
 import sparkdet.model.Task;
 import sparkdet.models.yolo.AnchorOptions;
+import sparkdet.models.yolo.YoloAnchorDecoder;
 import sparkdet.models.yolo.AnchorRecipe;
 import sparkdet.models.yolo.YoloAnchorsLayout;
 import sparkdet.postprocess.OutputDecoder;
@@ -79,8 +80,8 @@ public final class YoloV5Family implements ModelFamily {
     @Override
     public OutputDecoder newDecoder(ModelSpec spec) {
         AnchorOptions o = options(spec);
-        return new YoloV5Decoder(o.anchors(), o.anchorsMask(), spec.classes().size(), spec.inputHeight(),
-                spec.inputWidth());
+        return new YoloAnchorDecoder(YoloAnchorDecoder.BoxForm.YOLOV5, o.anchors(), o.anchorsMask(), spec.classes().size(),
+                spec.inputHeight(), spec.inputWidth());
     }
 
     @Override

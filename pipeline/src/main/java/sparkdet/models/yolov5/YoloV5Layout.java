@@ -3,6 +3,7 @@ package sparkdet.models.yolov5;
 import com.typesafe.config.Config;
 import sparkdet.model.SidecarLayout;
 import sparkdet.models.yolo.AnchorOptions;
+import sparkdet.models.yolo.YoloAnchorDecoder;
 import sparkdet.models.yolo.YoloAnchorsLayout;
 import sparkdet.postprocess.OutputDecoder;
 
@@ -23,7 +24,8 @@ public final class YoloV5Layout implements SidecarLayout {
     @Override
     public OutputDecoder decoder(Config sidecar, int classes, int inputSize) {
         AnchorOptions o = options(sidecar, 1.0);
-        return new YoloV5Decoder(o.anchors(), o.anchorsMask(), classes, inputSize, inputSize);
+        return new YoloAnchorDecoder(YoloAnchorDecoder.BoxForm.YOLOV5, o.anchors(), o.anchorsMask(), classes,
+                inputSize, inputSize);
     }
 
     static AnchorOptions options(Config sidecar, double width) {

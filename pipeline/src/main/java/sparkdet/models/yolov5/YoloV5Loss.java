@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.Devices;
 import sparkdet.model.Loss;
 import sparkdet.model.Targets;
+import sparkdet.models.yolo.LossTerms;
 
 /**
  * The training loss of bubbliiiing/yolov5-pytorch (nets/yolo_training.py, YOLOLoss.forward, with the
@@ -30,7 +31,6 @@ import sparkdet.model.Targets;
 public final class YoloV5Loss implements Loss {
     private static final double[] BALANCE = {0.4, 1.0, 4};
     private static final double BOX_RATIO = 0.05;
-    private static final double EPS = 1e-7;
 
     private final float[][] anchors;
     private final int[][] mask;
@@ -103,7 +103,7 @@ public final class YoloV5Loss implements Loss {
         if (outputs.length != mask.length) {
             throw new IllegalArgumentException(outputs.length + " outputs for " + mask.length + " anchor groups");
         }
-        validate(boxes, outputs[0].size(0));
+        LossTerms.checkBoxes(boxes, outputs[0].size(0), numClasses);
         Tensor total = null;
         for (int l = 0; l < outputs.length; l++) {
             Tensor part = scaleLoss(l, outputs[l], boxes);
@@ -149,11 +149,11 @@ public final class YoloV5Loss implements Loss {
             if (labelSmoothing != 0) {
                 classTarget = classTarget.mul(new Scalar(1 - labelSmoothing)).add(new Scalar(labelSmoothing / numClasses));
             }
-            Tensor clsLoss = bce(positive.narrow(1, 5, numClasses), classTarget).mean();
+            Tensor clsLoss = LossTerms.bce(positive.narrow(1, 5, numClasses), classTarget).mean();
             loss = boxLoss.mul(new Scalar(BOX_RATIO)).add(clsLoss.mul(new Scalar(clsRatio)));
             objTarget = objTarget.index_copy(0, index, giou.detach().clamp_min(new Scalar(0)));
         }
-        Tensor objLoss = bce(conf, objTarget).mean().mul(new Scalar(BALANCE[l] * objRatio));
+        Tensor objLoss = LossTerms.bce(conf, objTarget).mean().mul(new Scalar(BALANCE[l] * objRatio));
         return loss == null ? objLoss : loss.add(objLoss);
     }
 
@@ -184,26 +184,5 @@ public final class YoloV5Loss implements Loss {
 
     private static Tensor on(Device device, Tensor cpu) {
         return Devices.to(cpu, device);
-    }
-
-    private static Tensor bce(Tensor p, Tensor target) {
-        Tensor q = p.clamp_min(new Scalar(EPS)).clamp_max(new Scalar(1 - EPS));
-        return target.mul(q.log()).add(target.neg().add(new Scalar(1)).mul(q.neg().add(new Scalar(1)).log())).neg();
-    }
-
-    private void validate(float[][][] boxes, long batch) {
-        if (boxes.length != batch) {
-            throw new IllegalArgumentException(boxes.length + " box lists for a batch of " + batch);
-        }
-        for (int b = 0; b < boxes.length; b++) {
-            for (int r = 0; r < boxes[b].length; r++) {
-                float[] row = boxes[b][r];
-                if (row.length < 5 || !(row[2] > row[0]) || !(row[3] > row[1])
-                        || row[4] < 0 || row[4] >= numClasses || row[4] != Math.floor(row[4])) {
-                    throw new IllegalArgumentException("image " + b + " box " + r + " is not x1 < x2, y1 < y2 and a class in [0, "
-                            + numClasses + "): " + Arrays.toString(row));
-                }
-            }
-        }
     }
 }

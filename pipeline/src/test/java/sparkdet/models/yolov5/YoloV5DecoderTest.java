@@ -1,5 +1,7 @@
 package sparkdet.models.yolov5;
 
+import sparkdet.models.yolo.YoloAnchorDecoder;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -42,7 +44,8 @@ class YoloV5DecoderTest {
         // P3 (8 x 8, stride 8), anchor slot 2, column 5, row 5: score 1/2 * 1/2 = 0.25, under the threshold 0.3
         set(heads[2], shapes[2], 0, 2, 5, 5, 0, 0, 0, 0, 0, 0, 0);
 
-        YoloV5Decoder decoder = new YoloV5Decoder(YoloV5Loss.defaultAnchors(), YoloV5Loss.defaultMask(), 2, 64, 64);
+        YoloAnchorDecoder decoder = new YoloAnchorDecoder(YoloAnchorDecoder.BoxForm.YOLOV5,
+                YoloV5Loss.defaultAnchors(), YoloV5Loss.defaultMask(), 2, 64, 64);
         List<List<Detection>> out = decoder.decode(heads, shapes, 0.3, 0.3, 100);
 
         assertThat(out).hasSize(2);

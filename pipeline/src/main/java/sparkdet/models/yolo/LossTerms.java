@@ -1,0 +1,40 @@
+package sparkdet.models.yolo;
+
+import java.util.Arrays;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+/** Terms and checks the YOLO families' losses share, written as their reference repositories write them. */
+public final class LossTerms {
+    /** the probability clip of the references' BCELoss */
+    private static final double EPS = 1e-7;
+
+    private LossTerms() {
+    }
+
+    /** binary cross-entropy on probabilities clipped to [1e-7, 1 - 1e-7], element-wise */
+    public static Tensor bce(Tensor p, Tensor target) {
+        Tensor q = p.clamp_min(new Scalar(EPS)).clamp_max(new Scalar(1 - EPS));
+        return target.mul(q.log()).add(target.neg().add(new Scalar(1)).mul(q.neg().add(new Scalar(1)).log())).neg();
+    }
+
+    /**
+     * @param boxes per image, rows x1, y1, x2, y2, class in input pixels
+     * @throws IllegalArgumentException naming the image and box that is not a box of a known class
+     */
+    public static void checkBoxes(float[][][] boxes, long batch, int numClasses) {
+        if (boxes.length != batch) {
+            throw new IllegalArgumentException(boxes.length + " box lists for a batch of " + batch);
+        }
+        for (int b = 0; b < boxes.length; b++) {
+            for (int r = 0; r < boxes[b].length; r++) {
+                float[] row = boxes[b][r];
+                if (row.length < 5 || !(row[2] > row[0]) || !(row[3] > row[1])
+                        || row[4] < 0 || row[4] >= numClasses || row[4] != Math.floor(row[4])) {
+                    throw new IllegalArgumentException("image " + b + " box " + r + " is not x1 < x2, y1 < y2 and a class in [0, "
+                            + numClasses + "): " + Arrays.toString(row));
+                }
+            }
+        }
+    }
+}
