@@ -14,7 +14,10 @@ concatenated before the backbone feature; outputs P5, P4, P3). A width multiplie
 count (multiples of 8, at least 8, rounding half to even as sparkdet's Widths).
 With YOLOV3_REFERENCE=<a checkout of bubbliiiing/yolo3-pytorch> the script first checks this network
 against the repository's own YoloBody: state-dict names and shapes at full size, and the outputs with
-the same weights in eval and train mode.
+the same weights in eval and train mode; and last prints the repository's YOLOLoss (nets/yolo_training.py,
+GIoU box term) on the fixture's outputs for BOXES, summed over the three outputs as utils_fit.py does,
+and the sums of absolute values of its gradients with respect to each output: the numbers
+YoloV3LossTest expects.
 
 Outputs, in pipeline/src/test/resources/fixtures/:
   yolov3_w00625_c3.pth        state dict of the width-0.0625 (1/16), 3-class network, random weights (seed 0),
@@ -157,6 +160,36 @@ def check_against_reference(path):
     print("matches", path, "(names and shapes at full size; outputs in eval and train mode)")
 
 
+# per picture: x1, y1, x2, y2 in input pixels, class (YoloV3LossTest.BOXES)
+BOXES = [[[4, 6, 30, 40, 2], [20, 22, 60, 50, 0], [33, 1, 44, 9, 1], [2, 40, 12, 62, 0]], [[10, 10, 54, 58, 1]]]
+ANCHORS = [(10, 13), (16, 30), (33, 23), (30, 61), (62, 45), (59, 119), (116, 90), (156, 198), (373, 326)]
+
+
+def targets():
+    """the reference dataloader's targets: centre x, centre y, width, height as fractions of the input, class"""
+    out = []
+    for picture in BOXES:
+        t = torch.tensor(picture, dtype=torch.float32)
+        xywh = torch.stack([(t[:, 0] + t[:, 2]) / 2, (t[:, 1] + t[:, 3]) / 2, t[:, 2] - t[:, 0], t[:, 3] - t[:, 1]], 1)
+        out.append(torch.cat([xywh / SIZE, t[:, 4:5]], 1))
+    return out
+
+
+def reference_loss(path, io):
+    """the repository's YOLOLoss on the fixture outputs (float32, CPU), as YoloV3LossTest expects it"""
+    sys.path.insert(0, path)
+    import numpy as np
+    from nets.yolo_training import YOLOLoss as RefLoss
+
+    loss_fn = RefLoss(np.array(ANCHORS, dtype=np.float32), CLASSES, [SIZE, SIZE], False, MASK)
+    outs = [io["out%d" % i].clone().requires_grad_(True) for i in range(3)]
+    total = sum(loss_fn(l, o, targets()) for l, o in enumerate(outs))
+    total.backward()
+    print("reference YOLOLoss %.10g" % float(total))
+    for i, o in enumerate(outs):
+        print("  grad abs sum out%d %.10g" % (i, float(o.grad.abs().sum())))
+
+
 def main():
     if os.environ.get("YOLOV3_REFERENCE"):
         check_against_reference(os.environ["YOLOV3_REFERENCE"])
@@ -183,6 +216,8 @@ def main():
     for k in sorted(io):
         print(k, tuple(io[k].shape), float(io[k].abs().mean()))
     print(len(half), "tensors in the fixture state dict")
+    if os.environ.get("YOLOV3_REFERENCE"):
+        reference_loss(os.environ["YOLOV3_REFERENCE"], io)
 
 
 if __name__ == "__main__":
