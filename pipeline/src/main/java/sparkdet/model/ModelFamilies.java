@@ -40,10 +40,18 @@ public final class ModelFamilies {
 
     /**
      * The family whose exports have this layout, for a state-dict file whose sidecar names only
-     * the layout; the sidecar's {@code architecture} decides where several share it.
+     * the layout; the sidecar's {@code architecture} decides where several share it, and without
+     * one the family that {@linkplain ModelFamily#ownsSharedLayout owns the shared layout} (the
+     * layout's first family, for sidecars written before the others existed).
      */
     public static ModelFamily ofLayout(String layout) {
         var matching = FAMILIES.values().stream().filter(f -> f.sidecarLayout().equals(layout)).toList();
+        if (matching.size() > 1) {
+            var owner = matching.stream().filter(ModelFamily::ownsSharedLayout).toList();
+            if (owner.size() == 1) {
+                return owner.get(0);
+            }
+        }
         if (matching.size() != 1) {
             throw new IllegalArgumentException("layout " + layout + " is the layout of " + (matching.isEmpty()
                     ? "no family sparkdet trains" : matching.stream().map(ModelFamily::architecture).toList()

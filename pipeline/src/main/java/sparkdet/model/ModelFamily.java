@@ -57,4 +57,14 @@ public interface ModelFamily {
 
     /** the sidecar {@code layout} of ONNX/TorchScript exports of this family's network */
     String sidecarLayout();
+
+    /**
+     * Whether a .pth sidecar that names only this family's layout (no {@code architecture}) means
+     * this family where several families share the layout: true for the first family of a layout,
+     * whose sidecars were written before the others existed, so they keep loading. At most one
+     * family per layout says so; a later family of the layout needs {@code architecture}.
+     */
+    default boolean ownsSharedLayout() {
+        return false;
+    }
 }

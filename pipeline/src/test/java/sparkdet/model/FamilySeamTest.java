@@ -61,6 +61,8 @@ class FamilySeamTest {
         }
         assertThat(ModelFamilies.of("yolov4-tiny").sidecarLayout()).isEqualTo("yolo-anchors");
         assertThat(ModelFamilies.layout("yolo-anchors").name()).isEqualTo("yolo-anchors");
+        assertThat(ModelFamilies.of("yolov3").sidecarLayout()).isEqualTo("yolo-anchors");
+        // a layout two families share: a sidecar without architecture means the first (YoloV3FamilyTest)
         assertThat(ModelFamilies.ofLayout("yolo-anchors").architecture()).isEqualTo("yolov4-tiny");
     }
 }

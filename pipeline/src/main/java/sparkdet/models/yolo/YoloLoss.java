@@ -25,6 +25,11 @@ import sparkdet.model.Targets;
  * probabilities clipped to [1e-7, 1 - 1e-7], as there. Label smoothing, when not 0, turns class
  * targets into y (1 - s) + s / classes (the repository defines it but leaves it unapplied).
  * Everything past target assignment is tensor operations over the whole batch.
+ *
+ * <p>bubbliiiing/yolo3-pytorch's YOLOLoss is the same but for the box term: 1 - GIoU (its
+ * {@code giou = True}, box_giou: IoU over the unclamped union, minus the enclosing box's area not in
+ * the union over the enclosing area) instead of 1 - CIoU, and it has no label smoothing; the
+ * {@link BoxIou#GIOU} constructor gives that box term.
  */
 public final class YoloLoss implements Loss {
     private static final double[] BALANCE = {0.4, 1.0, 4};
@@ -40,13 +45,30 @@ public final class YoloLoss implements Loss {
     private final double labelSmoothing;
     private final double objRatio;
     private final double clsRatio;
+    private final BoxIou boxIou;
     private final Map<List<Integer>, float[]> grids = new ConcurrentHashMap<>();
+
+    /** the IoU of the box term, 1 - IoU: yolov4-tiny-pytorch's box_ciou, or yolo3-pytorch's box_giou */
+    public enum BoxIou {
+        CIOU,
+        GIOU
+    }
 
     /**
      * @param anchors (w, h) in input pixels
      * @param mask the anchor indices of each output, in output order
      */
     public YoloLoss(float[][] anchors, int[][] mask, int numClasses, int inputH, int inputW, double labelSmoothing) {
+        this(anchors, mask, numClasses, inputH, inputW, labelSmoothing, BoxIou.CIOU);
+    }
+
+    /**
+     * @param anchors (w, h) in input pixels
+     * @param mask the anchor indices of each output, in output order
+     * @param boxIou the box term's IoU
+     */
+    public YoloLoss(float[][] anchors, int[][] mask, int numClasses, int inputH, int inputW, double labelSmoothing,
+            BoxIou boxIou) {
         if (mask.length > BALANCE.length) {
             throw new IllegalArgumentException("at most " + BALANCE.length + " output scales, got " + mask.length);
         }
@@ -63,6 +85,7 @@ public final class YoloLoss implements Loss {
         this.inputH = inputH;
         this.inputW = inputW;
         this.labelSmoothing = labelSmoothing;
+        this.boxIou = boxIou;
         this.objRatio = 5.0 * inputH * inputW / (416.0 * 416.0);
         this.clsRatio = numClasses / 80.0;
     }
@@ -111,7 +134,9 @@ public final class YoloLoss implements Loss {
             Tensor xy = positive.narrow(1, 0, 2).sigmoid().add(on(device, Tensor.create(targets.gridXy, n, 2)));
             Tensor wh = positive.narrow(1, 2, 2).exp().mul(on(device, Tensor.create(targets.anchorWh, n, 2)));
             Tensor target = on(device, Tensor.create(targets.boxes, n, 4));
-            Tensor boxLoss = ciou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2)).neg().add(new Scalar(1)).mean();
+            Tensor iou = boxIou == BoxIou.GIOU ? giou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2))
+                    : ciou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2));
+            Tensor boxLoss = iou.neg().add(new Scalar(1)).mean();
             Tensor classTarget = on(device, Tensor.create(targets.classes, n, numClasses));
             if (labelSmoothing != 0) {
                 classTarget = classTarget.mul(new Scalar(1 - labelSmoothing)).add(new Scalar(labelSmoothing / numClasses));
@@ -220,6 +245,27 @@ public final class YoloLoss implements Loss {
         Tensor v = pAtan.sub(tAtan).square().mul(new Scalar(4 / (Math.PI * Math.PI)));
         Tensor alpha = v.div(iou.neg().add(new Scalar(1)).add(v).clamp_min(new Scalar(MIN_DENOMINATOR)));
         return iou.sub(centreDistance.div(diagonal.clamp_min(new Scalar(MIN_DENOMINATOR)))).sub(alpha.mul(v));
+    }
+
+    /**
+     * generalised IoU of predicted and target boxes, [n, 2] centres and sizes, as yolo3-pytorch's
+     * box_giou: iou - (enclose - union) / enclose, the union not clamped (a positive's target box
+     * has a positive area)
+     */
+    static Tensor giou(Tensor pXy, Tensor pWh, Tensor tXy, Tensor tWh) {
+        Tensor pHalf = pWh.div(new Scalar(2));
+        Tensor tHalf = tWh.div(new Scalar(2));
+        Tensor pMin = pXy.sub(pHalf);
+        Tensor pMax = pXy.add(pHalf);
+        Tensor tMin = tXy.sub(tHalf);
+        Tensor tMax = tXy.add(tHalf);
+        Tensor interWh = torch.minimum(pMax, tMax).sub(torch.maximum(pMin, tMin)).clamp_min(new Scalar(0));
+        Tensor inter = interWh.select(1, 0).mul(interWh.select(1, 1));
+        Tensor union = pWh.select(1, 0).mul(pWh.select(1, 1)).add(tWh.select(1, 0).mul(tWh.select(1, 1))).sub(inter);
+        Tensor iou = inter.div(union);
+        Tensor encloseWh = torch.maximum(pMax, tMax).sub(torch.minimum(pMin, tMin)).clamp_min(new Scalar(0));
+        Tensor enclose = encloseWh.select(1, 0).mul(encloseWh.select(1, 1));
+        return iou.sub(enclose.sub(union).div(enclose));
     }
 
     /** targets are built on the CPU; the loss runs where the outputs are */

@@ -101,6 +101,12 @@ public final class YoloV4TinyFamily implements ModelFamily {
         return YoloAnchorsLayout.NAME;
     }
 
+    /** yolo-anchors sidecars without architecture predate YOLOv3 (which shares the layout): they are YOLOv4-tiny's */
+    @Override
+    public boolean ownsSharedLayout() {
+        return true;
+    }
+
     private static AnchorOptions options(ModelSpec spec) {
         if (!(spec.options() instanceof AnchorOptions o)) {
             throw new IllegalArgumentException("a " + ARCHITECTURE + " description holds options of another family: "

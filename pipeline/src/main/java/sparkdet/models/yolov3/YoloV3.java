@@ -1,0 +1,126 @@
+package sparkdet.models.yolov3;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.bytedeco.pytorch.GeneratorOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.FreezeGroup;
+import sparkdet.model.Network;
+
+/**
+ * YOLOv3 as bubbliiiing/yolo3-pytorch defines it (nets/yolo.py's YoloBody): the DarkNet-53 backbone,
+ * last_layer0 on its stride-32 feature; last_layer1_conv (1x1) and nearest 2x upsampling of
+ * last_layer0's branch, concatenated before the stride-16 feature, into last_layer1; likewise
+ * last_layer2_conv and last_layer2 at stride 8. Outputs P5, P4, P3, each [N, 3 * (5 + classes), H, W].
+ * Every parameter and buffer has that repository's state-dict name, so its .pth files load by name.
+ * The upsampling modules have no state and are not registered. A width multiplier below 1 gives a
+ * small variant with the same structure. Created through {@link YoloV3Family#newNetwork}.
+ */
+final class YoloV3 extends Network {
+    static final int ANCHORS_PER_SCALE = 3;
+    /** the stride of P5, which input sizes must be multiples of */
+    static final int MAX_STRIDE = 32;
+    private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
+    /** the standard deviation of the repository's weights_init */
+    private static final double INIT_GAIN = 0.02;
+    private static final Pattern BN = Pattern.compile("(^|\\.)(bn|bn1|bn2|ds_bn)\\.");
+
+    private final int numClasses;
+    private final DarkNet53 backbone;
+    private final LastLayers lastLayer0;
+    private final ConvSet lastLayer1Conv;
+    private final LastLayers lastLayer1;
+    private final ConvSet lastLayer2Conv;
+    private final LastLayers lastLayer2;
+
+    /**
+     * Package-private: creating the first Module loads libtorch, which crashes on an empty JavaCPP
+     * cache; {@link YoloV3Family#newNetwork} unpacks the cache first.
+     */
+    YoloV3(int numClasses, double width) {
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
+        }
+        this.numClasses = numClasses;
+        Widths c = new Widths(width);
+        long out = ANCHORS_PER_SCALE * (5L + numClasses);
+        backbone = register_module("backbone", new DarkNet53(c));
+        lastLayer0 = register_module("last_layer0", new LastLayers(c.of(1024), c.of(512), c.of(1024), out));
+        lastLayer1Conv = register_module("last_layer1_conv", new ConvSet(c.of(512), c.of(256), 1));
+        lastLayer1 = register_module("last_layer1", new LastLayers(c.of(512) + c.of(256), c.of(256), c.of(512), out));
+        lastLayer2Conv = register_module("last_layer2_conv", new ConvSet(c.of(256), c.of(128), 1));
+        lastLayer2 = register_module("last_layer2", new LastLayers(c.of(256) + c.of(128), c.of(128), c.of(256), out));
+        initWeights();
+    }
+
+    /** every conv + batch norm pair runs as one convolution in eval mode (see ConvBnLeaky#fuseBatchNorm) */
+    @Override
+    public void foldForInference() {
+        backbone.fuseBatchNorm();
+        lastLayer0.fuseBatchNorm();
+        lastLayer1Conv.fuseBatchNorm();
+        lastLayer1.fuseBatchNorm();
+        lastLayer2Conv.fuseBatchNorm();
+        lastLayer2.fuseBatchNorm();
+    }
+
+    /**
+     * As the repository's train.py starts a model without pretrained weights (nets/yolo_training.py's
+     * weights_init, normal with gain 0.02, applied after DarkNet's own init): every convolution
+     * weight N(0, 0.02), every batch-norm weight N(1, 0.02) and bias 0. The output convolutions'
+     * biases keep the framework's default, which libtorch shares with PyTorch.
+     */
+    private void initWeights() {
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
+                Tensor p = e.getValue();
+                String name = e.getKey();
+                if (p.dim() == 4) {
+                    p.normal_(0, INIT_GAIN, new GeneratorOptional());
+                } else if (BN.matcher(name).find() && name.endsWith(".weight")) {
+                    p.normal_(1, INIT_GAIN, new GeneratorOptional());
+                } else if (BN.matcher(name).find() && name.endsWith(".bias")) {
+                    p.zero_();
+                }
+            }
+        }
+    }
+
+    /** @return P5 (stride 32), P4 (stride 16) and P3 (stride 8), each [N, 3 * (5 + classes), H, W] */
+    @Override
+    public Tensor[] forward(Tensor images) {
+        Tensor[] feats = backbone.forward(images);
+        Tensor branch0 = lastLayer0.branch(feats[2]);
+        Tensor out0 = lastLayer0.head(branch0);
+        Tensor branch1 = lastLayer1.branch(torch.cat(new TensorVector(upsample(lastLayer1Conv.forward(branch0)),
+                feats[1]), 1));
+        Tensor out1 = lastLayer1.head(branch1);
+        Tensor branch2 = lastLayer2.branch(torch.cat(new TensorVector(upsample(lastLayer2Conv.forward(branch1)),
+                feats[0]), 1));
+        return new Tensor[] {out0, out1, lastLayer2.head(branch2)};
+    }
+
+    private static Tensor upsample(Tensor y) {
+        return torch.upsample_nearest2d(y, y.size(2) * 2, y.size(3) * 2);
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public List<FreezeGroup> freezeGroups() {
+        return FREEZE_GROUPS;
+    }
+
+    /** why a tensor's shape may differ from a file's: the head outputs depend on the class count */
+    @Override
+    public String shapeHint(String name) {
+        return name.matches("last_layer[012]\\.6\\..*") ? " (class count changed)" : "";
+    }
+}
