@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.models.yolo.Widths;
 
 /**
  * nets/darknet.py's DarkNet([1, 2, 8, 8, 4]): a 3x3 stem (conv1/bn1/relu1, 32 channels) and

@@ -10,6 +10,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.models.yolo.Widths;
 
 /**
  * YOLOv3 as bubbliiiing/yolo3-pytorch defines it (nets/yolo.py's YoloBody): the DarkNet-53 backbone,

@@ -98,8 +98,8 @@ public final class YoloV3Family implements ModelFamily {
     @Override
     public OutputDecoder newDecoder(ModelSpec spec) {
         AnchorOptions o = options(spec);
-        return new YoloAnchorDecoder(o.anchors(), o.anchorsMask(), spec.classes().size(), spec.inputHeight(),
-                spec.inputWidth());
+        return new YoloAnchorDecoder(YoloAnchorDecoder.BoxForm.SIGMOID_EXP, o.anchors(), o.anchorsMask(),
+                spec.classes().size(), spec.inputHeight(), spec.inputWidth());
     }
 
     @Override

@@ -2,6 +2,7 @@ package sparkdet.models.yolov4tiny;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.models.yolo.Widths;
 
 /** The CSPDarknet53-tiny backbone; its features at strides 16 (feat1) and 32 (feat2). */
 final class CspDarknetTiny extends Module {

@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.models.yolo.Widths;
 
 /**
  * YOLOv4-tiny as bubbliiiing/yolov4-tiny-pytorch defines it (phi = 0): CSPDarknet53-tiny, an FPN

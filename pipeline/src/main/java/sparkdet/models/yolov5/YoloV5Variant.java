@@ -56,7 +56,7 @@ public enum YoloV5Variant {
 
     /**
      * the channels of the stem, int(64 width) as the reference, scaled by sparkdet's extra width
-     * (as sparkdet.model.Widths for YOLOv4-tiny): a multiple of 8, at least 8, rounding half to even
+     * (as sparkdet.models.yolo.Widths for YOLOv3 and YOLOv4-tiny): a multiple of 8, at least 8, rounding half to even
      * like Python's round() so the fixture script's network has the same shapes. Every other layer has
      * 2, 4, 8 or 16 times this. An extra width of 1 gives the reference's network.
      */
