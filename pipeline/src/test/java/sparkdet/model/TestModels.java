@@ -16,18 +16,18 @@ public final class TestModels {
 
     /** the reference repository's YOLOv4-tiny anchors */
     public static float[][] defaultAnchors() {
-        return YoloV4TinyFamily.defaultOptions(1.0).anchors();
+        return new YoloV4TinyFamily().defaultOptions(1.0).anchors();
     }
 
     /** the reference repository's YOLOv4-tiny anchors mask, P5 then P4 */
     public static int[][] mask() {
-        return YoloV4TinyFamily.defaultOptions(1.0).anchorsMask();
+        return new YoloV4TinyFamily().defaultOptions(1.0).anchorsMask();
     }
 
     public static ModelSpec yolov4Tiny(ClassList classes, double width, float[][] anchors, int inputHeight,
                                        int inputWidth) {
         return new ModelSpec(YoloV4TinyFamily.ARCHITECTURE, "phi0", Task.DETECT, classes, inputHeight, inputWidth,
-                PixelFormat.unit(), Resize.LETTERBOX, new AnchorOptions(width, anchors, YoloV4TinyFamily.defaultOptions(width).anchorsMask()));
+                PixelFormat.unit(), Resize.LETTERBOX, new AnchorOptions(width, anchors, new YoloV4TinyFamily().defaultOptions(width).anchorsMask()));
     }
 
     /** classes named c0, c1, ..., the reference anchors, a square input */

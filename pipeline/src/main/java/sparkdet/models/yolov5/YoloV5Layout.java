@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import sparkdet.model.SidecarLayout;
 import sparkdet.models.yolo.AnchorOptions;
 import sparkdet.models.yolo.YoloAnchorDecoder;
-import sparkdet.models.yolo.YoloAnchorsLayout;
 import sparkdet.postprocess.OutputDecoder;
 
 /**
@@ -15,6 +14,8 @@ import sparkdet.postprocess.OutputDecoder;
  */
 public final class YoloV5Layout implements SidecarLayout {
     public static final String NAME = "yolov5";
+    /** the reference's anchors and mask where a sidecar gives none */
+    private static final YoloV5Family FAMILY = new YoloV5Family();
 
     @Override
     public String name() {
@@ -23,16 +24,8 @@ public final class YoloV5Layout implements SidecarLayout {
 
     @Override
     public OutputDecoder decoder(Config sidecar, int classes, int inputSize) {
-        AnchorOptions o = options(sidecar, 1.0);
+        AnchorOptions o = FAMILY.sidecarAnchors(sidecar, 1.0);
         return new YoloAnchorDecoder(YoloAnchorDecoder.BoxForm.YOLOV5, o.anchors(), o.anchorsMask(), classes,
                 inputSize, inputSize);
-    }
-
-    static AnchorOptions options(Config sidecar, double width) {
-        if (!sidecar.hasPath("anchors")) {
-            return new AnchorOptions(width, YoloV5Loss.defaultAnchors(), YoloV5Loss.defaultMask());
-        }
-        float[][] anchors = YoloAnchorsLayout.anchors(sidecar);
-        return new AnchorOptions(width, anchors, YoloAnchorsLayout.mask(sidecar, anchors.length));
     }
 }

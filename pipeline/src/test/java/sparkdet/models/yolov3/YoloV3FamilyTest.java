@@ -30,7 +30,7 @@ class YoloV3FamilyTest {
         assertThat(family.variants()).containsExactly("darknet53");
         assertThat(family.inputMultiple()).isEqualTo(32);
         assertThat(family.sidecarLayout()).isEqualTo("yolo-anchors");
-        AnchorOptions o = YoloV3Family.defaultOptions(1.0);
+        AnchorOptions o = new YoloV3Family().defaultOptions(1.0);
         assertThat(o.anchors()).hasNumberOfRows(9);
         assertThat(o.anchors()[8]).containsExactly(373, 326);
         assertThat(o.anchorsMask()).isDeepEqualTo(new int[][] {{6, 7, 8}, {3, 4, 5}, {0, 1, 2}});

@@ -53,7 +53,7 @@ class YoloV3LossTest {
                 assertThat(g).as("out%d", i).isCloseTo(grads[i], within(1e-6));
             }
             // and YOLOv4-tiny's CIoU box term would give another value: the families' losses differ
-            Loss ciou = new YoloLoss(YoloV3Family.defaultOptions(1).anchors(), YoloV3Family.defaultOptions(1).anchorsMask(),
+            Loss ciou = new YoloLoss(new YoloV3Family().defaultOptions(1).anchors(), new YoloV3Family().defaultOptions(1).anchorsMask(),
                     3, 64, 64, 0);
             assertThat((double) ciou.compute(out, new Targets(BOXES)).value()).isNotCloseTo(0.62164253, within(1e-4));
         }
@@ -92,6 +92,6 @@ class YoloV3LossTest {
 
     private static ModelSpec spec() {
         return new ModelSpec(YoloV3Family.ARCHITECTURE, "darknet53", Task.DETECT, new ClassList(List.of("a", "b", "c")),
-                64, 64, PixelFormat.unit(), Resize.LETTERBOX, YoloV3Family.defaultOptions(0.0625));
+                64, 64, PixelFormat.unit(), Resize.LETTERBOX, new YoloV3Family().defaultOptions(0.0625));
     }
 }
