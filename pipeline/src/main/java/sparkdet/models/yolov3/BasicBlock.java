@@ -2,6 +2,7 @@ package sparkdet.models.yolov3;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.models.yolo.ConvBnLeaky;
 
 /**
  * nets/darknet.py's BasicBlock: a 1x1 conv down to {@code mid} channels and a 3x3 conv back up

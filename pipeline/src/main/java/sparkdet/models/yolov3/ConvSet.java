@@ -2,6 +2,7 @@ package sparkdet.models.yolov3;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.models.yolo.ConvBnLeaky;
 
 /** nets/yolo.py's conv2d(): an nn.Sequential of conv, bn and relu (LeakyReLU 0.1), stride 1 */
 final class ConvSet extends Module {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.models.yolo.ConvBnLeaky;
 import sparkdet.models.yolo.Widths;
 
 /**

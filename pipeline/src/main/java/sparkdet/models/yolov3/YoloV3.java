@@ -1,15 +1,14 @@
 package sparkdet.models.yolov3;
 
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
-import org.bytedeco.pytorch.GeneratorOptional;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.models.yolo.ConvBnLeaky;
+import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.Widths;
 
 /**
@@ -26,8 +25,6 @@ final class YoloV3 extends Network {
     /** the stride of P5, which input sizes must be multiples of */
     static final int MAX_STRIDE = 32;
     private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
-    /** the standard deviation of the repository's weights_init */
-    private static final double INIT_GAIN = 0.02;
     private static final Pattern BN = Pattern.compile("(^|\\.)(bn|bn1|bn2|ds_bn)\\.");
 
     private final int numClasses;
@@ -76,19 +73,7 @@ final class YoloV3 extends Network {
      * biases keep the framework's default, which libtorch shares with PyTorch.
      */
     private void initWeights() {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
-                Tensor p = e.getValue();
-                String name = e.getKey();
-                if (p.dim() == 4) {
-                    p.normal_(0, INIT_GAIN, new GeneratorOptional());
-                } else if (BN.matcher(name).find() && name.endsWith(".weight")) {
-                    p.normal_(1, INIT_GAIN, new GeneratorOptional());
-                } else if (BN.matcher(name).find() && name.endsWith(".bias")) {
-                    p.zero_();
-                }
-            }
-        }
+        ReferenceInit.apply(namedParameters(), module -> BN.matcher(module + ".").find());
     }
 
     /** @return P5 (stride 32), P4 (stride 16) and P3 (stride 8), each [N, 3 * (5 + classes), H, W] */

@@ -1,14 +1,12 @@
 package sparkdet.models.yolov4tiny;
 
 import java.util.List;
-import java.util.Map;
-import org.bytedeco.pytorch.GeneratorOptional;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.Widths;
 
 /**
@@ -23,8 +21,6 @@ final class YoloV4Tiny extends Network {
     /** the stride of P5, which input sizes must be multiples of */
     static final int MAX_STRIDE = 32;
     private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
-    /** the standard deviation of the repository's weights_init */
-    private static final double INIT_GAIN = 0.02;
 
     private final int numClasses;
     private final CspDarknetTiny backbone;
@@ -70,18 +66,7 @@ final class YoloV4Tiny extends Network {
      * which libtorch shares with PyTorch.
      */
     private void initWeights() {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
-                Tensor p = e.getValue();
-                if (p.dim() == 4) {
-                    p.normal_(0, INIT_GAIN, new GeneratorOptional());
-                } else if (e.getKey().endsWith(".bn.weight")) {
-                    p.normal_(1, INIT_GAIN, new GeneratorOptional());
-                } else if (e.getKey().endsWith(".bn.bias")) {
-                    p.zero_();
-                }
-            }
-        }
+        ReferenceInit.apply(namedParameters(), ReferenceInit::namedBn);
     }
 
     /** @return the P5 (stride 32) and P4 (stride 16) outputs, each [N, 3 * (5 + classes), H, W] */

@@ -1,17 +1,15 @@
 package sparkdet.models.yolov5;
 
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
-import org.bytedeco.pytorch.GeneratorOptional;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.models.yolo.ReferenceInit;
 
 /**
  * YOLOv5 as bubbliiiing/yolov5-pytorch's nets/yolo.py builds it (YoloBody with the cspdarknet
@@ -28,8 +26,6 @@ public final class YoloV5 extends Network {
     /** the stride of P5, which input sizes must be multiples of (a constant: reading it loads nothing) */
     static final int MAX_STRIDE = 32;
     private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
-    /** the standard deviation of the reference's weights_init */
-    private static final double INIT_GAIN = 0.02;
 
     private final YoloV5Variant variant;
     private final int numClasses;
@@ -82,18 +78,7 @@ public final class YoloV5 extends Network {
      * 0. The heads' biases keep the framework's default, which libtorch shares with PyTorch.
      */
     private void initWeights() {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            for (Map.Entry<String, Tensor> e : namedParameters().entrySet()) {
-                Tensor p = e.getValue();
-                if (p.dim() == 4) {
-                    p.normal_(0, INIT_GAIN, new GeneratorOptional());
-                } else if (e.getKey().endsWith(".bn.weight")) {
-                    p.normal_(1, INIT_GAIN, new GeneratorOptional());
-                } else if (e.getKey().endsWith(".bn.bias")) {
-                    p.zero_();
-                }
-            }
-        }
+        ReferenceInit.apply(namedParameters(), ReferenceInit::namedBn);
     }
 
     /** @return P5 (stride 32), P4 (stride 16), P3 (stride 8), each [N, 3 * (5 + classes), H, W] */

@@ -1,4 +1,4 @@
-package sparkdet.models.yolov3;
+package sparkdet.models.yolo;
 
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.BatchNorm2dImpl;
@@ -17,12 +17,13 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Conv2d without bias, BatchNorm2d and LeakyReLU(0.1), registered as three children of a parent
  * module under the names the parent gives: yolo3-pytorch names them conv1/bn1/relu1 in DarkNet's
- * stem and residual blocks, ds_conv/ds_bn/ds_relu in its layers and conv/bn/relu in the neck. Not a
+ * stem and residual blocks, ds_conv/ds_bn/ds_relu in its layers and conv/bn/relu in the neck;
+ * yolov4-tiny-pytorch's BasicConv holds conv/bn/activation. Not a
  * module itself, so the state-dict names are the parent's. The slope lives in a module rather than a
  * static Scalar (a native object created in a caller's PointerScope is freed with it); every child
  * is held in a field because libtorch calls back into the Java peer of each module.
  */
-final class ConvBnLeaky {
+public final class ConvBnLeaky {
     private final Conv2dImpl conv;
     private final BatchNorm2dImpl bn;
     private final LeakyReLUImpl activation;
@@ -31,7 +32,7 @@ final class ConvBnLeaky {
     private Tensor fusedWeight;
     private Tensor fusedBias;
 
-    ConvBnLeaky(Module parent, String convName, String bnName, String reluName, long in, long out, long kernel,
+    public ConvBnLeaky(Module parent, String convName, String bnName, String reluName, long in, long out, long kernel,
             long stride) {
         Conv2dOptions options = new Conv2dOptions(in, out, new LongPointer(kernel, kernel));
         options.stride().put(0, stride).put(1, stride);
@@ -48,7 +49,7 @@ final class ConvBnLeaky {
         activation = parent.register_module(reluName, new LeakyReLUImpl(leaky));
     }
 
-    Tensor forward(Tensor x, boolean training) {
+    public Tensor forward(Tensor x, boolean training) {
         if (fusedWeight != null && !training) {
             return activation.forward(torch.conv2d(x, fusedWeight, new TensorOptional(fusedBias),
                     new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1));
@@ -58,10 +59,10 @@ final class ConvBnLeaky {
 
     /**
      * Folds the batch norm's running statistics into the convolution for eval-mode forward, as
-     * YOLOv4-tiny's BasicConv does: conv(x, w s) + (beta - mean s), s = gamma / sqrt(var + eps). The
+     * ONNX exporters do: conv(x, w s) + (beta - mean s), s = gamma / sqrt(var + eps). The
      * parameters are unchanged (state dicts too); train mode still runs conv then batch norm.
      */
-    void fuseBatchNorm() {
+    public void fuseBatchNorm() {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             Tensor scale = bn.weight().div(bn.running_var().add(new Scalar(bn.options().eps().get())).sqrt());
             Tensor weight = conv.weight().mul(scale.view(-1, 1, 1, 1)).contiguous();
