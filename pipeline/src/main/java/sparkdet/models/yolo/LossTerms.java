@@ -3,6 +3,7 @@ package sparkdet.models.yolo;
 import java.util.Arrays;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /** Terms and checks the YOLO families' losses share, written as their reference repositories write them. */
 public final class LossTerms {
@@ -16,6 +17,27 @@ public final class LossTerms {
     public static Tensor bce(Tensor p, Tensor target) {
         Tensor q = p.clamp_min(new Scalar(EPS)).clamp_max(new Scalar(1 - EPS));
         return target.mul(q.log()).add(target.neg().add(new Scalar(1)).mul(q.neg().add(new Scalar(1)).log())).neg();
+    }
+
+    /**
+     * generalised IoU of predicted and target boxes, [n, 2] centres and sizes, as the repositories'
+     * box_giou (yolo3-pytorch, yolov5-pytorch): iou - (enclose - union) / enclose, without epsilons
+     * (a positive's target box has a positive area)
+     */
+    public static Tensor giou(Tensor pXy, Tensor pWh, Tensor tXy, Tensor tWh) {
+        Tensor pHalf = pWh.div(new Scalar(2));
+        Tensor tHalf = tWh.div(new Scalar(2));
+        Tensor pMin = pXy.sub(pHalf);
+        Tensor pMax = pXy.add(pHalf);
+        Tensor tMin = tXy.sub(tHalf);
+        Tensor tMax = tXy.add(tHalf);
+        Tensor interWh = torch.minimum(pMax, tMax).sub(torch.maximum(pMin, tMin)).clamp_min(new Scalar(0));
+        Tensor inter = interWh.select(1, 0).mul(interWh.select(1, 1));
+        Tensor union = pWh.select(1, 0).mul(pWh.select(1, 1)).add(tWh.select(1, 0).mul(tWh.select(1, 1))).sub(inter);
+        Tensor iou = inter.div(union);
+        Tensor encloseWh = torch.maximum(pMax, tMax).sub(torch.minimum(pMin, tMin)).clamp_min(new Scalar(0));
+        Tensor enclose = encloseWh.select(1, 0).mul(encloseWh.select(1, 1));
+        return iou.sub(enclose.sub(union).div(enclose));
     }
 
     /**

@@ -134,7 +134,7 @@ public final class YoloLoss implements Loss {
             Tensor xy = positive.narrow(1, 0, 2).sigmoid().add(on(device, Tensor.create(targets.gridXy, n, 2)));
             Tensor wh = positive.narrow(1, 2, 2).exp().mul(on(device, Tensor.create(targets.anchorWh, n, 2)));
             Tensor target = on(device, Tensor.create(targets.boxes, n, 4));
-            Tensor iou = boxIou == BoxIou.GIOU ? giou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2))
+            Tensor iou = boxIou == BoxIou.GIOU ? LossTerms.giou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2))
                     : ciou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2));
             Tensor boxLoss = iou.neg().add(new Scalar(1)).mean();
             Tensor classTarget = on(device, Tensor.create(targets.classes, n, numClasses));
@@ -245,27 +245,6 @@ public final class YoloLoss implements Loss {
         Tensor v = pAtan.sub(tAtan).square().mul(new Scalar(4 / (Math.PI * Math.PI)));
         Tensor alpha = v.div(iou.neg().add(new Scalar(1)).add(v).clamp_min(new Scalar(MIN_DENOMINATOR)));
         return iou.sub(centreDistance.div(diagonal.clamp_min(new Scalar(MIN_DENOMINATOR)))).sub(alpha.mul(v));
-    }
-
-    /**
-     * generalised IoU of predicted and target boxes, [n, 2] centres and sizes, as yolo3-pytorch's
-     * box_giou: iou - (enclose - union) / enclose, the union not clamped (a positive's target box
-     * has a positive area)
-     */
-    static Tensor giou(Tensor pXy, Tensor pWh, Tensor tXy, Tensor tWh) {
-        Tensor pHalf = pWh.div(new Scalar(2));
-        Tensor tHalf = tWh.div(new Scalar(2));
-        Tensor pMin = pXy.sub(pHalf);
-        Tensor pMax = pXy.add(pHalf);
-        Tensor tMin = tXy.sub(tHalf);
-        Tensor tMax = tXy.add(tHalf);
-        Tensor interWh = torch.minimum(pMax, tMax).sub(torch.maximum(pMin, tMin)).clamp_min(new Scalar(0));
-        Tensor inter = interWh.select(1, 0).mul(interWh.select(1, 1));
-        Tensor union = pWh.select(1, 0).mul(pWh.select(1, 1)).add(tWh.select(1, 0).mul(tWh.select(1, 1))).sub(inter);
-        Tensor iou = inter.div(union);
-        Tensor encloseWh = torch.maximum(pMax, tMax).sub(torch.minimum(pMin, tMin)).clamp_min(new Scalar(0));
-        Tensor enclose = encloseWh.select(1, 0).mul(encloseWh.select(1, 1));
-        return iou.sub(enclose.sub(union).div(enclose));
     }
 
     /** targets are built on the CPU; the loss runs where the outputs are */

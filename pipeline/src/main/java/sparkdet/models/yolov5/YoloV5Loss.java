@@ -143,7 +143,7 @@ public final class YoloV5Loss implements Loss {
             Tensor wh = positive.narrow(1, 2, 2).mul(new Scalar(2)).square()
                     .mul(like(output, Tensor.create(targets.anchorWh, n, 2)));
             Tensor target = like(output, Tensor.create(targets.boxes, n, 4));
-            Tensor giou = giou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2));
+            Tensor giou = LossTerms.giou(xy, wh, target.narrow(1, 0, 2), target.narrow(1, 2, 2));
             Tensor boxLoss = giou.neg().add(new Scalar(1)).mean();
             Tensor classTarget = like(output, Tensor.create(targets.classes, n, numClasses));
             if (labelSmoothing != 0) {
@@ -155,26 +155,6 @@ public final class YoloV5Loss implements Loss {
         }
         Tensor objLoss = LossTerms.bce(conf, objTarget).mean().mul(new Scalar(BALANCE[l] * objRatio));
         return loss == null ? objLoss : loss.add(objLoss);
-    }
-
-    /**
-     * generalised IoU of predicted and target boxes, [n, 2] centres and sizes, as the reference's
-     * box_giou: IoU - (enclosing area - union) / enclosing area, without epsilons
-     */
-    static Tensor giou(Tensor pXy, Tensor pWh, Tensor tXy, Tensor tWh) {
-        Tensor pHalf = pWh.div(new Scalar(2));
-        Tensor tHalf = tWh.div(new Scalar(2));
-        Tensor pMin = pXy.sub(pHalf);
-        Tensor pMax = pXy.add(pHalf);
-        Tensor tMin = tXy.sub(tHalf);
-        Tensor tMax = tXy.add(tHalf);
-        Tensor interWh = torch.minimum(pMax, tMax).sub(torch.maximum(pMin, tMin)).clamp_min(new Scalar(0));
-        Tensor inter = interWh.select(1, 0).mul(interWh.select(1, 1));
-        Tensor union = pWh.select(1, 0).mul(pWh.select(1, 1)).add(tWh.select(1, 0).mul(tWh.select(1, 1))).sub(inter);
-        Tensor iou = inter.div(union);
-        Tensor encloseWh = torch.maximum(pMax, tMax).sub(torch.minimum(pMin, tMin)).clamp_min(new Scalar(0));
-        Tensor enclose = encloseWh.select(1, 0).mul(encloseWh.select(1, 1));
-        return iou.sub(enclose.sub(union).div(enclose));
     }
 
     /** a target built on the CPU in float32, in the output's dtype and on its device */
