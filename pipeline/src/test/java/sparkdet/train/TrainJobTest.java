@@ -14,6 +14,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import sparkdet.model.ModelFiles;
 import sparkdet.config.Settings;
 import sparkdet.ingest.IngestFormat;
@@ -110,29 +112,30 @@ class TrainJobTest {
     }
 
     /**
-     * A second family through the same trainer, checkpoints and predictor: YOLOv5 (variant n at a
-     * quarter width) trains, resumes to the same weights from its checkpoint (which holds its
-     * anchors), and predicts as model.zip and as its weights.pth beside a {@code layout = yolov5}
-     * sidecar, with the same outputs.
+     * The other families through the same trainer, checkpoints and predictor: each trains, resumes
+     * to the same weights from its checkpoint (which holds its anchors), and predicts as model.zip
+     * and as its weights.pth beside a sidecar of its layout, with the same outputs.
      */
-    @Test
-    void yolov5TrainsResumesAndPredictsThroughTheSameSeam() throws Exception {
-        String straight = tmp.resolve("v5-straight").toString();
-        TrainJob.Summary two = new TrainJob(TestSpark.session()).run(recipe(straight, 2, "train.model=yolov5",
-                "train.variant=n"), false, false);
-        String resumed = tmp.resolve("v5-resumed").toString();
-        new TrainJob(TestSpark.session()).run(recipe(resumed, 2, "train.model=yolov5", "train.variant=n",
-                "train.stop-after=1"), false, false);
-        TrainJob.Summary more = new TrainJob(TestSpark.session()).run(recipe(resumed, 2, "train.model=yolov5",
-                "train.variant=n"), true, false);
+    @ParameterizedTest
+    @CsvSource({"yolov5, n, 0.25, yolov5", "yolov3, darknet53, 0.0625, yolo-anchors"})
+    void otherFamiliesTrainResumeAndPredictThroughTheSameSeam(String architecture, String variant, double width,
+                                                            String layout) throws Exception {
+        String[] family = {"train.model=" + architecture, "train.variant=" + variant, "train.width=" + width};
+        String straight = tmp.resolve(architecture + "-straight").toString();
+        TrainJob.Summary two = new TrainJob(TestSpark.session()).run(recipe(straight, 2, family), false, false);
+        String resumed = tmp.resolve(architecture + "-resumed").toString();
+        String[] stopping = java.util.Arrays.copyOf(family, family.length + 1);
+        stopping[family.length] = "train.stop-after=1";
+        new TrainJob(TestSpark.session()).run(recipe(resumed, 2, stopping), false, false);
+        TrainJob.Summary more = new TrainJob(TestSpark.session()).run(recipe(resumed, 2, family), true, false);
         assertThat(more.ranks().get(0).parameterCrc()).isEqualTo(two.ranks().get(0).parameterCrc());
 
         Storage storage = new Storage(TestSpark.session().sparkContext().hadoopConfiguration());
         Path zip = Path.of(straight, "model.zip");
         ModelArchive.Loaded model = ModelArchive.read(storage, zip.toString(), ModelFiles.MAX_BYTES_CEILING);
-        assertThat(model.spec().architecture()).isEqualTo("yolov5");
-        assertThat(model.spec().variant()).isEqualTo("n");
-        Path pth = tmp.resolve("v5.pth");
+        assertThat(model.spec().architecture()).isEqualTo(architecture);
+        assertThat(model.spec().variant()).isEqualTo(variant);
+        Path pth = tmp.resolve(architecture + ".pth");
         try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile());
              InputStream in = z.getInputStream(z.getEntry("weights.pth"))) {
             Files.write(pth, in.readAllBytes());
@@ -142,7 +145,8 @@ class TrainJobTest {
         for (float[] a : anchors.anchors()) {
             flat.append(flat.length() == 0 ? "" : ", ").append(a[0]).append(", ").append(a[1]);
         }
-        Files.writeString(tmp.resolve("v5.pth.conf"), "layout = yolov5\nvariant = n\nwidth = 0.25\ninput-size = 96\n"
+        Files.writeString(tmp.resolve(architecture + ".pth.conf"), "layout = " + layout + "\narchitecture = "
+                + architecture + "\nvariant = " + variant + "\nwidth = " + width + "\ninput-size = 96\n"
                 + "classes = [" + String.join(", ", ShapesGenerator.CLASSES) + "]\nanchors = [" + flat + "]\n");
         List<RgbImage> photos = new ArrayList<>();
         try (var files = Files.list(tmp.resolve("voc/JPEGImages"))) {
