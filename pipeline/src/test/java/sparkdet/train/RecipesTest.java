@@ -1,0 +1,67 @@
+package sparkdet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import sparkdet.config.Settings;
+import sparkdet.models.yolo.AnchorOptions;
+
+/**
+ * Every recipe shipped in conf/ loads (no unknown key, a family that accepts its keys), and the
+ * reference recipes carry their repository's train.py defaults.
+ */
+class RecipesTest {
+    private static final Path CONF = Path.of("..", "conf");
+
+    static Stream<Path> recipes() throws Exception {
+        try (Stream<Path> files = Files.list(CONF)) {
+            return files.filter(p -> p.toString().endsWith(".conf"))
+                    .filter(p -> !p.getFileName().toString().equals("sparkdet-defaults.conf")).sorted().toList().stream();
+        }
+    }
+
+    private static Recipe load(Path file) {
+        return Recipe.of(Settings.load(file.toString(), List.of()), "data", "out");
+    }
+
+    @ParameterizedTest
+    @MethodSource("recipes")
+    void everyShippedRecipeLoadsAndNamesAFamilyThatTakesIt(Path file) {
+        Recipe r = load(file);
+        assertThat(r.model()).as(file.toString()).isIn("yolov3", "yolov4-tiny", "yolov5");
+        assertThat(r.inputSize() % 32).isZero();
+        assertThat(r.family().fit(List::of, r.seed())).isInstanceOf(AnchorOptions.class);
+    }
+
+    @Test
+    void referenceRecipesCarryTheirTrainPyDefaults() throws Exception {
+        assertThat(recipes().map(p -> p.getFileName().toString()))
+                .contains("yolov3.conf", "yolov4-tiny.conf", "yolov5.conf");
+        Recipe v5 = load(CONF.resolve("yolov5.conf"));
+        assertThat(List.of(v5.variant(), v5.inputSize(), v5.epochs(), v5.freezeEpochs(), v5.freezeBatchSize(),
+                v5.batchSize())).containsExactly("s", 640, 300, 50, 16, 8);
+        assertThat(v5.augment().mosaic()).isTrue();
+        assertThat(v5.augment().mosaicProbability()).isEqualTo(0.5);
+        Recipe v3 = load(CONF.resolve("yolov3.conf"));
+        assertThat(List.of(v3.inputSize(), v3.epochs(), v3.freezeEpochs(), v3.batchSize())).containsExactly(416, 300,
+                50, 8);
+        assertThat(v3.augment().mosaic()).isFalse();
+        Recipe tiny = load(CONF.resolve("yolov4-tiny.conf"));
+        assertThat(List.of(tiny.inputSize(), tiny.freezeEpochs(), tiny.batchSize())).containsExactly(416, 0, 16);
+        for (Recipe r : List.of(v5, v3, tiny)) {
+            assertThat(List.of(r.optimizer(), r.lr(), r.minLrRatio(), r.momentum(), r.weightDecay(), r.schedule()))
+                    .containsExactly("sgd", 1e-2, 0.01, 0.937, 5e-4, "cos");
+            // the repositories' own anchors, not k-means: fit returns them as given
+            AnchorOptions anchors = (AnchorOptions) r.family().fit(() -> {
+                throw new AssertionError("k-means asked for box sizes");
+            }, r.seed());
+            assertThat(anchors.anchors()[0][0]).isEqualTo(10f);
+        }
+    }
+}
