@@ -8,11 +8,7 @@ import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.LeakyReLUImpl;
 import org.bytedeco.pytorch.LeakyReLUOptions;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Conv2d without bias, BatchNorm2d and LeakyReLU(0.1), registered as three children of a parent
@@ -29,8 +25,7 @@ public final class ConvBnLeaky {
     private final LeakyReLUImpl activation;
     private final long stride;
     private final long padding;
-    private Tensor fusedWeight;
-    private Tensor fusedBias;
+    private FoldedConv folded;
 
     public ConvBnLeaky(Module parent, String convName, String bnName, String reluName, long in, long out, long kernel,
             long stride) {
@@ -50,9 +45,8 @@ public final class ConvBnLeaky {
     }
 
     public Tensor forward(Tensor x, boolean training) {
-        if (fusedWeight != null && !training) {
-            return activation.forward(torch.conv2d(x, fusedWeight, new TensorOptional(fusedBias),
-                    new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1));
+        if (folded != null && !training) {
+            return activation.forward(folded.forward(x));
         }
         return activation.forward(bn.forward(conv.forward(x)));
     }
@@ -63,12 +57,6 @@ public final class ConvBnLeaky {
      * parameters are unchanged (state dicts too); train mode still runs conv then batch norm.
      */
     public void fuseBatchNorm() {
-        try (NoGradGuard noGrad = new NoGradGuard()) {
-            Tensor scale = bn.weight().div(bn.running_var().add(new Scalar(bn.options().eps().get())).sqrt());
-            Tensor weight = conv.weight().mul(scale.view(-1, 1, 1, 1)).contiguous();
-            Tensor bias = bn.bias().sub(bn.running_mean().mul(scale));
-            fusedWeight = weight.retainReference();
-            fusedBias = bias.retainReference();
-        }
+        folded = FoldedConv.of(conv, bn, stride, padding);
     }
 }

@@ -19,4 +19,9 @@ final class Bottleneck extends Module {
         Tensor y = cv2.forward(cv1.forward(x));
         return shortcut ? x.add(y) : y;
     }
+
+    void fuseBatchNorm() {
+        cv1.fuseBatchNorm();
+        cv2.fuseBatchNorm();
+    }
 }

@@ -37,4 +37,13 @@ final class C3 extends Module {
         }
         return cv3.forward(torch.cat(new TensorVector(y, cv2.forward(x)), 1));
     }
+
+    void fuseBatchNorm() {
+        cv1.fuseBatchNorm();
+        cv2.fuseBatchNorm();
+        cv3.fuseBatchNorm();
+        for (Bottleneck b : bottlenecks) {
+            b.fuseBatchNorm();
+        }
+    }
 }

@@ -52,4 +52,13 @@ final class CspDarknet extends Module {
         }
         return feats;
     }
+
+    void fuseBatchNorm() {
+        stem.fuseBatchNorm();
+        for (int s = 0; s < 4; s++) {
+            downs[s].fuseBatchNorm();
+            c3s[s].fuseBatchNorm();
+        }
+        spp.fuseBatchNorm();
+    }
 }

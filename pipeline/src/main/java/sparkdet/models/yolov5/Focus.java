@@ -25,4 +25,8 @@ final class Focus extends Module {
     private static Tensor phase(Tensor x, long row, long column) {
         return x.slice(2, new LongOptional(row), new LongOptional(), 2).slice(3, new LongOptional(column), new LongOptional(), 2);
     }
+
+    void fuseBatchNorm() {
+        conv.fuseBatchNorm();
+    }
 }

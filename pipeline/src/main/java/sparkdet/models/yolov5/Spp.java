@@ -30,4 +30,9 @@ final class Spp extends Module {
         }
         return cv2.forward(torch.cat(parts, 1));
     }
+
+    void fuseBatchNorm() {
+        cv1.fuseBatchNorm();
+        cv2.fuseBatchNorm();
+    }
 }

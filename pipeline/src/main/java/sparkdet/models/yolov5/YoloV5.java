@@ -101,12 +101,16 @@ public final class YoloV5 extends Network {
         return torch.cat(new TensorVector(a, b), 1);
     }
 
-    /**
-     * Not folded yet: eval-mode batch norms run as their own operation (the same numbers as folded,
-     * a little slower). YOLOv4-tiny's BasicConv shows the folding.
-     */
+    /** every conv + batch norm pair runs as one convolution in eval mode (see Conv#fuseBatchNorm) */
     @Override
     public void foldForInference() {
+        backbone.fuseBatchNorm();
+        for (Conv c : new Conv[] {convForFeat3, convForFeat2, downSample1, downSample2}) {
+            c.fuseBatchNorm();
+        }
+        for (C3 c : new C3[] {conv3ForUpsample1, conv3ForUpsample2, conv3ForDownsample1, conv3ForDownsample2}) {
+            c.fuseBatchNorm();
+        }
     }
 
     @Override

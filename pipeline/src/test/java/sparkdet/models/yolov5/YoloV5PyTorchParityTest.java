@@ -58,26 +58,33 @@ class YoloV5PyTorchParityTest {
         }
     }
 
+    /** eval mode, plain and with the batch norms folded into the convolutions */
     @Test
     void outputsEqualPyTorchsInEvalMode() throws Exception {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Map<String, Tensor> io = V5Fixtures.tensors(V5Fixtures.IO);
             YoloV5 model = V5Fixtures.model();
             model.eval();
-            Tensor[] out = model.forward(io.get("input"));
-            assertThat(out).hasSize(3);
             long[][] shapes = {{3, 24, 2, 2}, {3, 24, 4, 4}, {3, 24, 8, 8}};
-            for (int i = 0; i < 3; i++) {
-                assertThat(out[i].sizes().vec().get()).containsExactly(shapes[i]);
-                Tensor expected = io.get("out" + i);
-                double d = out[i].sub(expected).abs().max().item_double();
-                System.out.printf("out%d (%s): max |Java - PyTorch| %.3g, max |PyTorch| %.3g%n", i,
-                        new String[] {"P5", "P4", "P3"}[i], d, expected.abs().max().item_double());
-                assertThat(d).as("out%d", i).isLessThan(1e-4);
-            }
-            float[][] plain = model.predict(floats(io.get("input")), 3, V5Fixtures.SIZE, V5Fixtures.SIZE).values();
-            for (int i = 0; i < 3; i++) {
-                assertThat(plain[i]).containsExactly(floats(out[i]));
+            for (boolean folded : new boolean[] {false, true}) {
+                if (folded) {
+                    model.foldForInference();
+                }
+                Tensor[] out = model.forward(io.get("input"));
+                assertThat(out).hasSize(3);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(out[i].sizes().vec().get()).containsExactly(shapes[i]);
+                    Tensor expected = io.get("out" + i);
+                    double d = out[i].sub(expected).abs().max().item_double();
+                    System.out.printf("out%d (%s%s): max |Java - PyTorch| %.3g, max |PyTorch| %.3g%n", i,
+                            new String[] {"P5", "P4", "P3"}[i], folded ? ", folded" : "", d,
+                            expected.abs().max().item_double());
+                    assertThat(d).as("out%d%s", i, folded ? " folded" : "").isLessThan(1e-4);
+                }
+                float[][] plain = model.predict(floats(io.get("input")), 3, V5Fixtures.SIZE, V5Fixtures.SIZE).values();
+                for (int i = 0; i < 3; i++) {
+                    assertThat(plain[i]).containsExactly(floats(out[i]));
+                }
             }
         }
     }
