@@ -37,7 +37,8 @@ final class BenchCommand implements Command {
             usage: sparkdet bench --job ingest --format voc|coco|lines --input PATH [--images DIR] [--classes FILE]
                    sparkdet bench --job evaluate --gt PATH --detections PATH [--metric coco|voc|all] [--iou 0.5]
                                   [--score-threshold 0.5] [--max-dets 100] [--mode auto|local|cluster] [--no-plus1]
-                   sparkdet bench --job train [--images 96] [--size 416] [--width 1.0] [--batch 8] [--classes 20]
+                   sparkdet bench --job train [--model yolov4-tiny] [--variant V] [--images 96] [--size 416]
+                                  [--width 1.0] [--batch 8] [--classes 20]
                    sparkdet bench --job predict [--images 1000] [--batch 8] [--models DIR] [--score 0.25]
                                   [--nms-iou 0.45] (on the CPU)
 
@@ -45,8 +46,9 @@ final class BenchCommand implements Command {
               (ingest: objects per second of parse, validate and write; evaluate: metrics.json's
               timing_s), the wall time of the whole process since the JVM started, and the
               JVM's peak heap (the sum of the heap pools' peaks: an upper bound).
-              train: synthesizes --images shapes pictures at --size, ingests them, and trains
-              YOLOv4-tiny (--width, --classes heads) for 2 frozen and 2 unfrozen epochs, once with one
+              train: synthesizes --images shapes pictures at --size, ingests them, and trains the
+              family --model (train.model: yolov3, yolov4-tiny, yolov5; --variant, default the
+              family's; --width, --classes heads) for 2 frozen and 2 unfrozen epochs, once with one
               worker of 2 threads and once with two workers of 1 thread; prints images/s of each
               phase's second epoch (the first warms up), the network's own rate (forward, backward,
               update) and where the time went (waiting for data, forward, backward, all-reduce, update).
@@ -61,7 +63,8 @@ final class BenchCommand implements Command {
     @Override
     public Set<String> valuedOptions() {
         return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
-                "score-threshold", "max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou");
+                "score-threshold", "max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou", "model",
+                "variant");
     }
 
     @Override

@@ -17,7 +17,7 @@ import sparkdet.train.Recipe;
 import sparkdet.train.TrainJob;
 
 /**
- * {@code bench --job train}: training throughput of YOLOv4-tiny, frozen and unfrozen, with one
+ * {@code bench --job train}: training throughput of a model family, frozen and unfrozen, with one
  * worker of two threads and two workers of one thread, on synthesized pictures (the data's
  * content does not change the arithmetic; its loading and augmentation are part of the figure).
  */
@@ -34,6 +34,8 @@ final class TrainBench {
         int batch = args.intValue("batch", 8);
         int classCount = args.intValue("classes", 20);
         double width = Double.parseDouble(args.get("width", "1.0"));
+        String model = args.get("model", "yolov4-tiny");
+        String variant = args.get("variant", null);
         if (classCount < ShapesGenerator.CLASSES.size()) {
             throw new UsageException("--classes: at least " + ShapesGenerator.CLASSES.size() + " (the shapes' own)");
         }
@@ -46,18 +48,23 @@ final class TrainBench {
         for (int c = classes.size(); c < classCount; c++) {
             classes.add("class" + c);
         }
-        context.out().printf(Locale.ROOT, "bench train: YOLOv4-tiny width %.2f, %d classes, %dx%d, batch %d per worker,"
-                + " %d images per epoch, %d cores%n", width, classCount, size, size, batch, images,
+        context.out().printf(Locale.ROOT, "bench train: %s%s width %.2f, %d classes, %dx%d, batch %d per worker,"
+                + " %d images per epoch, %d cores%n", model, variant == null ? "" : " " + variant, width, classCount,
+                size, size, batch, images,
                 Runtime.getRuntime().availableProcessors());
         for (int[] layout : new int[][] {{1, 2}, {2, 1}}) {
-            Config overrides = ConfigFactory.parseMap(Map.ofEntries(
+            Map<String, Object> family = new java.util.HashMap<>(Map.of("sparkdet.train.model", model));
+            if (variant != null) {
+                family.put("sparkdet.train.variant", variant);
+            }
+            Config overrides = ConfigFactory.parseMap(family).withFallback(ConfigFactory.parseMap(Map.ofEntries(
                     Map.entry("sparkdet.train.width", width), Map.entry("sparkdet.train.input-size", size),
                     Map.entry("sparkdet.train.batch-size", batch), Map.entry("sparkdet.train.freeze-batch-size", batch),
                     Map.entry("sparkdet.train.epochs", EPOCHS), Map.entry("sparkdet.train.freeze-epochs", FROZEN_EPOCHS),
                     Map.entry("sparkdet.train.workers", layout[0]),
                     Map.entry("sparkdet.train.threads-per-worker", layout[1]),
                     Map.entry("sparkdet.train.classes", classes), Map.entry("sparkdet.train.val-fraction", 0),
-                    Map.entry("sparkdet.train.eval-period", 1000), Map.entry("sparkdet.train.save-period", 1000)));
+                    Map.entry("sparkdet.train.eval-period", 1000), Map.entry("sparkdet.train.save-period", 1000))));
             Recipe recipe = Recipe.of(overrides.withFallback(context.config()).resolve(), dataset,
                     tmp.resolve("run-" + layout[0]).toString());
             TrainJob.Summary s = new TrainJob(context.spark()).run(recipe, false, true);

@@ -102,13 +102,13 @@ class MainTest {
         assertThat(Files.readAllLines(lines)).hasSize(3);
     }
 
-    /** the throughput benchmark runs both layouts and both phases, and its two workers really train */
+    /** the throughput benchmark runs both layouts and both phases of the family asked for, and its two workers really train */
     @Test
     void trainBenchmarkReportsBothLayoutsAndPhases() {
-        Result r = run("bench", "--master", "local[2]", "--job", "train", "--images", "12", "--size", "64", "--width",
-                "0.25", "--batch", "2", "--classes", "5");
+        Result r = run("bench", "--master", "local[2]", "--job", "train", "--model", "yolov5", "--variant", "n",
+                "--images", "12", "--size", "64", "--width", "0.25", "--batch", "2", "--classes", "5");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("5 classes, 64x64, batch 2 per worker");
+        assertThat(r.out()).contains("bench train: yolov5 n width 0.25, 5 classes, 64x64, batch 2 per worker");
         List<String> lines = r.out().lines().filter(l -> l.contains("images/s")).toList();
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).startsWith("1 worker(s) x 2 thread(s), frozen");
