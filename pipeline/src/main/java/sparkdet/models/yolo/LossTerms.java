@@ -4,6 +4,8 @@ import java.util.Arrays;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Loss;
+import sparkdet.model.Targets;
 
 /** Terms and checks the YOLO families' losses share, written as their reference repositories write them. */
 public final class LossTerms {
@@ -19,25 +21,64 @@ public final class LossTerms {
         return target.mul(q.log()).add(target.neg().add(new Scalar(1)).mul(q.neg().add(new Scalar(1)).log())).neg();
     }
 
+    /** a family's loss of output l alone, given the batch's boxes (already checked) */
+    public interface ScaleLoss {
+        Tensor of(int l, Tensor output, float[][][] boxes);
+    }
+
+    /**
+     * The losses of the YOLO repositories: each output's loss, summed over the outputs, as their
+     * fit loops sum them.
+     *
+     * @param outputs the model's outputs, in the order of the anchor mask
+     * @throws IllegalArgumentException for another number of outputs, or a box that is not a box
+     */
+    public static Loss.Value sumOverOutputs(Tensor[] outputs, Targets targets, int expectedOutputs, int numClasses,
+                                           ScaleLoss scaleLoss) {
+        float[][][] boxes = targets.boxes();
+        if (outputs.length != expectedOutputs) {
+            throw new IllegalArgumentException(outputs.length + " outputs for " + expectedOutputs + " anchor groups");
+        }
+        checkBoxes(boxes, outputs[0].size(0), numClasses);
+        Tensor total = null;
+        for (int l = 0; l < outputs.length; l++) {
+            Tensor part = scaleLoss.of(l, outputs[l], boxes);
+            total = total == null ? part : total.add(part);
+        }
+        return new Loss.Value(total, total.item_float());
+    }
+
+    /**
+     * What the IoU-type box terms share, for predicted and target boxes given as [n, 2] centres and
+     * sizes: the intersection, the union (not clamped) and the enclosing box's sides.
+     */
+    record BoxOverlap(Tensor inter, Tensor union, Tensor encloseWh) {
+        static BoxOverlap of(Tensor pXy, Tensor pWh, Tensor tXy, Tensor tWh) {
+            Tensor pHalf = pWh.div(new Scalar(2));
+            Tensor tHalf = tWh.div(new Scalar(2));
+            Tensor pMin = pXy.sub(pHalf);
+            Tensor pMax = pXy.add(pHalf);
+            Tensor tMin = tXy.sub(tHalf);
+            Tensor tMax = tXy.add(tHalf);
+            Tensor interWh = torch.minimum(pMax, tMax).sub(torch.maximum(pMin, tMin)).clamp_min(new Scalar(0));
+            Tensor inter = interWh.select(1, 0).mul(interWh.select(1, 1));
+            Tensor union = pWh.select(1, 0).mul(pWh.select(1, 1)).add(tWh.select(1, 0).mul(tWh.select(1, 1)))
+                    .sub(inter);
+            Tensor encloseWh = torch.maximum(pMax, tMax).sub(torch.minimum(pMin, tMin)).clamp_min(new Scalar(0));
+            return new BoxOverlap(inter, union, encloseWh);
+        }
+    }
+
     /**
      * generalised IoU of predicted and target boxes, [n, 2] centres and sizes, as the repositories'
      * box_giou (yolo3-pytorch, yolov5-pytorch): iou - (enclose - union) / enclose, without epsilons
      * (a positive's target box has a positive area)
      */
     public static Tensor giou(Tensor pXy, Tensor pWh, Tensor tXy, Tensor tWh) {
-        Tensor pHalf = pWh.div(new Scalar(2));
-        Tensor tHalf = tWh.div(new Scalar(2));
-        Tensor pMin = pXy.sub(pHalf);
-        Tensor pMax = pXy.add(pHalf);
-        Tensor tMin = tXy.sub(tHalf);
-        Tensor tMax = tXy.add(tHalf);
-        Tensor interWh = torch.minimum(pMax, tMax).sub(torch.maximum(pMin, tMin)).clamp_min(new Scalar(0));
-        Tensor inter = interWh.select(1, 0).mul(interWh.select(1, 1));
-        Tensor union = pWh.select(1, 0).mul(pWh.select(1, 1)).add(tWh.select(1, 0).mul(tWh.select(1, 1))).sub(inter);
-        Tensor iou = inter.div(union);
-        Tensor encloseWh = torch.maximum(pMax, tMax).sub(torch.minimum(pMin, tMin)).clamp_min(new Scalar(0));
-        Tensor enclose = encloseWh.select(1, 0).mul(encloseWh.select(1, 1));
-        return iou.sub(enclose.sub(union).div(enclose));
+        BoxOverlap o = BoxOverlap.of(pXy, pWh, tXy, tWh);
+        Tensor iou = o.inter().div(o.union());
+        Tensor enclose = o.encloseWh().select(1, 0).mul(o.encloseWh().select(1, 1));
+        return iou.sub(enclose.sub(o.union()).div(enclose));
     }
 
     /**

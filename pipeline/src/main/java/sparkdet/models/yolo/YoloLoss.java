@@ -93,17 +93,7 @@ public final class YoloLoss implements Loss {
     /** @param outputs the model's outputs, in the order of the anchor mask */
     @Override
     public Value compute(Tensor[] outputs, Targets targets) {
-        float[][][] boxes = targets.boxes();
-        if (outputs.length != mask.length) {
-            throw new IllegalArgumentException(outputs.length + " outputs for " + mask.length + " anchor groups");
-        }
-        LossTerms.checkBoxes(boxes, outputs[0].size(0), numClasses);
-        Tensor total = null;
-        for (int l = 0; l < outputs.length; l++) {
-            Tensor part = scaleLoss(l, outputs[l], boxes);
-            total = total == null ? part : total.add(part);
-        }
-        return new Value(total, total.item_float());
+        return LossTerms.sumOverOutputs(outputs, targets, mask.length, numClasses, this::scaleLoss);
     }
 
     private Tensor scaleLoss(int l, Tensor output, float[][][] boxes) {
@@ -227,19 +217,10 @@ public final class YoloLoss implements Loss {
 
     /** complete IoU of predicted and target boxes, [n, 2] centres and sizes, as the repository's box_ciou */
     static Tensor ciou(Tensor pXy, Tensor pWh, Tensor tXy, Tensor tWh) {
-        Tensor pHalf = pWh.div(new Scalar(2));
-        Tensor tHalf = tWh.div(new Scalar(2));
-        Tensor pMin = pXy.sub(pHalf);
-        Tensor pMax = pXy.add(pHalf);
-        Tensor tMin = tXy.sub(tHalf);
-        Tensor tMax = tXy.add(tHalf);
-        Tensor interWh = torch.minimum(pMax, tMax).sub(torch.maximum(pMin, tMin)).clamp_min(new Scalar(0));
-        Tensor inter = interWh.select(1, 0).mul(interWh.select(1, 1));
-        Tensor union = pWh.select(1, 0).mul(pWh.select(1, 1)).add(tWh.select(1, 0).mul(tWh.select(1, 1))).sub(inter);
-        Tensor iou = inter.div(union.clamp_min(new Scalar(MIN_DENOMINATOR)));
+        LossTerms.BoxOverlap o = LossTerms.BoxOverlap.of(pXy, pWh, tXy, tWh);
+        Tensor iou = o.inter().div(o.union().clamp_min(new Scalar(MIN_DENOMINATOR)));
         Tensor centreDistance = pXy.sub(tXy).square().sum(1);
-        Tensor encloseWh = torch.maximum(pMax, tMax).sub(torch.minimum(pMin, tMin)).clamp_min(new Scalar(0));
-        Tensor diagonal = encloseWh.square().sum(1);
+        Tensor diagonal = o.encloseWh().square().sum(1);
         Tensor pAtan = pWh.select(1, 0).div(pWh.select(1, 1).clamp_min(new Scalar(MIN_DENOMINATOR))).atan();
         Tensor tAtan = tWh.select(1, 0).div(tWh.select(1, 1).clamp_min(new Scalar(MIN_DENOMINATOR))).atan();
         Tensor v = pAtan.sub(tAtan).square().mul(new Scalar(4 / (Math.PI * Math.PI)));

@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.models.yolo.AnchorYoloFamily;
 import sparkdet.models.yolo.ConvBnLeaky;
 import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.Widths;
@@ -21,9 +22,6 @@ import sparkdet.models.yolo.Widths;
  * small variant with the same structure. Created through {@link YoloV3Family#newNetwork}.
  */
 final class YoloV3 extends Network {
-    static final int ANCHORS_PER_SCALE = 3;
-    /** the stride of P5, which input sizes must be multiples of */
-    static final int MAX_STRIDE = 32;
     private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
     private static final Pattern BN = Pattern.compile("(^|\\.)(bn|bn1|bn2|ds_bn)\\.");
 
@@ -45,7 +43,7 @@ final class YoloV3 extends Network {
         }
         this.numClasses = numClasses;
         Widths c = new Widths(width);
-        long out = ANCHORS_PER_SCALE * (5L + numClasses);
+        long out = AnchorYoloFamily.ANCHORS_PER_SCALE * (5L + numClasses);
         backbone = register_module("backbone", new DarkNet53(c));
         lastLayer0 = register_module("last_layer0", new LastLayers(c.of(1024), c.of(512), c.of(1024), out));
         lastLayer1Conv = register_module("last_layer1_conv", new ConvSet(c.of(512), c.of(256), 1));

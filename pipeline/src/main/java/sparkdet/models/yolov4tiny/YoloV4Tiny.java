@@ -6,6 +6,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.models.yolo.AnchorYoloFamily;
 import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.Widths;
 
@@ -17,9 +18,6 @@ import sparkdet.models.yolo.Widths;
  * {@link YoloV4TinyFamily#newNetwork}.
  */
 final class YoloV4Tiny extends Network {
-    static final int ANCHORS_PER_SCALE = 3;
-    /** the stride of P5, which input sizes must be multiples of */
-    static final int MAX_STRIDE = 32;
     private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
 
     private final int numClasses;
@@ -40,7 +38,7 @@ final class YoloV4Tiny extends Network {
         }
         this.numClasses = numClasses;
         Widths c = new Widths(width);
-        long out = ANCHORS_PER_SCALE * (5L + numClasses);
+        long out = AnchorYoloFamily.ANCHORS_PER_SCALE * (5L + numClasses);
         backbone = register_module("backbone", new CspDarknetTiny(c));
         convForP5 = register_module("conv_for_P5", new BasicConv(c.of(512), c.of(256), 1));
         headP5 = register_module("yolo_headP5", new YoloHead(c.of(256), c.of(512), out));

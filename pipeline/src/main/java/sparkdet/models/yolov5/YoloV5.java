@@ -9,6 +9,7 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.models.yolo.AnchorYoloFamily;
 import sparkdet.models.yolo.ReferenceInit;
 
 /**
@@ -22,9 +23,6 @@ import sparkdet.models.yolo.ReferenceInit;
  * by name and shape (sparkdet.model.Weights). Created through {@link YoloV5Family#newNetwork}.
  */
 public final class YoloV5 extends Network {
-    static final int ANCHORS_PER_SCALE = 3;
-    /** the stride of P5, which input sizes must be multiples of (a constant: reading it loads nothing) */
-    static final int MAX_STRIDE = 32;
     private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
 
     private final YoloV5Variant variant;
@@ -52,7 +50,7 @@ public final class YoloV5 extends Network {
         this.width = width;
         long b = variant.baseChannels(width);
         int d = variant.baseDepth();
-        long out = ANCHORS_PER_SCALE * (5L + numClasses);
+        long out = AnchorYoloFamily.ANCHORS_PER_SCALE * (5L + numClasses);
         backbone = register_module("backbone", new CspDarknet(b, d));
         convForFeat3 = register_module("conv_for_feat3", new Conv(16 * b, 8 * b, 1));
         conv3ForUpsample1 = register_module("conv3_for_upsample1", new C3(16 * b, 8 * b, d, false));

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.Devices;
 import sparkdet.model.Loss;
 import sparkdet.model.Targets;
+import sparkdet.models.yolo.AnchorYoloFamily;
 import sparkdet.models.yolo.LossTerms;
 
 /**
@@ -65,8 +66,8 @@ public final class YoloV5Loss implements Loss {
         if (numClasses < 1) {
             throw new IllegalArgumentException("at least one class, got " + numClasses);
         }
-        if (inputH <= 0 || inputW <= 0 || inputH % YoloV5.MAX_STRIDE != 0 || inputW % YoloV5.MAX_STRIDE != 0) {
-            throw new IllegalArgumentException("YOLOv5 input sizes must be multiples of " + YoloV5.MAX_STRIDE + ", got "
+        if (inputH <= 0 || inputW <= 0 || inputH % AnchorYoloFamily.MAX_STRIDE != 0 || inputW % AnchorYoloFamily.MAX_STRIDE != 0) {
+            throw new IllegalArgumentException("YOLOv5 input sizes must be multiples of " + AnchorYoloFamily.MAX_STRIDE + ", got "
                     + inputH + " x " + inputW);
         }
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
@@ -99,17 +100,7 @@ public final class YoloV5Loss implements Loss {
      */
     @Override
     public Value compute(Tensor[] outputs, Targets targets) {
-        float[][][] boxes = targets.boxes();
-        if (outputs.length != mask.length) {
-            throw new IllegalArgumentException(outputs.length + " outputs for " + mask.length + " anchor groups");
-        }
-        LossTerms.checkBoxes(boxes, outputs[0].size(0), numClasses);
-        Tensor total = null;
-        for (int l = 0; l < outputs.length; l++) {
-            Tensor part = scaleLoss(l, outputs[l], boxes);
-            total = total == null ? part : total.add(part);
-        }
-        return new Value(total, total.item_float());
+        return LossTerms.sumOverOutputs(outputs, targets, mask.length, numClasses, this::scaleLoss);
     }
 
     /** the loss of output l alone, as the reference's yolo_loss(l, output, targets, y_true) */
@@ -123,9 +114,9 @@ public final class YoloV5Loss implements Loss {
             throw new IllegalArgumentException("output " + l + " has " + output.size(1) + " channels, expected "
                     + perScale + " x (5 + " + numClasses + ")");
         }
-        if ((long) gridH * (YoloV5.MAX_STRIDE >> l) != inputH || (long) gridW * (YoloV5.MAX_STRIDE >> l) != inputW) {
+        if ((long) gridH * (AnchorYoloFamily.MAX_STRIDE >> l) != inputH || (long) gridW * (AnchorYoloFamily.MAX_STRIDE >> l) != inputW) {
             throw new IllegalArgumentException("output " + l + " is " + gridH + " x " + gridW + ", expected the input "
-                    + inputH + " x " + inputW + " over stride " + (YoloV5.MAX_STRIDE >> l));
+                    + inputH + " x " + inputW + " over stride " + (AnchorYoloFamily.MAX_STRIDE >> l));
         }
         YoloV5Targets targets = YoloV5Targets.build(boxes, anchors, mask, l, numClasses, gridH, gridW, inputH, inputW);
         // [batch * anchors * rows * columns, 5 + classes], cells in the order of YoloV5Targets' indices
