@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.Optional;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,7 @@ final class ClusterInputs implements AutoCloseable {
 
     private final JavaSparkContext jsc;
     private final int partitions;
-    private final List<JavaRDD<?>> persisted = new ArrayList<>();
-    private final List<JavaPairRDD<?, ?>> persistedPairs = new ArrayList<>();
+    private final List<RDD<?>> persisted = new ArrayList<>();
 
     ClusterInputs(JavaSparkContext jsc, int partitions) {
         this.jsc = jsc;
@@ -73,7 +73,7 @@ final class ClusterInputs implements AutoCloseable {
                 .sortBy(g -> g.cocoId, true, partitions)
                 .zipWithIndex()
                 .mapToPair(Tuple2::swap);
-        keep(images);
+        keep(images.rdd());
         // the sort's range partitioning puts equal ids in one partition, next to each other
         List<long[]> parts = images.mapPartitions(ClusterInputs::countAndFirstDuplicate).collect();
         long count = 0;
@@ -167,7 +167,7 @@ final class ClusterInputs implements AutoCloseable {
                     .mapToPair(d -> new Tuple2<>(keyOf(key, d), d))
                     .leftOuterJoin(index, partitions)
                     .values();
-            keep(joined);
+            keep(joined.rdd());
             JavaPairRDD<Long, RawDetection> matched = joined.filter(t -> t._2().isPresent())
                     .mapToPair(t -> new Tuple2<>(t._2().get(), t._1()));
             found = found == null ? matched : found.union(matched);
@@ -202,21 +202,15 @@ final class ClusterInputs implements AutoCloseable {
         return k != null ? k : new NoKey();
     }
 
-    private void keep(JavaRDD<?> rdd) {
+    private void keep(RDD<?> rdd) {
         rdd.persist(KEPT);
         persisted.add(rdd);
-    }
-
-    private void keep(JavaPairRDD<?, ?> rdd) {
-        rdd.persist(KEPT);
-        persistedPairs.add(rdd);
     }
 
     /** frees what was kept for the evaluation's jobs */
     @Override
     public void close() {
         persisted.forEach(r -> r.unpersist(false));
-        persistedPairs.forEach(r -> r.unpersist(false));
     }
 
     private static void closeQuietly(AutoCloseable... resources) {
