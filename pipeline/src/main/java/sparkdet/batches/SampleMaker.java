@@ -24,7 +24,7 @@ import sparkdet.transforms.TrainTransforms;
 
 /**
  * One model input from one position of the epoch's order: reads and decodes the image (and, for
- * a mosaic, three partners from the shard), then augments it. Safe to call from several threads;
+ * a mosaic, three partners from the shard, and for a mixup one more), then augments it. Safe to call from several threads;
  * the result depends only on the position and the options, never on which thread ran it or when.
  */
 final class SampleMaker {
@@ -67,10 +67,24 @@ final class SampleMaker {
             }
             // a partner that cannot be read leaves this sample a single image, the same way every run
             if (four.size() == 4) {
-                return Optional.of(TrainTransforms.mosaic(four, size, aug, rng));
+                return Optional.of(mixedUp(TrainTransforms.mosaic(four, size, aug, rng), aug, rng));
             }
         }
         return Optional.of(TrainTransforms.single(primary.get(), size, aug, rng));
+    }
+
+    /**
+     * the mosaic, or with mixup's chance the mosaic blended with one more record of the shard (any,
+     * itself included, as the reference samples it), augmented as a single image; no draw at all
+     * when mixup is off, so recipes without it see the random streams they always saw
+     */
+    private Sample mixedUp(Sample mosaic, Augmentation aug, RandomGenerator rng) {
+        if (aug.mixupProbability() == 0 || !Draws.chance(rng, aug.mixupProbability())) {
+            return mosaic;
+        }
+        Optional<Sample> other = load(rng.nextInt(shard.size()));
+        return other.map(o -> TrainTransforms.mixup(mosaic, TrainTransforms.single(o, options.inputSize(), aug, rng)))
+                .orElse(mosaic);
     }
 
     /** three other records of the shard, distinct where the shard is big enough */

@@ -239,7 +239,9 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
     private LoaderOptions loaderOptions(ModelSpec spec, int epoch, int batch, int rank) {
         Recipe.Augment a = recipe.augment();
         boolean mosaic = a.mosaic() && epoch < recipe.epochs() * a.mosaicEpochsRatio();
-        Augmentation augmentation = new Augmentation(true, mosaic ? a.mosaicProbability() : 0, a.jitter(), a.scaleMin(),
+        // mixup blends mosaics only, so it ends with them
+        Augmentation augmentation = new Augmentation(true, mosaic ? a.mosaicProbability() : 0,
+                mosaic && a.mixup() ? a.mixupProbability() : 0, a.jitter(), a.scaleMin(),
                 a.scaleMax(), a.flipProbability(), 1.0, a.hue(), a.saturation(), a.value());
         // each rank its own random stream: the same seed on every rank would augment alike
         return new LoaderOptions(batch, recipe.inputSize(), spec.pixels(), augmentation, recipe.includeDifficult(),

@@ -35,7 +35,8 @@ public record Recipe(String data, String valData, String output, String trainSpl
         implements Serializable {
 
     /** the augmentation switches */
-    public record Augment(boolean mosaic, double mosaicProbability, double mosaicEpochsRatio, double flipProbability,
+    public record Augment(boolean mosaic, double mosaicProbability, double mosaicEpochsRatio, boolean mixup,
+                          double mixupProbability, double flipProbability,
                           double jitter, double scaleMin, double scaleMax, double hue, double saturation,
                           double value) implements Serializable {
     }
@@ -57,6 +58,9 @@ public record Recipe(String data, String valData, String output, String trainSpl
         require(schedule.equals("cos") || schedule.equals("step"), "schedule: cos or step, not '" + schedule + "'");
         require(lr > 0 && minLrRatio > 0 && minLrRatio <= 1, "lr > 0 and 0 < min-lr-ratio <= 1");
         require(labelSmoothing >= 0 && labelSmoothing < 1, "label-smoothing in [0, 1)");
+        require(augment.mixupProbability() >= 0 && augment.mixupProbability() <= 1, "augment.mixup-probability in [0, 1]");
+        require(!augment.mixup() || augment.mosaic(), "augment.mixup blends mosaics (as the reference repositories do): "
+                + "with mosaic = false it would never apply; switch mosaic on or mixup off");
         require(savePeriod >= 1 && evalPeriod >= 1, "save-period and eval-period must be at least 1");
         require(valFraction >= 0 && valFraction < 1, "val-fraction in [0, 1)");
         require(stopAfter >= 0, "stop-after >= 0");
@@ -102,7 +106,8 @@ public record Recipe(String data, String valData, String output, String trainSpl
                     c.getString("schedule"), c.getInt("warmup-epochs"), c.getDouble("warmup-lr-ratio"),
                     c.getDouble("label-smoothing"),
                     new Augment(a.getBoolean("mosaic"), a.getDouble("mosaic-probability"),
-                            a.getDouble("mosaic-epochs-ratio"), a.getDouble("flip-probability"), a.getDouble("jitter"),
+                            a.getDouble("mosaic-epochs-ratio"), a.getBoolean("mixup"), a.getDouble("mixup-probability"),
+                            a.getDouble("flip-probability"), a.getDouble("jitter"),
                             a.getDouble("scale-min"), a.getDouble("scale-max"), a.getDouble("hue"),
                             a.getDouble("saturation"), a.getDouble("value")),
                     c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"), c.getInt("stop-after"),

@@ -75,6 +75,27 @@ public final class TrainTransforms {
         return finish(canvas, boxes, aug, rng);
     }
 
+    /**
+     * MixUp as the repositories' dataloader does it: the two pictures half and half (rounded half
+     * up: the reference keeps the .5 in floats, a difference below one grey level), the boxes of
+     * both.
+     */
+    public static Sample mixup(Sample first, Sample second) {
+        RgbImage a = first.image();
+        RgbImage b = second.image();
+        if (a.width() != b.width() || a.height() != b.height()) {
+            throw new IllegalArgumentException("mixup takes two pictures of one size, got " + a.width() + "x"
+                    + a.height() + " and " + b.width() + "x" + b.height());
+        }
+        byte[] blend = new byte[a.rgb().length];
+        for (int i = 0; i < blend.length; i++) {
+            blend[i] = (byte) (((a.rgb()[i] & 0xff) + (b.rgb()[i] & 0xff) + 1) >> 1);
+        }
+        List<Box> boxes = new ArrayList<>(first.boxes());
+        boxes.addAll(second.boxes());
+        return new Sample(new RgbImage(a.width(), a.height(), blend), boxes);
+    }
+
     private static Sample finish(RgbImage canvas, List<Box> boxes, Augmentation aug, RandomGenerator rng) {
         RgbImage image = canvas;
         if (Draws.chance(rng, aug.hsvProbability())) {

@@ -115,7 +115,7 @@ class BatchLoaderTest {
     void batchesDependOnlyOnSeedAndEpoch() throws Exception {
         List<ImageRecord> shard = Shards.photos();
         LoaderOptions options = LoaderOptions.training(2, SIZE, PixelFormat.unit(), 5, 0, TestSpark.pixelLimit()).withAugmentation(
-                Augmentation.defaults().withMosaicProbability(0.7));
+                Augmentation.defaults().withMosaicProbability(0.7).withMixupProbability(0.5));
         List<Batch> a = all(shard, options);
         List<Batch> b = all(shard, options);
         List<Batch> single = all(shard, options.withThreads(1));
@@ -130,6 +130,33 @@ class BatchLoaderTest {
             }
         }
         assertThat(ids(later)).containsExactlyInAnyOrderElementsOf(ids(a)).isNotEqualTo(ids(a));
+    }
+
+    /**
+     * Mixup draws after the mosaic is made: with it on, each picture is the same mosaic blended with
+     * one more image, its boxes the mosaic's (in the same order) followed by the other image's.
+     */
+    @Test
+    void mixupBlendsTheSameMosaicWithOneMoreImage() throws Exception {
+        List<ImageRecord> shard = Shards.photos();
+        LoaderOptions mosaics = LoaderOptions.training(2, SIZE, PixelFormat.unit(), 5, 0, TestSpark.pixelLimit())
+                .withAugmentation(Augmentation.defaults().withMosaicProbability(1));
+        List<Batch> plain = all(shard, mosaics);
+        List<Batch> mixed = all(shard, mosaics.withAugmentation(
+                Augmentation.defaults().withMosaicProbability(1).withMixupProbability(1)));
+        assertThat(mixed).hasSameSizeAs(plain);
+        int added = 0;
+        for (int i = 0; i < plain.size(); i++) {
+            assertThat(mixed.get(i).imageIds()).isEqualTo(plain.get(i).imageIds());
+            assertThat(Arrays.equals(mixed.get(i).images(), plain.get(i).images())).as("batch %d pixels", i).isFalse();
+            for (int k = 0; k < plain.get(i).count(); k++) {
+                float[][] before = plain.get(i).boxes()[k];
+                float[][] after = mixed.get(i).boxes()[k];
+                assertThat(Arrays.copyOf(after, before.length)).isDeepEqualTo(before);
+                added += after.length - before.length;
+            }
+        }
+        assertThat(added).as("boxes of the blended-in images").isGreaterThan(0);
     }
 
     private static List<String> ids(List<Batch> batches) {

@@ -48,10 +48,13 @@ class RecipesTest {
                 v5.batchSize())).containsExactly("s", 640, 300, 50, 16, 8);
         assertThat(v5.augment().mosaic()).isTrue();
         assertThat(v5.augment().mosaicProbability()).isEqualTo(0.5);
+        assertThat(v5.augment().mixup()).isTrue();
+        assertThat(v5.augment().mixupProbability()).isEqualTo(0.5);
         Recipe v3 = load(CONF.resolve("yolov3.conf"));
         assertThat(List.of(v3.inputSize(), v3.epochs(), v3.freezeEpochs(), v3.batchSize())).containsExactly(416, 300,
                 50, 8);
         assertThat(v3.augment().mosaic()).isFalse();
+        assertThat(v3.augment().mixup()).isFalse();
         Recipe tiny = load(CONF.resolve("yolov4-tiny.conf"));
         assertThat(List.of(tiny.inputSize(), tiny.freezeEpochs(), tiny.batchSize())).containsExactly(416, 0, 16);
         for (Recipe r : List.of(v5, v3, tiny)) {
@@ -63,5 +66,12 @@ class RecipesTest {
             }, r.seed());
             assertThat(anchors.anchors()[0][0]).isEqualTo(10f);
         }
+    }
+
+    @Test
+    void mixupWithoutMosaicIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Recipe.of(Settings.load(
+                CONF.resolve("yolov3.conf").toString(), List.of("train.augment.mixup=true")), "data", "out"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mixup blends mosaics");
     }
 }

@@ -19,7 +19,7 @@ class TrainTransformsTest {
     }
 
     private static Augmentation geometryOnly(double flip) {
-        return new Augmentation(true, 0, 0, 1, 1, flip, 0, 0, 0, 0);
+        return new Augmentation(true, 0, 0, 0, 1, 1, flip, 0, 0, 0, 0);
     }
 
     /**
@@ -35,6 +35,27 @@ class TrainTransformsTest {
         List<Box> mirrored = plain.boxes().stream().map(b -> b.mirrored(SIZE)).toList();
         assertThat(flipped.boxes()).containsExactlyElementsOf(mirrored);
         assertThat(flipped.boxes()).hasSize(3);
+    }
+
+    /** MixUp: every byte the rounded mean of the two pictures' bytes, the boxes of both in order */
+    @Test
+    void mixupAveragesThePicturesAndKeepsBothImagesBoxes() throws Exception {
+        Sample dog = TrainTransforms.single(dog(), SIZE, geometryOnly(0), new SplittableRandom(3));
+        Sample person = TrainTransforms.single(new Sample(LetterboxTest.photo("person.jpg"),
+                List.of(new Box(190, 97, 274, 381, 0))), SIZE, geometryOnly(0), new SplittableRandom(4));
+        Sample mixed = TrainTransforms.mixup(dog, person);
+        byte[] a = dog.image().rgb();
+        byte[] b = person.image().rgb();
+        byte[] m = mixed.image().rgb();
+        assertThat(m).hasSameSizeAs(a);
+        for (int i = 0; i < m.length; i++) {
+            assertThat(m[i] & 0xff).isEqualTo(((a[i] & 0xff) + (b[i] & 0xff) + 1) / 2);
+        }
+        assertThat(mixed.boxes()).hasSize(4).startsWith(dog.boxes().toArray(Box[]::new))
+                .endsWith(person.boxes().get(0));
+        Sample small = new Sample(Pixels.filled(8, 8, Pixels.GREY), List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainTransforms.mixup(dog, small))
+                .hasMessageContaining("one size");
     }
 
     @Test
