@@ -19,6 +19,8 @@ import org.bytedeco.pytorch.Tensor;
  * JavaCPP offers no way to build a dict IValue.
  */
 final class TorchSaveWriter {
+    private static final java.time.LocalDateTime FIXED_TIME = java.time.LocalDateTime.of(1980, 1, 1, 0, 0);
+
     private static final String PREFIX = "archive/";
 
     private TorchSaveWriter() {
@@ -65,9 +67,13 @@ final class TorchSaveWriter {
         return out;
     }
 
-    /** uncompressed, as torch.save stores records (its readers may map them) */
+    /**
+     * uncompressed, as torch.save stores records (its readers may map them); dated 1980-01-01 (the
+     * zip format's first day) so that the same weights always give the same bytes
+     */
     private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
         ZipEntry entry = new ZipEntry(name);
+        entry.setTimeLocal(FIXED_TIME);
         entry.setMethod(ZipEntry.STORED);
         entry.setSize(data.length);
         entry.setCompressedSize(data.length);

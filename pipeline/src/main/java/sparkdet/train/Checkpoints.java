@@ -22,14 +22,16 @@ import sparkdet.model.Weights;
 /**
  * Checkpoints under {@code <output>/checkpoints/<name>/}: the weights (parameters and batch-norm
  * statistics), the optimiser's state (momentum buffers), and state.json (the epoch finished, the
- * best validation mAP so far, the classes, and the family's options under their model.json names,
- * e.g. the anchors k-means fitted, which a resumed run must keep). Each is written to a staging folder and
+ * best validation mAP so far, the steps of the weight average, the classes, and the family's options under their model.json names,
+ * e.g. the anchors k-means fitted, which a resumed run must keep), and with {@code ema} on the
+ * weight average (average.pt). Each is written to a staging folder and
  * renamed into place, so a killed run leaves the previous checkpoint whole. The data order and
  * augmentation of an epoch follow from (seed, epoch), so the epoch is the random state.
  */
 final class Checkpoints {
     static final String LAST = "last";
     static final String BEST = "best";
+    private static final String AVERAGE = "average.pt";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Storage storage;
@@ -40,15 +42,26 @@ final class Checkpoints {
         this.dir = new Path(output, "checkpoints");
     }
 
-    /** where a run stands */
-    record State(int epoch, double bestMap) {
+    /**
+     * where a run stands
+     *
+     * @param averageUpdates the steps the weight average has taken in ({@link WeightAverage}; 0 without)
+     */
+    record State(int epoch, double bestMap, long averageUpdates) {
     }
 
-    void save(String name, Network model, Optimizer optimizer, State state, ModelSpec spec) throws IOException {
+    /** @param average the weight average, saved beside the weights; null when the run keeps none */
+    void save(String name, Network model, Optimizer optimizer, WeightAverage average, State state, ModelSpec spec)
+            throws IOException {
         AtomicOutput out = AtomicOutput.begin(storage, new Path(dir, name), true);
         try {
             try (var w = storage.create(out.resolve("weights.pt"))) {
                 Weights.save(model, w);
+            }
+            if (average != null) {
+                try (var w = storage.create(out.resolve(AVERAGE))) {
+                    Weights.save(average.network(), w);
+                }
             }
             java.nio.file.Path tmp = Files.createTempFile("sparkdet-optimizer", ".pt");
             try {
@@ -62,6 +75,7 @@ final class Checkpoints {
             ObjectNode json = JSON.createObjectNode();
             json.put("epoch", state.epoch());
             json.put("best_map50", state.bestMap());
+            json.put("ema_updates", state.averageUpdates());
             spec.classes().names().forEach(json.putArray("classes")::add);
             spec.options().writeTo(json);
             storage.writeText(out.resolve("state.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
@@ -78,7 +92,8 @@ final class Checkpoints {
 
     State state(String name) throws IOException {
         JsonNode j = stateJson(name);
-        return new State(j.get("epoch").asInt(), j.get("best_map50").asDouble());
+        // checkpoints written before the weight average existed have no ema_updates
+        return new State(j.get("epoch").asInt(), j.get("best_map50").asDouble(), j.path("ema_updates").asLong(0));
     }
 
     /** the options the checkpointed run trained with, as its family reads them back */
@@ -105,6 +120,17 @@ final class Checkpoints {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** whether the checkpoint holds a weight average (one written with ema on) */
+    boolean hasAverage(String name) throws IOException {
+        return storage.exists(new Path(new Path(dir, name), AVERAGE));
+    }
+
+    /** the checkpoint's weight average into a network */
+    void restoreAverage(String name, Network average) throws IOException {
+        Path file = new Path(new Path(dir, name), AVERAGE);
+        Weights.load(average, storage.readBytes(file, Long.MAX_VALUE), file.toString(), ModelFiles.MAX_BYTES_CEILING);
     }
 
     Path path(String name) {

@@ -124,6 +124,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         List<Tensor> parameters = new ArrayList<>(model.namedParameters().values());
         Optimizer optimizer = Optimizers.create(recipe, parameters);
         int firstEpoch = 0;
+        long averageUpdates = 0;
         double bestMap = Double.NEGATIVE_INFINITY;
         boolean restored = fromLast && checkpoints.exists(Checkpoints.LAST);
         if (restored) {
@@ -132,11 +133,20 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             Checkpoints.State state = checkpoints.state(Checkpoints.LAST);
             firstEpoch = state.epoch() + 1;
             bestMap = state.bestMap();
+            averageUpdates = state.averageUpdates();
             LOG.info("rank {}: resuming after epoch {} from {}", rank, state.epoch(), checkpoints.path(Checkpoints.LAST));
         } else if (recipe.pretrained() != null && rank == 0) {
             Weights.loadPretrained(model, storage, recipe.pretrained(), recipe.pretrainedMaxBytes());   // logs its load report
         }
         group.broadcast(new ArrayList<>(model.stateDict().values()));
+        // rank 0 alone validates and saves, so it alone keeps the average
+        WeightAverage average = rank == 0 && recipe.ema().enabled()
+                ? new WeightAverage(spec, model, recipe.ema(), averageUpdates) : null;
+        if (average != null && restored && checkpoints.hasAverage(Checkpoints.LAST)) {
+            checkpoints.restoreAverage(Checkpoints.LAST, average.network());
+        }
+        // what validation, the best checkpoint and model.zip take
+        Network evaluated = average != null ? average.network() : model;
 
         TrainingStep step = new TrainingStep(model, spec.newLoss(recipe.labelSmoothing()), optimizer);
         History history = rank == 0 ? new History(storage, output) : null;
@@ -185,6 +195,9 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                     try (PointerScope scope = new PointerScope()) {
                         lossSum += step.train(model.input(b.images(), b.count(), b.size(), b.size()),
                                 new Targets(b.boxes()), hooks);
+                        if (average != null) {
+                            average.update(model);
+                        }
                     } catch (RuntimeException e) {
                         throw MemoryGuard.explain(e, batch, recipe.inputSize(), spec.summary());
                     }
@@ -210,7 +223,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             images += epochImages;
             if (rank == 0) {
                 boolean last = epoch == recipe.epochs() - 1;
-                double map = (epoch + 1) % recipe.evalPeriod() == 0 || last ? validator.map50(model) : Double.NaN;
+                double map = (epoch + 1) % recipe.evalPeriod() == 0 || last ? validator.map50(evaluated) : Double.NaN;
                 boolean best = !Double.isNaN(map) && map > bestMap;
                 bestMap = best ? map : bestMap;
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -220,18 +233,20 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                         Double.isNaN(map) ? "-" : String.format(Locale.ROOT, "%.4f", map),
                         String.format(Locale.ROOT, "%.3g", lr), String.format(Locale.ROOT, "%.1f", seconds),
                         timings.get(timings.size() - 1).summary());
-                Checkpoints.State state = new Checkpoints.State(epoch, bestMap);
-                checkpoints.save(Checkpoints.LAST, model, optimizer, state, spec);
+                Checkpoints.State state = new Checkpoints.State(epoch, bestMap,
+                        average != null ? average.updates() : 0);
+                checkpoints.save(Checkpoints.LAST, model, optimizer, average, state, spec);
                 if (best) {
-                    checkpoints.save(Checkpoints.BEST, model, optimizer, state, spec);
+                    checkpoints.save(Checkpoints.BEST, model, optimizer, average, state, spec);
                 }
                 if ((epoch + 1) % recipe.savePeriod() == 0) {
-                    checkpoints.save(String.format(Locale.ROOT, "epoch-%04d", epoch + 1), model, optimizer, state, spec);
+                    checkpoints.save(String.format(Locale.ROOT, "epoch-%04d", epoch + 1), model, optimizer, average, state,
+                            spec);
                 }
             }
         }
         if (rank == 0) {
-            ModelArchive.write(storage, new Path(output, MODEL_FILE).toString(), spec, model);
+            ModelArchive.write(storage, new Path(output, MODEL_FILE).toString(), spec, evaluated);
         }
         return new RankResult(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap, timings);
     }

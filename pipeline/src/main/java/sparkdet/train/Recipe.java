@@ -29,7 +29,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                      int freezeBatchSize, int batchSize, int workers, int threadsPerWorker, int loaderThreads,
                      String optimizer, double momentum, boolean nesterov, double weightDecay, double lr,
                      double minLrRatio, String schedule, int warmupEpochs, double warmupLrRatio,
-                     double labelSmoothing, Augment augment, int savePeriod, int evalPeriod, long seed, int stopAfter,
+                     double labelSmoothing, Augment augment, WeightAveraging ema, int savePeriod, int evalPeriod, long seed, int stopAfter,
                      java.time.Duration collectiveTimeout, String device, PixelLimit pixelLimit,
                      long pretrainedMaxBytes)
         implements Serializable {
@@ -39,6 +39,13 @@ public record Recipe(String data, String valData, String output, String trainSpl
                           double mixupProbability, double flipProbability,
                           double jitter, double scaleMin, double scaleMax, double hue, double saturation,
                           double value) implements Serializable {
+    }
+
+    /**
+     * the moving average of the weights that validation, the best checkpoint and model.zip use
+     * ({@link WeightAverage}); off: the weights themselves
+     */
+    public record WeightAveraging(boolean enabled, double decay, double tau) implements Serializable {
     }
 
     public Recipe {
@@ -61,6 +68,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
         require(augment.mixupProbability() >= 0 && augment.mixupProbability() <= 1, "augment.mixup-probability in [0, 1]");
         require(!augment.mixup() || augment.mosaic(), "augment.mixup blends mosaics (as the reference repositories do): "
                 + "with mosaic = false it would never apply; switch mosaic on or mixup off");
+        require(ema.decay() > 0 && ema.decay() < 1 && ema.tau() > 0, "ema-decay in (0, 1) and ema-tau > 0");
         require(savePeriod >= 1 && evalPeriod >= 1, "save-period and eval-period must be at least 1");
         require(valFraction >= 0 && valFraction < 1, "val-fraction in [0, 1)");
         require(stopAfter >= 0, "stop-after >= 0");
@@ -110,6 +118,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
                             a.getDouble("flip-probability"), a.getDouble("jitter"),
                             a.getDouble("scale-min"), a.getDouble("scale-max"), a.getDouble("hue"),
                             a.getDouble("saturation"), a.getDouble("value")),
+                    new WeightAveraging(c.getBoolean("ema"), c.getDouble("ema-decay"), c.getDouble("ema-tau")),
                     c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"), c.getInt("stop-after"),
                     c.getDuration("collective-timeout"), c.getString("device"), PixelLimit.of(config),
                     ModelFiles.maxBytes(config));
@@ -139,7 +148,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
         return new Recipe(data, valData, output, trainSplit, valSplit, valFraction, model, variant, inputSize, family,
                 pretrained, classes, includeDifficult, n, Math.min(freezeEpochs, n), freezeBatchSize, batchSize,
                 workers, threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio,
-                schedule, warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
+                schedule, warmupEpochs, warmupLrRatio, labelSmoothing, augment, ema, savePeriod, evalPeriod, seed, stopAfter,
                 collectiveTimeout, device, pixelLimit, pretrainedMaxBytes);
     }
 
@@ -147,7 +156,7 @@ public record Recipe(String data, String valData, String output, String trainSpl
         return new Recipe(data, uri, output, trainSplit, valSplit, valFraction, model, variant, inputSize, family,
                 pretrained, classes, includeDifficult, epochs, freezeEpochs, freezeBatchSize, batchSize, workers,
                 threadsPerWorker, loaderThreads, optimizer, momentum, nesterov, weightDecay, lr, minLrRatio, schedule,
-                warmupEpochs, warmupLrRatio, labelSmoothing, augment, savePeriod, evalPeriod, seed, stopAfter,
+                warmupEpochs, warmupLrRatio, labelSmoothing, augment, ema, savePeriod, evalPeriod, seed, stopAfter,
                 collectiveTimeout, device, pixelLimit, pretrainedMaxBytes);
     }
 

@@ -120,7 +120,9 @@ class TrainJobTest {
     @CsvSource({"yolov5, n, 0.25, yolov5", "yolov3, darknet53, 0.0625, yolo-anchors"})
     void otherFamiliesTrainResumeAndPredictThroughTheSameSeam(String architecture, String variant, double width,
                                                             String layout) throws Exception {
-        String[] family = {"train.model=" + architecture, "train.variant=" + variant, "train.width=" + width};
+        // with the weight average on: model.zip holds it, and the checkpoints resume it exactly too
+        String[] family = {"train.model=" + architecture, "train.variant=" + variant, "train.width=" + width,
+            "train.ema=true"};
         String straight = tmp.resolve(architecture + "-straight").toString();
         TrainJob.Summary two = new TrainJob(TestSpark.session()).run(recipe(straight, 2, family), false, false);
         String resumed = tmp.resolve(architecture + "-resumed").toString();
@@ -129,6 +131,12 @@ class TrainJobTest {
         new TrainJob(TestSpark.session()).run(recipe(resumed, 2, stopping), false, false);
         TrainJob.Summary more = new TrainJob(TestSpark.session()).run(recipe(resumed, 2, family), true, false);
         assertThat(more.ranks().get(0).parameterCrc()).isEqualTo(two.ranks().get(0).parameterCrc());
+        assertThat(zipEntry(Path.of(resumed, "model.zip"), "weights.pth"))
+                .isEqualTo(zipEntry(Path.of(straight, "model.zip"), "weights.pth"));
+        // model.zip holds the average, not the weights training goes on with
+        byte[] saved = zipEntry(Path.of(straight, "model.zip"), "weights.pth");
+        assertThat(saved).isEqualTo(Files.readAllBytes(Path.of(straight, "checkpoints/last/average.pt")))
+                .isNotEqualTo(Files.readAllBytes(Path.of(straight, "checkpoints/last/weights.pt")));
 
         Storage storage = new Storage(TestSpark.session().sparkContext().hadoopConfiguration());
         Path zip = Path.of(straight, "model.zip");
@@ -207,5 +215,12 @@ class TrainJobTest {
         assertThatThrownBy(() -> new TrainJob(TestSpark.session()).run(recipe(tmp.resolve("p").toString(), 1,
                 "train.pretrained=" + tmp.resolve("missing.pth").toUri()), false, false))
                 .hasMessageContaining("missing.pth does not exist");
+    }
+
+    private static byte[] zipEntry(Path zip, String name) throws Exception {
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile());
+             InputStream in = z.getInputStream(z.getEntry(name))) {
+            return in.readAllBytes();
+        }
     }
 }
