@@ -51,6 +51,32 @@ yolov4_tiny_w025_c3.onnx, yolov4_tiny_w025_c3.pt (+ .conf each, classes [circle,
     (outputs reach |x| ~ 57); libtorch 2.13 running the .pt differs from torch 1.13 by ~7e-5. The float32 weights alone are 1.48 MB, so these two files are the
     largest fixtures (1.50 MB and 1.65 MB).
 
+yolov5_constant.onnx (+ .conf, classes [cat, dog])
+    input images [N,3,64,64]; outputs out0 [N,21,2,2] (P5, stride 32), out1 [N,21,4,4] (P4, stride
+    16), out2 [N,21,8,8] (P3, stride 8); layout yolov5: channel a*7+k as yolo-anchors, with YOLOv5's
+    box equations: cx = (col + 2*sigmoid(tx) - 0.5) * stride, cy likewise, w = anchor_w *
+    (2*sigmoid(tw))^2, h likewise, score = sigmoid(obj) * sigmoid(class). Anchors (input pixels)
+    [4,6, 8,8, 10,12, 12,16, 16,20, 20,24, 24,32, 32,40, 40,48] with the default mask
+    [[6,7,8],[3,4,5],[0,1,2]]. Every logit is -20 except these three cells (s = sigmoid(20)):
+      A  out0 slot 0 (anchor 6 = 24x32), row 1, col 0: tx=ty=tw=th=0, obj=+20, cat=+20, dog=-20
+         -> cat, score s*s, centre ((0 + 1 - 0.5) * 32, (1 + 0.5) * 32) = (16, 48), size 24x32,
+            corners (4, 32, 28, 64)
+      B  out2 slot 1 (anchor 1 = 8x8), row 3, col 4: tx=+20, ty=-20, tw=+20, th=0, obj=+20,
+         cat=-20, dog=+20 -> dog, score s*s, centre ((4 + 2s - 0.5) * 8, (3 + 2(1-s) - 0.5) * 8)
+            = (44, 20), size 8*(2s)^2 x 8 = 32x8, corners (28, 16, 60, 24)
+      C  out1 slot 2 (anchor 5 = 20x24), row 2, col 1: tx=ty=tw=th=0, obj=0, cat=0, dog=-20
+         -> cat, score 0.5*0.5 = 0.25, centre (24, 40), size 20x24, corners (14, 28, 34, 52)
+
+yolov5_s_w025_c3.onnx (+ .conf, classes [circle, square, triangle])
+    the YOLOv5 (phi s, width 0.25, 3 classes) of make_yolov5_fixture.py with the float16 weights of
+    fixtures/yolov5_s_w025_c3.pth turned to float32, eval mode, input [N,3,96,96], outputs out0
+    (P5) [N,24,3,3], out1 [N,24,6,6], out2 [N,24,12,12]; layout yolov5 with the reference's anchors.
+
+yolov3_w003125_c3.onnx, yolov3_w003125_c3.pt (+ .conf each), fixtures/yolov3_w003125_c3.pth
+    the YOLOv3 of make_yolov3_fixture.py at width 1/32 (3 classes, random weights, seed 0, rounded
+    to float16 and stored so in the .pth), eval mode, input [N,3,96,96], outputs out0..out2 (P5, P4,
+    P3); layout yolo-anchors, architecture yolov3, the reference's 9 anchors. The .pt is traced.
+
 With --full DIR: DIR/yolov4_tiny_416.onnx and DIR/yolov4_tiny_416.pt (+ .conf each), the full-width
 (1.0), 80-class network with random weights (seed 0, make_yolov4_tiny_fixture.randomise), input
 [N,3,416,416], outputs out0 [N,255,13,13] and out1 [N,255,26,26], classes c0..c79.
@@ -66,7 +92,9 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_yolov3_fixture as v3  # noqa: E402
 import make_yolov4_tiny_fixture as ref  # noqa: E402
+import make_yolov5_fixture as v5  # noqa: E402
 
 FIXTURES = os.path.join("pipeline", "src", "test", "resources", "fixtures")
 OUT = os.path.join(FIXTURES, "infer")
@@ -144,6 +172,59 @@ def yolov8_constant():
     print("yolov8_constant.onnx: output0", tuple(model(torch.zeros(2, 3, 64, 64)).shape))
 
 
+def yolov5_constant():
+    classes = 2
+    per = 5 + classes
+    outs = [torch.full((1, 3 * per, n, n), -20.0) for n in (2, 4, 8)]
+    # A: out0 (P5), slot 0 (anchor 6), row 1, col 0 -> cat
+    outs[0][0, 0:per, 1, 0] = torch.tensor([0, 0, 0, 0, 20, 20, -20], dtype=torch.float32)
+    # B: out2 (P3), slot 1 (anchor 1), row 3, col 4: offsets 1.5 and -0.5, four times the width -> dog
+    outs[2][0, per:2 * per, 3, 4] = torch.tensor([20, -20, 20, 0, 20, -20, 20], dtype=torch.float32)
+    # C: out1 (P4), slot 2 (anchor 5), row 2, col 1: weak cat, 0.5 * 0.5
+    outs[1][0, 2 * per:3 * per, 2, 1] = torch.tensor([0, 0, 0, 0, 0, 0, -20], dtype=torch.float32)
+    model = ConstantHeads(*outs).eval()
+    path = os.path.join(OUT, "yolov5_constant.onnx")
+    export_onnx(model, torch.zeros(1, 3, 64, 64), path, ["out0", "out1", "out2"])
+    write_text(path + ".conf", "layout = yolov5\nclasses = [cat, dog]\n"
+               "anchors = [4,6, 8,8, 10,12, 12,16, 16,20, 20,24, 24,32, 32,40, 40,48]\n" + NORMALIZE + "\n")
+    print("yolov5_constant.onnx:", [tuple(y.shape) for y in model(torch.zeros(2, 3, 64, 64))])
+
+
+def float32(state):
+    return OrderedDict((k, v.float() if v.is_floating_point() else v) for k, v in state.items())
+
+
+def family_export(model, size, name, conf, torchscript):
+    """ONNX (and a traced TorchScript) of an eval-mode network with one sidecar text for both"""
+    model.eval()
+    example = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(1))
+    names = ["out%d" % i for i in range(len(model(example)))]
+    export_onnx(model, example, os.path.join(OUT, name + ".onnx"), names)
+    write_text(os.path.join(OUT, name + ".onnx.conf"), conf)
+    if torchscript:
+        with torch.no_grad():
+            torch.jit.save(torch.jit.trace(model, example), os.path.join(OUT, name + ".pt"))
+        write_text(os.path.join(OUT, name + ".pt.conf"), conf)
+
+
+def yolov5_w025():
+    model = v5.YoloBody(3, "s", 0.25)
+    model.load_state_dict(float32(torch.load(os.path.join(FIXTURES, "yolov5_s_w025_c3.pth"))))
+    family_export(model, 96, "yolov5_s_w025_c3", "layout = yolov5\nclasses = [circle, square, triangle]\n"
+                  "input-size = 96\n" + NORMALIZE + "\n", torchscript=False)
+
+
+def yolov3_w003125():
+    torch.manual_seed(0)
+    model = v3.YoloV3(3, 1 / 32)
+    v3.randomise(model, torch.Generator().manual_seed(0))
+    half = OrderedDict((k, v.half() if v.is_floating_point() else v) for k, v in model.state_dict().items())
+    torch.save(half, os.path.join(FIXTURES, "yolov3_w003125_c3.pth"))
+    model.load_state_dict(float32(half))
+    family_export(model, 96, "yolov3_w003125_c3", "layout = yolo-anchors\narchitecture = yolov3\n"
+                  "classes = [circle, square, triangle]\ninput-size = 96\n" + NORMALIZE + "\n", torchscript=True)
+
+
 def anchors_conf(classes, size):
     return ("layout = yolo-anchors\n"
             "classes = [" + ", ".join(classes) + "]\n"
@@ -213,6 +294,9 @@ def main():
     heads_constant()
     yolov8_constant()
     yolov4_tiny_w025()
+    yolov5_constant()
+    yolov5_w025()
+    yolov3_w003125()
     list_files(OUT)
     big = [f for f in os.listdir(OUT) if os.path.getsize(os.path.join(OUT, f)) >= 2_000_000]
     if big:

@@ -27,8 +27,9 @@ import sparkdet.transforms.Resize;
  * classes ({@code classes-file} beside the sidecar or below its folder, or {@code classes}), and
  * optionally {@code input-size}, {@code resize} (letterbox or stretch), {@code channels} (rgb or
  * bgr), {@code normalize {scale, mean, std}} (mean and std in the input planes' order) and
- * {@code letterbox-fill}; for a state dict also {@code architecture}, {@code variant} and the
- * family's keys (e.g. {@code width}). Substitutions
+ * {@code letterbox-fill}; {@code architecture} (the family: its decoder, with the family's
+ * defaults for keys left out, such as the reference's anchors), and for a state dict {@code variant}
+ * and the family's keys (e.g. {@code width}). Substitutions
  * resolve within the file only, never from the environment.
  */
 public final class Sidecar {
@@ -57,19 +58,25 @@ public final class Sidecar {
          */
         public ModelSpec modelSpec() {
             try {
-                ModelFamily family = config.hasPath("architecture") ? ModelFamilies.of(config.getString("architecture"))
-                        : ModelFamilies.ofLayout(config.getString("layout"));
-                if (!family.sidecarLayout().equals(config.getString("layout"))) {
-                    throw new IllegalArgumentException(family.architecture() + " exports have layout "
-                            + family.sidecarLayout() + ", not " + config.getString("layout"));
-                }
-                return new ModelSpec(family.architecture(), config.hasPath("variant") ? config.getString("variant")
-                        : family.variants().get(0), family.task(), new ClassList(spec.classes()), spec.inputSize(),
-                        spec.inputSize(), spec.pixels(), spec.resize(), family.sidecarOptions(config));
+                return familySpec(config, spec.classes(), spec.inputSize(), spec.pixels(), spec.resize());
             } catch (ConfigException | IllegalArgumentException e) {
                 throw new InputUnusableException(file + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** the family's description of the network the sidecar describes, its options from the sidecar's keys */
+    private static ModelSpec familySpec(Config config, List<String> classes, int inputSize, PixelFormat pixels,
+                                        Resize resize) {
+        ModelFamily family = config.hasPath("architecture") ? ModelFamilies.of(config.getString("architecture"))
+                : ModelFamilies.ofLayout(config.getString("layout"));
+        if (!family.sidecarLayout().equals(config.getString("layout"))) {
+            throw new IllegalArgumentException(family.architecture() + " exports have layout "
+                    + family.sidecarLayout() + ", not " + config.getString("layout"));
+        }
+        return new ModelSpec(family.architecture(), config.hasPath("variant") ? config.getString("variant")
+                : family.variants().get(0), family.task(), new ClassList(classes), inputSize, inputSize, pixels,
+                resize, family.sidecarOptions(config));
     }
 
     /**
@@ -97,7 +104,11 @@ public final class Sidecar {
             }
             Resize resize = c.hasPath("resize") ? Resize.of(c.getString("resize")) : Resize.LETTERBOX;
             int fill = c.hasPath("letterbox-fill") ? c.getInt("letterbox-fill") : 128;
-            OutputDecoder decoder = ModelFamilies.layout(c.getString("layout")).decoder(c, classes.size(), inputSize);
+            // a sidecar naming the family decodes as the family does, with its defaults (e.g. the
+            // reference's anchors) for what it leaves out; one naming only the layout gives the layout's keys
+            OutputDecoder decoder = c.hasPath("architecture")
+                    ? familySpec(c, classes, inputSize, pixels(c), resize).newDecoder()
+                    : ModelFamilies.layout(c.getString("layout")).decoder(c, classes.size(), inputSize);
             return new Described(new InferenceSpec(classes, inputSize, pixels(c), resize, fill, decoder), c, sidecar);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new InputUnusableException(sidecar + ": " + e.getMessage(), e);

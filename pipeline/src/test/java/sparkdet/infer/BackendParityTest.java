@@ -10,6 +10,8 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import sparkdet.model.ModelFiles;
 import sparkdet.data.ClassList;
 import sparkdet.image.ImageDecoder;
@@ -77,28 +79,81 @@ class BackendParityTest {
             for (int o = 0; o < 2; o++) {
                 assertThat(fromPth.values()[o]).as("the same weights in the same network").containsExactly(reference.values()[o]);
             }
-            for (Detector other : List.of(onnx, script)) {
-                RawOutputs out = other.run(other.prepare(photos));
-                for (int o = 0; o < 2; o++) {
-                    assertThat(out.shapes()[o]).as(other.describe()).containsExactly(reference.shapes()[o]);
-                    assertThat(out.values()[o]).as(other.describe()).containsExactly(reference.values()[o], within(1e-3f));
-                }
+            assertSameOutputsAndBoxes(own, List.of(onnx, script), photos);
+        }
+    }
+
+    /**
+     * The other families' exports (scripts/make_inference_fixtures.py) against the same weights as a
+     * .pth in sparkdet's network, each described by a sidecar: outputs and boxes through the
+     * family's layout are the network's.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "yolov5_s_w025_c3.pth | layout = yolov5, architecture = yolov5, variant = s, width = 0.25 | yolov5_s_w025_c3.onnx",
+        "yolov3_w003125_c3.pth | layout = yolo-anchors, architecture = yolov3, width = 0.03125 "
+            + "| yolov3_w003125_c3.onnx, yolov3_w003125_c3.pt"})
+    void familyExportsDecodeToTheirNetworksBoxes(String weights, String sidecar, String exports, @TempDir Path dir)
+            throws Exception {
+        Path pth = dir.resolve(weights);
+        try (InputStream in = BackendParityTest.class.getResourceAsStream("/fixtures/" + weights)) {
+            Files.write(pth, in.readAllBytes());
+        }
+        Files.writeString(dir.resolve(weights + ".conf"), sidecar.replace(", ", "\n")
+                + "\nclasses = [circle, square, triangle]\ninput-size = 96\n");
+        List<Detector> others = new java.util.ArrayList<>();
+        try (Detector network = Detectors.open(new Storage(new Configuration()), pth.toString(), 2, "cpu",
+                ModelFiles.MAX_BYTES_CEILING)) {
+            for (String file : exports.split(", ")) {
+                others.add(ConstantModelsTest.open(file));
             }
-            DetectOptions options = new DetectOptions(0.05, 0.45, 100);
-            List<List<Detection>> expected = own.detect(photos, options);
-            assertThat(expected.stream().mapToInt(List::size).sum()).as("random weights still find boxes").isPositive();
-            for (Detector other : List.of(onnx, script)) {
-                List<List<Detection>> found = other.detect(photos, options);
-                for (int i = 0; i < photos.size(); i++) {
-                    assertThat(found.get(i)).hasSameSizeAs(expected.get(i));
-                    for (int k = 0; k < found.get(i).size(); k++) {
-                        Detection a = found.get(i).get(k);
-                        Detection b = expected.get(i).get(k);
-                        assertThat(a.classIndex()).isEqualTo(b.classIndex());
-                        assertThat(a.score()).isCloseTo(b.score(), within(1e-4f));
-                        assertThat(new float[] {a.x1(), a.y1(), a.x2(), a.y2()})
-                                .containsExactly(new float[] {b.x1(), b.y1(), b.x2(), b.y2()}, within(0.05f));
-                    }
+            RawOutputs out = network.run(network.prepare(photos()));
+            assertThat(out.shapes()).hasNumberOfRows(3);
+            assertThat(out.shapes()[2]).containsExactly(3, 24, 12, 12);
+            assertSameOutputsAndBoxes(network, others, photos());
+        } finally {
+            for (Detector d : others) {
+                d.close();
+            }
+        }
+    }
+
+    private static List<RgbImage> photos() throws Exception {
+        List<RgbImage> photos = new java.util.ArrayList<>();
+        for (String name : PHOTOS) {
+            Path p = TestData.require(TestData.DARKNET.resolve(name));
+            photos.add(ImageDecoder.decode(Files.readAllBytes(p), name, TestSpark.pixelLimit()));
+        }
+        return photos;
+    }
+
+    /** raw outputs to 1e-3 (the ONNX exports fold batch norm), boxes to 0.05 pixel, scores to 1e-4 */
+    private static void assertSameOutputsAndBoxes(Detector reference, List<Detector> others, List<RgbImage> photos)
+            throws Exception {
+        RawOutputs expectedOutputs = reference.run(reference.prepare(photos));
+        for (Detector other : others) {
+            RawOutputs out = other.run(other.prepare(photos));
+            assertThat(out.shapes()).hasNumberOfRows(expectedOutputs.shapes().length);
+            for (int o = 0; o < expectedOutputs.shapes().length; o++) {
+                assertThat(out.shapes()[o]).as(other.describe()).containsExactly(expectedOutputs.shapes()[o]);
+                assertThat(out.values()[o]).as(other.describe()).containsExactly(expectedOutputs.values()[o],
+                        within(1e-3f));
+            }
+        }
+        DetectOptions options = new DetectOptions(0.05, 0.45, 100);
+        List<List<Detection>> expected = reference.detect(photos, options);
+        assertThat(expected.stream().mapToInt(List::size).sum()).as("random weights still find boxes").isPositive();
+        for (Detector other : others) {
+            List<List<Detection>> found = other.detect(photos, options);
+            for (int i = 0; i < photos.size(); i++) {
+                assertThat(found.get(i)).as(other.describe()).hasSameSizeAs(expected.get(i));
+                for (int k = 0; k < found.get(i).size(); k++) {
+                    Detection a = found.get(i).get(k);
+                    Detection b = expected.get(i).get(k);
+                    assertThat(a.classIndex()).isEqualTo(b.classIndex());
+                    assertThat(a.score()).isCloseTo(b.score(), within(1e-4f));
+                    assertThat(new float[] {a.x1(), a.y1(), a.x2(), a.y2()})
+                            .containsExactly(new float[] {b.x1(), b.y1(), b.x2(), b.y2()}, within(0.05f));
                 }
             }
         }

@@ -66,6 +66,23 @@ class ConstantModelsTest {
         }
     }
 
+    /** YOLOv5's box equations: offsets 2*sigmoid - 0.5 in cells, sizes (2*sigmoid)^2 anchors */
+    @Test
+    void yolov5HeadsDecodeToTheEncodedBoxes() throws Exception {
+        try (Detector d = open("yolov5_constant.onnx")) {
+            List<Detection> found = d.detect(List.of(grey(64, 64)), new DetectOptions(0.5, 0.45, 100)).get(0);
+            assertThat(found).hasSize(2);
+            // A: P5 row 1 col 0, anchor 6 (24x32): centre (16, 48)
+            expect(found.get(0), 0, 1.0, 4, 32, 28, 64);
+            // B: P3 row 3 col 4, anchor 1 (8x8): offsets 1.5 and -0.5 cells, four times as wide: centre (44, 20)
+            expect(found.get(1), 1, 1.0, 28, 16, 60, 24);
+            List<Detection> low = d.detect(List.of(grey(64, 64)), new DetectOptions(0.2, 0.45, 100)).get(0);
+            assertThat(low).hasSize(3);
+            // C: P4 row 2 col 1, anchor 5 (20x24), objectness and class at sigmoid(0)
+            expect(low.get(2), 0, 0.25, 14, 28, 34, 52);
+        }
+    }
+
     @Test
     void ultralyticsLayoutTakesTheBestClassScore() throws Exception {
         try (Detector d = open("yolov8_constant.onnx")) {
