@@ -23,18 +23,19 @@ import sparkdet.predict.PredictRequest;
 import sparkdet.train.Recipe;
 
 /**
- * {@code bench --job predict}: folder inference throughput of YOLOv4-tiny at 416 (80 classes) over
- * --images real photos (darknet's, copied round), for sparkdet's model.zip and, from --models
- * (scripts/make_inference_fixtures.py --full DIR), the same network as TorchScript and ONNX; the
- * time to first result (a one-image predict, model load included); and the ONNX model in a plain
- * Java loop without Spark (read, decode, letterbox, network, NMS), the yardstick of Spark's
- * overhead.
+ * {@code bench --job predict}: folder inference throughput of a family's network (--model, default
+ * YOLOv4-tiny, at --size, 80 classes) over --images real photos (darknet's, copied round), for
+ * sparkdet's model.zip and, for YOLOv4-tiny from --models (scripts/make_inference_fixtures.py --full
+ * DIR), the same network as TorchScript and ONNX; the time to first result (a one-image predict,
+ * model load included); the network alone at batch 1 and 8 (what bench/pytorch_predict_anchor.py
+ * measures for PyTorch); and the ONNX model in a plain Java loop without Spark (read, decode,
+ * letterbox, network, NMS), the yardstick of Spark's overhead.
  */
 final class PredictBench {
     private static final List<String> PHOTOS = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "kite.jpg",
             "person.jpg", "scream.jpg");
     private static final Path DARKNET = Path.of("/usr/share/darknet/data");
-    private static final int SIZE = 416;
+    private static final int NETWORK_IMAGES = 40;
 
     private PredictBench() {
     }
@@ -42,12 +43,21 @@ final class PredictBench {
     static void run(Args args, Context context, Path tmp) throws Exception {
         int images = args.intValue("images", 1000);
         int batch = args.intValue("batch", 8);
+        int size = args.intValue("size", 416);
+        String family = args.get("model", "yolov4-tiny");
+        String variant = args.get("variant", null);
+        double width = Double.parseDouble(args.get("width", "1.0"));
         DetectOptions options = DetectArgs.options(args, context);
+        String dir = args.get("models");
+        if (dir != null && (!family.equals("yolov4-tiny") || size != 416)) {
+            throw new UsageException("--models holds the YOLOv4-tiny exports at 416 of "
+                    + "scripts/make_inference_fixtures.py --full; leave it out for --model " + family);
+        }
+        List<String> models = new ArrayList<>();
+        ModelSpec spec = modelZip(tmp.resolve("model.zip"), family, variant, width, size);
+        models.add(tmp.resolve("model.zip").toString());
         Path folder = photos(tmp.resolve("images"), images);
         Path one = photos(tmp.resolve("one"), 1);
-        List<String> models = new ArrayList<>();
-        models.add(modelZip(tmp.resolve("model.zip")));
-        String dir = args.get("models");
         if (dir != null) {
             for (String file : List.of("yolov4_tiny_416.pt", "yolov4_tiny_416.onnx")) {
                 Path p = Path.of(dir, file);
@@ -59,10 +69,16 @@ final class PredictBench {
             }
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        context.out().printf(Locale.ROOT, "bench predict: YOLOv4-tiny %dx%d, 80 classes, %d photos, batch %d, score %s, "
-                + "%s, %d cores%n", SIZE, SIZE, images, batch, options.score(), context.spark().sparkContext().master(),
-                cores);
+        context.out().printf(Locale.ROOT, "bench predict: %s %s width %.2f, %dx%d, 80 classes, %d photos, batch %d, "
+                + "score %s, %s, %d cores%n", spec.architecture(), spec.variant(), width, size, size, images, batch,
+                options.score(), context.spark().sparkContext().master(), cores);
         long modelMaxBytes = DetectArgs.modelMaxBytes(context);
+        for (int networkBatch : new int[] {1, 8}) {
+            context.out().printf(Locale.ROOT, "%-22s %7.1f images/s at batch %d: the network alone (model.zip, %d "
+                    + "threads), as bench/pytorch_predict_anchor.py measures PyTorch's%n", "network", networkRate(
+                    models.get(0), folder, networkBatch, cores, PixelLimit.of(context.config()), modelMaxBytes),
+                    networkBatch, cores);
+        }
         String onnxModel = null;
         double onnxSpark = Double.NaN;
         for (String model : models) {
@@ -103,19 +119,52 @@ final class PredictBench {
     }
 
     /**
-     * the default recipe's network (YOLOv4-tiny at full width, the reference anchors: no training
-     * boxes to fit), fresh weights: speed does not depend on them
+     * the family's network at its default recipe's width and anchors (no training boxes to fit),
+     * fresh weights: speed does not depend on them
      */
-    private static String modelZip(Path file) throws IOException {
+    private static ModelSpec modelZip(Path file, String family, String variant, double width, int size)
+            throws IOException {
         List<String> names = new ArrayList<>();
         for (int c = 0; c < 80; c++) {
             names.add("c" + c);
         }
-        Recipe recipe = Recipe.of(Settings.load(null, List.of("train.input-size=" + SIZE)), file.toString(),
-                file.toString());
+        List<String> sets = new ArrayList<>(List.of("train.model=" + family, "train.input-size=" + size,
+                "train.width=" + width));
+        if (variant != null) {
+            sets.add("train.variant=" + variant);
+        }
+        Recipe recipe;
+        try {
+            recipe = Recipe.of(Settings.load(null, sets), file.toString(), file.toString());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         ModelSpec spec = recipe.spec(new ClassList(names), recipe.family().fit(List::of, recipe.seed()));
         ModelArchive.write(new Storage(new Configuration()), file.toString(), spec, spec.newNetwork());
-        return file.toString();
+        return spec;
+    }
+
+    /** images/s of the network alone on letterboxed photos, best of three rounds after a warm-up */
+    private static double networkRate(String model, Path folder, int batch, int cores, PixelLimit pixelLimit,
+                                      long modelMaxBytes) throws IOException {
+        try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu", modelMaxBytes);
+             var listing = Files.list(folder)) {
+            List<RgbImage> pictures = new ArrayList<>();
+            for (Path f : listing.sorted().limit(batch).toList()) {
+                pictures.add(ImageDecoder.decode(Files.readAllBytes(f), f.toString(), pixelLimit));
+            }
+            Detector.Prepared prepared = detector.prepare(pictures);
+            detector.run(prepared);
+            double best = 0;
+            for (int round = 0; round < 3; round++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < NETWORK_IMAGES / batch; i++) {
+                    detector.run(prepared);
+                }
+                best = Math.max(best, (NETWORK_IMAGES / batch) * batch / ((System.nanoTime() - t0) / 1e9));
+            }
+            return best;
+        }
     }
 
     /** images/s of read, decode, detect in batches on one thread, the network on every core */

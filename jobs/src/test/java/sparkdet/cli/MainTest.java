@@ -117,6 +117,18 @@ class MainTest {
         assertThat(lines.get(3)).startsWith("2 worker(s) x 1 thread(s), unfrozen").doesNotContain("all-reduce  0.0%");
     }
 
+    /** bench --job predict with another family: its network, the network-alone rates, the predict rate */
+    @Test
+    void benchPredictMeasuresAnyFamily() {
+        Result r = run("bench", "--master", "local[2]", "--job", "predict", "--model", "yolov3", "--width", "0.0625",
+                "--size", "64", "--images", "8", "--batch", "4");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("bench predict: yolov3 darknet53 width 0.06, 64x64, 80 classes, 8 photos, batch 4");
+        assertThat(r.out().lines().filter(l -> l.startsWith("network") && l.contains("images/s at batch"))).hasSize(2);
+        assertThat(r.out().lines().filter(l -> l.startsWith("model.zip") && l.contains("images/s over 8"))).hasSize(1);
+        assertRefused(run("bench", "--job", "predict", "--model", "yolov3", "--models", "/tmp"), "--models");
+    }
+
     @Test
     void demoSynthesizesIngestsAndTrains() throws Exception {
         Path out = tmp.resolve("demo");
