@@ -1,28 +1,44 @@
 #!/usr/bin/python3
 """PyTorch reference trainer for sparkdet's learning-parity benchmark.
 
-Trains YOLOv4-tiny from scratch the way bubbliiiing/yolov4-tiny-pytorch's train.py does with
-optimizer_type = "adam", no mosaic, no mixup, no label smoothing, no freezing: weights_init, Adam with
-that script's three parameter groups, the 'cos' learning-rate schedule set once per epoch, YOLOLoss
-(CIoU, ignore threshold 0.5, balance/box/obj/cls ratios), get_random_data(random=True) augmentation.
+Trains a YOLO detector from scratch the way bubbliiiing's train.py does with optimizer_type = "adam",
+no mosaic, no mixup, no freezing: weights_init, Adam with that script's three parameter groups, the
+'cos' learning-rate schedule set once per epoch, get_random_data(random=True) augmentation, and the
+family's (--arch) network, loss with target assignment, and decoding:
+  yolov4-tiny  bubbliiiing/yolov4-tiny-pytorch: YOLOLoss (CIoU, ignore threshold 0.5, balance/box/obj/cls
+               ratios), 6 anchors, mask 3,4,5;1,2,3; network of scripts/make_yolov4_tiny_fixture.py
+  yolov3       bubbliiiing/yolo3-pytorch: the same YOLOLoss with the GIoU box term (and its ratios:
+               obj 5 x input area / 416^2, cls classes / 80), 9 anchors, mask 6,7,8;3,4,5;0,1,2;
+               DarkNet-53 of scripts/make_yolov3_fixture.py (variant darknet53, width multiplier)
+  yolov5       bubbliiiing/yolov5-pytorch: YoloDataset.get_target in the data loader (anchor ratio
+               below 4, two neighbouring cells) and YOLOLoss (GIoU box term, objectness target the
+               clamped GIoU, balance [0.4, 1, 4], obj input area / 640^2, cls 0.5 classes / 80, label
+               smoothing), DecodeBox's 2 sigmoid - 0.5 offsets and (2 sigmoid)^2 anchor sizes; YoloBody
+               (phi = --variant, width multiplier), get_target and yolo_loss imported from
+               scripts/make_yolov5_fixture.py (checked there against the repository's own classes)
+Every family shares the same data, optimiser, schedule, training step and evaluation code. --ema adds
+yolov5-pytorch's ModelEMA (its train.py always uses it; sparkdet's conf/shapes*.conf do not): the
+averaged model is evaluated and saved.
 Every --eval-period epochs and after the last one it writes get_map.py-style detection files of the
 validation images (EvalCallback.get_map_txt: letterbox, DecodeBox, per-class NMS, top 100) for
 `sparkdet evaluate --detections DIR/epoch-NNNN`.
 
-The code is written for sparkdet following that repository (nets/yolo_training.py,
+The code is written for sparkdet following those repositories (nets/yolo_training.py,
 utils/dataloader.py, utils/utils_fit.py, utils/utils_bbox.py, yolo.py, utils/callbacks.py, train.py):
-the same formulas, constants and order of operations, re-expressed. The network is the one of
-scripts/make_yolov4_tiny_fixture.py (the repository's module and state-dict names, width multiplier).
+the same formulas, constants and order of operations, re-expressed. The networks are those of the
+fixture scripts (the repositories' module and state-dict names, width multiplier).
+bench/check_learning_reference.py compares the losses and targets with the repositories' own code.
 
 Debian packages (run with /usr/bin/python3):
     apt-get install -y --no-install-recommends python3-torch python3-numpy python3-pil python3-opencv
 (torchvision is not needed: the per-class NMS is done here with torchvision.ops.nms's rule.)
 
 usage:
-  pytorch_learning_reference.py init --classes N [--width 0.25] [--seed 11] --out FILE.pth
+  pytorch_learning_reference.py init --classes N [--arch yolov4-tiny|yolov3|yolov5] [--variant V]
+        [--width 0.25] [--seed 11] --out FILE.pth
   pytorch_learning_reference.py train --train ROOT --val ROOT --anchors "w0,h0,...,w5,h5"
-        [--mask "3,4,5;1,2,3"] [--classes FILE] [--init FILE.pth] [--input 160] [--width 0.25]
-        [--epochs 40] [--batch 16] [--lr 1e-3] [--min-lr 1e-5] [--warmup-epochs 0] [--nbs-fit]
+        [--arch yolov4-tiny|yolov3|yolov5] [--variant V] [--mask "3,4,5;1,2,3"] [--classes FILE]
+        [--init FILE.pth] [--input 160] [--width 0.25] [--label-smoothing 0] [--ema] [--epochs 40] [--batch 16] [--lr 1e-3] [--min-lr 1e-5] [--warmup-epochs 0] [--nbs-fit]
         [--momentum 0.9] [--weight-decay 0] [--jitter 0.0] [--scale-min 0.9] [--scale-max 1.1]
         [--flip 0.5] [--hue 0.02] [--sat 0.2] [--value 0.2] [--threads 2] [--workers 2]
         [--worker-seeding distinct|reference] [--seed 11] [--eval-period 5] [--confidence 0.001]
@@ -36,6 +52,7 @@ nothing is found), DIR/final.pth (float32 state dict), and with --heldout DIR/he
 final model.
 """
 import argparse
+import copy
 import csv
 import math
 import os
@@ -52,6 +69,8 @@ from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+import make_yolov5_fixture as v5  # noqa: E402
+from make_yolov3_fixture import YoloV3  # noqa: E402
 from make_yolov4_tiny_fixture import YoloV4Tiny  # noqa: E402
 
 cv2.setNumThreads(1)
@@ -119,8 +138,9 @@ class TrainSet(Dataset):
     """YoloDataset(train=True, mosaic=False, mixup=False): get_random_data(random=True) with the scale
     drawn from [scale_min, scale_max] instead of [.25, 2]."""
 
-    def __init__(self, items, size, a):
+    def __init__(self, items, size, a, dataset_targets=None):
         self.items = items
+        self.dataset_targets = dataset_targets  # yolov5: YoloDataset.get_target, per output
         self.h = self.w = size
         self.jitter, self.smin, self.smax = a.jitter, a.scale_min, a.scale_max
         self.pflip, self.hsv = a.flip, (a.hue, a.sat, a.val_gain)
@@ -191,12 +211,15 @@ class TrainSet(Dataset):
             box[:, [1, 3]] = box[:, [1, 3]] / self.h
             box[:, 2:4] = box[:, 2:4] - box[:, 0:2]       # width, height
             box[:, 0:2] = box[:, 0:2] + box[:, 2:4] / 2   # centre
-        return image, box
+        y_true = self.dataset_targets(box) if self.dataset_targets else []
+        return image, box, y_true
 
 
 def collate(batch):
+    """images, the boxes of each picture, and (yolov5) each output's y_true stacked over the batch"""
     images = torch.from_numpy(np.array([b[0] for b in batch])).float()
-    return images, [torch.from_numpy(b[1]).float() for b in batch]
+    y_trues = [torch.from_numpy(np.array([b[2][l] for b in batch], np.float32)) for l in range(len(batch[0][2]))]
+    return images, [torch.from_numpy(b[1]).float() for b in batch], y_trues
 
 
 # ----------------------------------------------------------------------------------------------
@@ -249,16 +272,19 @@ def in_grid(t, gh, gw):
 
 
 class YoloLoss:
-    """YOLOLoss for the two outputs of the tiny model; __call__(l, output, targets) is one layer's loss.
-    targets: per image a [n, 5] tensor of centre x, centre y, w, h (fractions of the input) and class."""
+    """YOLOLoss of yolov4-tiny-pytorch (box_iou = ciou) and of yolo3-pytorch (box_iou = giou: the same
+    class with self.giou = True); __call__(l, output, targets) is one layer's loss. targets: per image a
+    [n, 5] tensor of centre x, centre y, w, h (fractions of the input) and class. yolo3-pytorch has no
+    fallback to the next-best anchor, which only applies when an anchor is in no mask (never with 9)."""
 
-    def __init__(self, anchors, num_classes, input_hw, masks, label_smoothing=0.0):
+    def __init__(self, anchors, num_classes, input_hw, masks, label_smoothing=0.0, box_iou=ciou):
         self.anchors = [tuple(a) for a in anchors]
         self.nc = num_classes
         self.attrs = 5 + num_classes
         self.input_hw = input_hw
         self.masks = masks
-        self.label_smoothing = label_smoothing  # kept for completeness; the reference's default 0 is used
+        self.label_smoothing = label_smoothing  # smooth_labels of yolov4-tiny-pytorch (0: none)
+        self.box_iou = box_iou
         self.balance = [0.4, 1.0, 4]
         self.box_ratio = 0.05
         self.obj_ratio = 5 * (input_hw[0] * input_hw[1]) / (416 ** 2)
@@ -333,11 +359,86 @@ class YoloLoss:
         loss = 0
         obj = y_true[..., 4] == 1
         if torch.sum(obj) != 0:
-            loss_loc = torch.mean((1 - ciou(boxes, y_true[..., :4]))[obj])
-            loss_cls = torch.mean(bce(cls[obj], y_true[..., 5:][obj]))
+            loss_loc = torch.mean((1 - self.box_iou(boxes, y_true[..., :4]))[obj])
+            cls_true = y_true[..., 5:][obj]
+            if self.label_smoothing:
+                cls_true = cls_true * (1.0 - self.label_smoothing) + self.label_smoothing / self.nc
+            loss_cls = torch.mean(bce(cls[obj], cls_true))
             loss = loss + loss_loc * self.box_ratio + loss_cls * self.cls_ratio
         loss_conf = torch.mean(bce(conf, obj.type_as(conf))[noobj.bool() | obj])
         return loss + loss_conf * self.balance[l] * self.obj_ratio
+
+
+# ----------------------------------------------------------------------------------------------
+# the families: network, loss with target assignment, decoding
+# ----------------------------------------------------------------------------------------------
+
+ARCHS = {
+    # anchors, default mask (output 0 first: P5, then P4, P3), variants (the first is the default)
+    "yolov4-tiny": (6, "3,4,5;1,2,3", ("tiny",)),
+    "yolov3": (9, "6,7,8;3,4,5;0,1,2", ("darknet53",)),
+    "yolov5": (9, "6,7,8;3,4,5;0,1,2", ("s", "m", "l", "x")),
+}
+
+
+def variant_of(a):
+    variants = ARCHS[a.arch][2]
+    v = a.variant or variants[0]
+    if v not in variants:
+        raise SystemExit("--variant %s: %s has %s" % (v, a.arch, ", ".join(variants)))
+    return v
+
+
+def build_model(arch, nc, variant, width):
+    if arch == "yolov4-tiny":
+        return YoloV4Tiny(nc, width)
+    if arch == "yolov3":
+        return YoloV3(nc, width)
+    return v5.YoloBody(nc, variant, width)
+
+
+def make_loss(arch, anchors, nc, input_hw, masks, label_smoothing):
+    """the family's loss of one output: f(l, output, targets, y_true), y_true from dataset_targets"""
+    if arch == "yolov5":
+        if input_hw[0] != input_hw[1]:
+            raise SystemExit("yolov5: a square input only")
+        return lambda l, out, targets, y_true: v5.yolo_loss(l, out, y_true, nc, label_smoothing, anchors, masks,
+                                                            input_hw[0])
+    if arch == "yolov3" and label_smoothing:
+        raise SystemExit("yolo3-pytorch's YOLOLoss has no label smoothing")
+    loss = YoloLoss(anchors, nc, input_hw, masks, label_smoothing, ciou if arch == "yolov4-tiny" else v5.giou)
+    return lambda l, out, targets, y_true: loss(l, out, targets)
+
+
+def make_dataset_targets(arch, anchors, nc, masks, size):
+    """yolov5 assigns targets in its data loader (YoloDataset.get_target); the others in the loss"""
+    if arch != "yolov5":
+        return None
+    if len(masks) != 3:
+        raise SystemExit("yolov5: three outputs (strides 32, 16, 8)")
+    return lambda box: v5.get_target(box, nc, anchors, masks, size)
+
+
+class ModelEMA:
+    """yolov5-pytorch's ModelEMA: after each step every floating tensor of the state dict (BN statistics
+    too) becomes d * average + (1 - d) * weights, d = 0.9999 * (1 - exp(-updates / 2000))"""
+
+    def __init__(self, model, decay=0.9999, tau=2000):
+        self.ema = copy.deepcopy(model).eval()
+        self.updates = 0
+        self.decay = lambda x: decay * (1 - math.exp(-x / tau))
+        for p in self.ema.parameters():
+            p.requires_grad_(False)
+
+    def update(self, model):
+        with torch.no_grad():
+            self.updates += 1
+            d = self.decay(self.updates)
+            msd = model.state_dict()
+            for k, v in self.ema.state_dict().items():
+                if v.dtype.is_floating_point:
+                    v *= d
+                    v += (1 - d) * msd[k].detach()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -391,8 +492,10 @@ def cos_schedule(lr, min_lr, total, warmup):
 # evaluation (DecodeBox, non_max_suppression, get_map_txt)
 # ----------------------------------------------------------------------------------------------
 
-def decode(outputs, anchors, masks, input_hw, nc):
-    """[bs, N, 5 + nc]: centre x, centre y, w, h as fractions of the input, objectness, class probs."""
+def decode(outputs, anchors, masks, input_hw, nc, arch="yolov4-tiny"):
+    """[bs, N, 5 + nc]: centre x, centre y, w, h as fractions of the input, objectness, class probs.
+    yolov5: DecodeBox's sigmoid * 2 - 0.5 + grid and (sigmoid * 2)^2 * anchor; the others
+    sigmoid + grid and exp * anchor."""
     res = []
     for i, out in enumerate(outputs):
         bs, _, gh, gw = out.shape
@@ -402,9 +505,15 @@ def decode(outputs, anchors, masks, input_hw, nc):
         p = out.view(bs, na, 5 + nc, gh, gw).permute(0, 1, 3, 4, 2).contiguous()
         gx = torch.arange(gw, dtype=torch.float32).view(1, 1, 1, gw)
         gy = torch.arange(gh, dtype=torch.float32).view(1, 1, gh, 1)
-        bx = torch.stack([torch.sigmoid(p[..., 0]) + gx, torch.sigmoid(p[..., 1]) + gy,
-                          torch.exp(p[..., 2]) * anc[:, 0].view(1, na, 1, 1),
-                          torch.exp(p[..., 3]) * anc[:, 1].view(1, na, 1, 1)], dim=-1)
+        if arch == "yolov5":
+            s = torch.sigmoid(p[..., :4])
+            bx = torch.stack([s[..., 0] * 2. - 0.5 + gx, s[..., 1] * 2. - 0.5 + gy,
+                              (s[..., 2] * 2) ** 2 * anc[:, 0].view(1, na, 1, 1),
+                              (s[..., 3] * 2) ** 2 * anc[:, 1].view(1, na, 1, 1)], dim=-1)
+        else:
+            bx = torch.stack([torch.sigmoid(p[..., 0]) + gx, torch.sigmoid(p[..., 1]) + gy,
+                              torch.exp(p[..., 2]) * anc[:, 0].view(1, na, 1, 1),
+                              torch.exp(p[..., 3]) * anc[:, 1].view(1, na, 1, 1)], dim=-1)
         scale = torch.tensor([gw, gh, gw, gh], dtype=torch.float32)
         res.append(torch.cat((bx.view(bs, -1, 4) / scale, torch.sigmoid(p[..., 4]).view(bs, -1, 1),
                               torch.sigmoid(p[..., 5:]).view(bs, -1, nc)), -1))
@@ -482,7 +591,7 @@ def write_detections(model, items, class_names, anchors, masks, size, out_dir, a
                 shapes.append(np.array(np.shape(img)[0:2]))
                 boxed = letterbox(open_rgb(img), size, size)
                 arrays.append(np.transpose(np.array(boxed, dtype=np.float32) / np.float32(255.0), (2, 0, 1)))
-            pred = decode(model(torch.from_numpy(np.array(arrays))), anchors, masks, (size, size), nc)
+            pred = decode(model(torch.from_numpy(np.array(arrays))), anchors, masks, (size, size), nc, a.arch)
             for k, (stem, _, _) in enumerate(part):
                 res = nms_image(pred[k], nc, (size, size), shapes[k], a.confidence, a.nms_iou)
                 with open(os.path.join(out_dir, stem + ".txt"), "w", encoding="utf-8") as f:
@@ -513,24 +622,26 @@ def seed_all(seed):
 
 def cmd_init(a):
     torch.manual_seed(a.seed)
-    model = YoloV4Tiny(a.classes, a.width)
+    model = build_model(a.arch, a.classes, variant_of(a), a.width)
     weights_init(model)
     torch.save({k: v.float() if v.is_floating_point() else v for k, v in model.state_dict().items()}, a.out)
     print("wrote %s (%d tensors, %d parameters)" % (a.out, len(model.state_dict()),
                                                     sum(p.numel() for p in model.parameters())))
 
 
-def parse_anchors(text):
+def parse_anchors(text, arch):
+    n = ARCHS[arch][0]
     v = [float(x) for x in text.replace(";", ",").split(",") if x.strip()]
-    if len(v) != 12:
-        raise SystemExit("--anchors needs 12 numbers (6 anchors), got %d" % len(v))
-    return [(v[i], v[i + 1]) for i in range(0, 12, 2)]
+    if len(v) != 2 * n:
+        raise SystemExit("--anchors: %s needs %d numbers (%d anchors), got %d" % (arch, 2 * n, n, len(v)))
+    return [(v[i], v[i + 1]) for i in range(0, 2 * n, 2)]
 
 
-def parse_mask(text):
+def parse_mask(text, arch):
     m = [[int(x) for x in part.split(",")] for part in text.split(";")]
-    if len(m) != 2 or any(len(x) != 3 for x in m):
-        raise SystemExit("--mask needs two lists of three anchor indices, e.g. 3,4,5;1,2,3")
+    outputs = ARCHS[arch][1].count(";") + 1
+    if len(m) != outputs or any(len(x) != 3 for x in m):
+        raise SystemExit("--mask: %s needs %d lists of three anchor indices, e.g. %s" % (arch, outputs, ARCHS[arch][1]))
     return m
 
 
@@ -553,10 +664,10 @@ def cmd_train(a):
     seed_all(a.seed)
     class_names = read_classes(a.classes or os.path.join(a.train, "classes.txt"))
     nc = len(class_names)
-    anchors, masks = parse_anchors(a.anchors), parse_mask(a.mask)
+    anchors, masks = parse_anchors(a.anchors, a.arch), parse_mask(a.mask or ARCHS[a.arch][1], a.arch)
     train_items, val_items = read_voc(a.train, class_names), read_voc(a.val, class_names)
 
-    model = YoloV4Tiny(nc, a.width)
+    model = build_model(a.arch, nc, variant_of(a), a.width)
     if a.init:
         state = torch.load(a.init, map_location="cpu")
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()},
@@ -576,8 +687,9 @@ def cmd_train(a):
     opt.add_param_group({"params": pg1, "weight_decay": a.weight_decay})
     opt.add_param_group({"params": pg2})
 
-    loss_fn = YoloLoss(anchors, nc, (a.input, a.input), masks)
-    data = TrainSet(train_items, a.input, a)
+    ema = ModelEMA(model) if a.ema else None
+    loss_fn = make_loss(a.arch, anchors, nc, (a.input, a.input), masks, a.label_smoothing)
+    data = TrainSet(train_items, a.input, a, make_dataset_targets(a.arch, anchors, nc, masks, a.input))
     steps = len(data) // a.batch
     if steps == 0:
         raise SystemExit("fewer training images (%d) than one batch (%d)" % (len(data), a.batch))
@@ -585,9 +697,12 @@ def cmd_train(a):
                         collate_fn=collate, worker_init_fn=make_worker_init(a) if a.workers > 0 else None)
 
     os.makedirs(a.out, exist_ok=True)
-    print("train %d images (%d steps/epoch), val %d, classes %s, anchors %s, mask %s, lr %g..%g warmup %g"
-          % (len(train_items), steps, len(val_items), ",".join(class_names), anchors, masks, lr, min_lr, warmup),
+    print("%s %s width %g, %d parameters; train %d images (%d steps/epoch), val %d, classes %s, anchors %s, "
+          "mask %s, lr %g..%g warmup %g%s"
+          % (a.arch, variant_of(a), a.width, sum(p.numel() for p in model.parameters()), len(train_items), steps,
+             len(val_items), ",".join(class_names), anchors, masks, lr, min_lr, warmup, ", EMA" if ema else ""),
           flush=True)
+    evaluated = ema.ema if ema else model
     with open(os.path.join(a.out, "history.csv"), "w", newline="") as hf:
         hist = csv.writer(hf)
         hist.writerow(["epoch", "train_loss", "lr", "seconds"])
@@ -599,17 +714,21 @@ def cmd_train(a):
             model.train()
             total = 0.0
             t0 = time.time()
-            for it, (images, targets) in enumerate(loader):
+            for it, (images, targets, y_trues) in enumerate(loader):
                 if it >= steps:
                     break
                 opt.zero_grad()
                 outs = model(images)
                 loss = 0
                 for l in range(len(outs)):
-                    loss = loss + loss_fn(l, outs[l], targets)
+                    loss = loss + loss_fn(l, outs[l], targets, y_trues[l] if y_trues else None)
                 loss.backward()
                 opt.step()
+                if ema:
+                    ema.update(model)
                 total += loss.item()
+                if a.log_steps:
+                    print("  step %d loss %.5f" % (it + 1, loss.item()), flush=True)
             secs = time.time() - t0
             mean = total / steps
             hist.writerow([epoch + 1, "%.6f" % mean, "%.6g" % cur, "%.3f" % secs])
@@ -617,14 +736,14 @@ def cmd_train(a):
             line = "epoch %d/%d loss %.4f lr %.3e train %.1fs" % (epoch + 1, a.epochs, mean, cur, secs)
             if (epoch + 1) % a.eval_period == 0 or epoch + 1 == a.epochs:
                 t1 = time.time()
-                write_detections(model, val_items, class_names, anchors, masks, a.input,
+                write_detections(evaluated, val_items, class_names, anchors, masks, a.input,
                                  os.path.join(a.out, "epoch-%04d" % (epoch + 1)), a)
                 line += " eval %.1fs -> epoch-%04d" % (time.time() - t1, epoch + 1)
             print(line, flush=True)
-    torch.save(model.state_dict(), os.path.join(a.out, "final.pth"))
+    torch.save(evaluated.state_dict(), os.path.join(a.out, "final.pth"))
     print("wrote " + os.path.join(a.out, "final.pth"), flush=True)
     if a.heldout:
-        write_detections(model, read_voc(a.heldout, class_names), class_names, anchors, masks, a.input,
+        write_detections(evaluated, read_voc(a.heldout, class_names), class_names, anchors, masks, a.input,
                          os.path.join(a.out, "heldout"), a)
         print("wrote the held-out detections to " + os.path.join(a.out, "heldout"), flush=True)
 
@@ -635,6 +754,8 @@ def main(argv=None):
 
     i = sub.add_parser("init", help="weights_init'ed float32 state dict")
     i.add_argument("--classes", type=int, required=True)
+    i.add_argument("--arch", choices=sorted(ARCHS), default="yolov4-tiny")
+    i.add_argument("--variant", default=None, help="yolov5: s, m, l, x (default s); yolov3: darknet53")
     i.add_argument("--width", type=float, default=0.25)
     i.add_argument("--seed", type=int, default=11)
     i.add_argument("--out", required=True)
@@ -644,8 +765,15 @@ def main(argv=None):
     t.add_argument("--val", required=True)
     t.add_argument("--heldout", default=None, help="a VOC root whose detections the final model writes to DIR/heldout")
     t.add_argument("--classes", default=None, help="class names file (default TRAIN/classes.txt)")
-    t.add_argument("--anchors", required=True, help="12 numbers w0,h0,...,w5,h5 in input pixels")
-    t.add_argument("--mask", default="3,4,5;1,2,3", help="anchor indices of output 0 (P5) ; output 1 (P4)")
+    t.add_argument("--arch", choices=sorted(ARCHS), default="yolov4-tiny")
+    t.add_argument("--variant", default=None, help="yolov5: s, m, l, x (default s); yolov3: darknet53")
+    t.add_argument("--anchors", required=True,
+                   help="w0,h0,w1,h1,... in input pixels: 6 anchors for yolov4-tiny, 9 for yolov3 and yolov5")
+    t.add_argument("--mask", default=None, help="anchor indices of output 0 (P5) ; output 1 (P4) [; output 2 (P3)] "
+                   "(default 3,4,5;1,2,3 for yolov4-tiny, 6,7,8;3,4,5;0,1,2 for yolov3 and yolov5)")
+    t.add_argument("--label-smoothing", type=float, default=0.0, help="yolov4-tiny and yolov5 (smooth_labels)")
+    t.add_argument("--ema", action="store_true", help="yolov5-pytorch's ModelEMA; evaluate and save the average")
+    t.add_argument("--log-steps", action="store_true", help="print every step's loss")
     t.add_argument("--init", default=None, help="start from this state dict (strict) instead of weights_init")
     t.add_argument("--input", type=int, default=160)
     t.add_argument("--width", type=float, default=0.25)

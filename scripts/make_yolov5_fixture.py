@@ -188,18 +188,22 @@ def near_cells(x, y, i, j):
     return [(0, 0), (1, 0), (0, -1)]
 
 
-def get_target(box, num_classes):
-    """y_true of one picture per output, as YoloDataset.get_target builds it (numpy, float32 arrays)"""
+def get_target(box, num_classes, anchors=ANCHORS, mask=MASK, size=SIZE):
+    """y_true of one picture per output, as YoloDataset.get_target builds it (numpy, float32 arrays);
+    anchors (input pixels), mask and the square input size default to the fixture's
+    (bench/pytorch_learning_reference.py passes its own)"""
+    MASK = mask
     strides = [32, 16, 8]
     y_true, best = [], []
+    all_anchors = anchors
     for l in range(len(MASK)):
-        h, w = SIZE // strides[l], SIZE // strides[l]
+        h, w = size // strides[l], size // strides[l]
         y = np.zeros((len(MASK[l]), h, w, 5 + num_classes), dtype="float32")
         best_ratio = np.zeros((len(MASK[l]), h, w), dtype="float32")
         y_true.append(y)
         if len(box) == 0:
             continue
-        anchors = np.array(ANCHORS, dtype=np.float64) / strides[l]
+        anchors = np.array(all_anchors, dtype=np.float64) / strides[l]
         t = np.zeros_like(box)
         t[:, [0, 2]] = box[:, [0, 2]] * w
         t[:, [1, 3]] = box[:, [1, 3]] * h
@@ -246,11 +250,13 @@ def giou(b1, b2):
     return iou - (enclose - union) / enclose
 
 
-def yolo_loss(l, output, y_true, num_classes, label_smoothing=0.0):
-    """YOLOLoss.forward(l, output, targets, y_true) for an input of SIZE x SIZE"""
+def yolo_loss(l, output, y_true, num_classes, label_smoothing=0.0, anchors=ANCHORS, mask=MASK, size=SIZE):
+    """YOLOLoss.forward(l, output, targets, y_true) for an input of size x size (anchors in input pixels,
+    mask and size default to the fixture's; bench/pytorch_learning_reference.py passes its own)"""
+    MASK = mask
     bs, _, h, w = output.shape
-    anchors = torch.tensor([ANCHORS[a] for a in MASK[l]], dtype=output.dtype) / torch.tensor(
-        [SIZE / w, SIZE / h], dtype=output.dtype)
+    anchors = torch.tensor([anchors[a] for a in MASK[l]], dtype=output.dtype) / torch.tensor(
+        [size / w, size / h], dtype=output.dtype)
     p = output.view(bs, len(MASK[l]), 5 + num_classes, h, w).permute(0, 1, 3, 4, 2).contiguous()
     s = torch.sigmoid(p)
     gy, gx = torch.meshgrid(torch.arange(h, dtype=output.dtype), torch.arange(w, dtype=output.dtype), indexing="ij")
@@ -259,7 +265,7 @@ def yolo_loss(l, output, y_true, num_classes, label_smoothing=0.0):
                          (s[..., 3] * 2) ** 2 * anchors[:, 1].view(1, -1, 1, 1)], -1)
     y_true = y_true.type_as(output)
     positive = y_true[..., 4] == 1
-    box_ratio, obj_ratio, cls_ratio = 0.05, SIZE * SIZE / 640 ** 2, 0.5 * num_classes / 80
+    box_ratio, obj_ratio, cls_ratio = 0.05, size * size / 640 ** 2, 0.5 * num_classes / 80
     balance = [0.4, 1.0, 4][l]
     loss = 0
     if positive.sum() != 0:
