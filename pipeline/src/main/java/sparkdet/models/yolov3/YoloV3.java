@@ -9,6 +9,7 @@ import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
 import sparkdet.models.yolo.AnchorYoloFamily;
 import sparkdet.models.yolo.ConvBnLeaky;
+import sparkdet.models.yolo.ConvSet;
 import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.Widths;
 

@@ -8,7 +8,9 @@ import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
 import sparkdet.models.yolo.AnchorYoloFamily;
 import sparkdet.models.yolo.ReferenceInit;
+import sparkdet.models.yolo.UpsampleBlock;
 import sparkdet.models.yolo.Widths;
+import sparkdet.models.yolo.YoloHead;
 
 /**
  * YOLOv4-tiny as bubbliiiing/yolov4-tiny-pytorch defines it (phi = 0): CSPDarknet53-tiny, an FPN

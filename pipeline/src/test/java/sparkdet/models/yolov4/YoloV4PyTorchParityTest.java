@@ -1,0 +1,117 @@
+package sparkdet.models.yolov4;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.junit.jupiter.api.Test;
+import sparkdet.model.Fixtures;
+import sparkdet.model.LoadReport;
+import sparkdet.model.ModelFiles;
+import sparkdet.model.Weights;
+
+/**
+ * The Java YOLOv4 against the network of bubbliiiing/yolov4-pytorch written out in PyTorch
+ * (scripts/make_yolov4_fixture.py, which checks it against the repository's own YoloBody when given
+ * a checkout): width 1/16 (channels 8 to 128, the full depth), 3 classes, 64 x 64, random weights.
+ */
+class YoloV4PyTorchParityTest {
+    static final String WEIGHTS = "yolov4_w00625_c3.pth";
+    static final String IO = "yolov4_w00625_c3_io.pt";
+    static final String FULL_NAMES = "yolov4_state_dict.txt";
+    static final double WIDTH = 0.0625;
+    static final int CLASSES = 3;
+    private static final int TENSORS = 648;
+
+    @Test
+    void referencePthLoadsByNameWithEveryTensorMatched() throws Exception {
+        try (PointerScope scope = new PointerScope()) {
+            YoloV4 model = new YoloV4(CLASSES, WIDTH);
+            Map<String, Tensor> file = Fixtures.tensors(WEIGHTS);
+            LoadReport report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
+            assertThat(report.skipped()).isEmpty();
+            assertThat(report.unused()).isEmpty();
+            assertThat(report.loaded()).containsExactlyElementsOf(file.keySet());
+            assertThat(report.loaded()).hasSize(model.stateDict().size()).hasSize(TENSORS)
+                    .contains("backbone.conv1.conv.weight", "backbone.stages.0.blocks_conv.0.block.1.bn.running_var",
+                            "backbone.stages.3.blocks_conv.8.conv.weight", "backbone.stages.4.concat_conv.bn.num_batches_tracked",
+                            "conv2.2.bn.bias", "upsample1.upsample.0.conv.weight", "make_five_conv4.4.bn.running_mean",
+                            "down_sample2.conv.weight", "yolo_head1.1.bias", "yolo_head3.0.conv.weight");
+            // values too: a float16 tensor of the file, in the model as float32
+            String name = "backbone.stages.2.blocks_conv.5.block.1.conv.weight";
+            assertThat(model.stateDict().get(name).equal(file.get(name).toType(ScalarType.Float))).isTrue();
+        }
+    }
+
+    @Test
+    void otherClassCountLoadsAllButTheHeadsLastConv() {
+        try (PointerScope scope = new PointerScope()) {
+            YoloV4 model = new YoloV4(5, WIDTH);
+            LoadReport report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
+            assertThat(report.skipped()).extracting(LoadReport.Skipped::toString).containsExactlyInAnyOrder(
+                    "yolo_head1.1.weight: file [24, 64, 1, 1], model [30, 64, 1, 1] (class count changed)",
+                    "yolo_head1.1.bias: file [24], model [30] (class count changed)",
+                    "yolo_head2.1.weight: file [24, 32, 1, 1], model [30, 32, 1, 1] (class count changed)",
+                    "yolo_head2.1.bias: file [24], model [30] (class count changed)",
+                    "yolo_head3.1.weight: file [24, 16, 1, 1], model [30, 16, 1, 1] (class count changed)",
+                    "yolo_head3.1.bias: file [24], model [30] (class count changed)");
+            assertThat(report.loaded()).hasSize(TENSORS - 6);
+        }
+    }
+
+    /** eval mode, plain and with the batch norms folded into the convolutions */
+    @Test
+    void outputsEqualPyTorchsInEvalMode() throws Exception {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            Map<String, Tensor> io = Fixtures.tensors(IO);
+            YoloV4 model = model();
+            model.eval();
+            long[][] shapes = {{2, 24, 2, 2}, {2, 24, 4, 4}, {2, 24, 8, 8}};
+            for (boolean folded : new boolean[] {false, true}) {
+                if (folded) {
+                    model.foldForInference();
+                }
+                Tensor[] out = model.forward(io.get("input"));
+                assertThat(out).hasSize(3);
+                for (int i = 0; i < 3; i++) {
+                    assertThat(out[i].sizes().vec().get()).containsExactly(shapes[i]);
+                    Tensor expected = io.get("out" + i);
+                    double d = out[i].sub(expected).abs().max().item_double();
+                    System.out.printf("out%d (%s%s): max |Java - PyTorch| %.3g, max |PyTorch| %.3g%n", i,
+                            new String[] {"P5", "P4", "P3"}[i], folded ? ", folded" : "", d,
+                            expected.abs().max().item_double());
+                    assertThat(d).as("out%d folded %s", i, folded).isLessThan(1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fullSizeParameterNamesAndShapesEqualTheReferences() throws Exception {
+        try (PointerScope scope = new PointerScope()) {
+            List<String> expected = new String(Fixtures.bytes(FULL_NAMES), StandardCharsets.UTF_8).lines().toList();
+            YoloV4 model = new YoloV4(80, 1.0);
+            List<String> actual = new ArrayList<>();
+            model.stateDict().forEach((k, v) -> actual.add(k + " " + Arrays.toString(v.sizes().vec().get())));
+            assertThat(expected).hasSize(TENSORS);
+            assertThat(actual).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /** the fixture network with the fixture's weights, every tensor loaded */
+    static YoloV4 model() {
+        YoloV4 model = new YoloV4(CLASSES, WIDTH);
+        var report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
+        if (!report.complete() || !report.unused().isEmpty()) {
+            throw new IllegalStateException("fixture weights do not fit: " + report);
+        }
+        return model;
+    }
+}

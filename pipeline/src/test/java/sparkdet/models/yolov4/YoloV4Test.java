@@ -1,0 +1,118 @@
+package sparkdet.models.yolov4;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.SGD;
+import org.bytedeco.pytorch.SGDOptions;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import sparkdet.model.Fixtures;
+
+class YoloV4Test {
+    /** the full-width network for COCO has the repository's parameter count (YoloBody, 80 classes) */
+    @Test
+    void fullWidthHasTheRepositorysParameterCount() {
+        try (PointerScope scope = new PointerScope()) {
+            YoloV4 model = new YoloV4(80, 1.0);
+            long n = model.namedParameters().values().stream().mapToLong(Tensor::numel).sum();
+            assertThat(n).isEqualTo(64_363_101L);
+            model.eval();
+            Tensor[] out = model.forward(torch.zeros(1, 3, 96, 64));
+            assertThat(out[0].sizes().vec().get()).containsExactly(1, 255, 3, 2);
+            assertThat(out[1].sizes().vec().get()).containsExactly(1, 255, 6, 4);
+            assertThat(out[2].sizes().vec().get()).containsExactly(1, 255, 12, 8);
+        }
+    }
+
+    /**
+     * A fresh model starts as the repository's train.py starts one without pretrained weights
+     * (weights_init, normal, gain 0.02): convolution weights N(0, 0.02), batch-norm weights
+     * N(1, 0.02) and biases 0, in the Mish backbone and the LeakyReLU neck alike.
+     */
+    @Test
+    void aFreshModelStartsAsTheRepositorysWeightsInit() {
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(4);
+            YoloV4 model = new YoloV4(3, 0.25);
+            Map<String, Tensor> p = model.namedParameters();
+            for (String conv : new String[] {"backbone.stages.3.downsample_conv.conv.weight",
+                "backbone.stages.4.blocks_conv.1.block.1.conv.weight", "conv2.1.conv.weight", "yolo_head3.1.weight"}) {
+                assertThat(p.get(conv).std().item_double()).as(conv).isCloseTo(0.02, Offset.offset(0.002));
+                assertThat(p.get(conv).mean().item_double()).as(conv).isCloseTo(0, Offset.offset(0.002));
+            }
+            for (String bn : new String[] {"backbone.conv1.bn", "backbone.stages.4.concat_conv.bn",
+                "backbone.stages.3.blocks_conv.2.block.0.bn", "make_five_conv2.4.bn", "down_sample1.bn"}) {
+                assertThat(p.get(bn + ".weight").mean().item_double()).as(bn).isCloseTo(1, Offset.offset(0.02));
+                assertThat(p.get(bn + ".weight").std().item_double()).as(bn).isCloseTo(0.02, Offset.offset(0.01));
+                assertThat(p.get(bn + ".bias").abs().max().item_double()).as(bn).isZero();
+            }
+        }
+    }
+
+    @Test
+    void widthScalesEveryChannelCount() {
+        try (PointerScope scope = new PointerScope()) {
+            Map<String, Tensor> s = new YoloV4(3, 0.25).stateDict();
+            assertThat(s.get("backbone.conv1.conv.weight").sizes().vec().get()).containsExactly(8, 3, 3, 3);
+            assertThat(s.get("backbone.stages.0.blocks_conv.0.block.0.conv.weight").sizes().vec().get())
+                    .containsExactly(8, 16, 1, 1);
+            assertThat(s.get("backbone.stages.4.downsample_conv.conv.weight").sizes().vec().get())
+                    .containsExactly(256, 128, 3, 3);
+            assertThat(s.get("conv2.0.conv.weight").sizes().vec().get()).containsExactly(128, 512, 1, 1);
+            assertThat(s.get("make_five_conv4.0.conv.weight").sizes().vec().get()).containsExactly(128, 256, 1, 1);
+            assertThat(s.get("yolo_head3.1.weight").sizes().vec().get()).containsExactly(24, 64, 1, 1);
+        }
+    }
+
+    /** a frozen backbone gets no gradients and an SGD step leaves it bit-identical while the neck and heads move */
+    @Test
+    void frozenBackboneIsLeftAloneByTheOptimiser() {
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(3);
+            YoloV4 model = new YoloV4(2, 0.0625);
+            model.setFrozen(true);
+            Map<String, Tensor> before = Fixtures.snapshot(model);
+            SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
+            Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
+            out[0].pow(new Scalar(2)).mean().add(out[1].pow(new Scalar(2)).mean()).add(out[2].pow(new Scalar(2)).mean())
+                    .backward();
+            Map<String, Tensor> params = model.namedParameters();
+            params.forEach((name, p) -> assertThat(p.grad().defined()).as(name).isEqualTo(!name.startsWith("backbone.")));
+            sgd.step();
+            Map<String, Tensor> after = model.stateDict();
+            params.keySet().forEach(name -> assertThat(after.get(name).equal(before.get(name))).as(name)
+                    .isEqualTo(name.startsWith("backbone.")));
+
+            model.setFrozen(false);
+            sgd.zero_grad();
+            model.forward(torch.rand(1, 3, 64, 64))[2].sum().backward();
+            assertThat(params.get("backbone.conv1.conv.weight").grad().defined()).isTrue();
+        }
+    }
+
+    /** folding leaves train mode alone: batch statistics, conv then batch norm */
+    @Test
+    void foldingLeavesTrainModeUnfused() {
+        try (PointerScope scope = new PointerScope()) {
+            YoloV4 model = YoloV4PyTorchParityTest.model();
+            Tensor x = torch.rand(2, 3, 64, 64);
+            model.train(true);
+            Tensor before;
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                before = model.forward(x)[2].clone();
+            }
+            model.foldForInference();
+            model.train(true);
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                assertThat(model.forward(x)[2].sub(before).abs().max().item_double()).isLessThan(1e-4);
+            }
+        }
+    }
+}
