@@ -64,7 +64,7 @@ class ModelFamiliesTest {
     void aDescriptionTheFamilyCannotBuildIsRefused() {
         ModelSpec ok = TestModels.yolov4Tiny(2, 0.25, 64);
         assertThatThrownBy(() -> new ModelSpec(ok.architecture(), "phi9", ok.task(), ok.classes(), 64, 64, ok.pixels(),
-                ok.resize(), ok.options())).hasMessageContaining("no variant 'phi9' (known: phi0)");
+                ok.resize(), ok.options())).hasMessageContaining("no variant 'phi9' (known: phi0, phi1, phi2, phi3, phi4)");
         assertThatThrownBy(() -> new ModelSpec(ok.architecture(), ok.variant(), ok.task(), ok.classes(), 64, 80,
                 ok.pixels(), ok.resize(), ok.options())).hasMessageContaining("multiple of the network's stride 32");
         assertThatThrownBy(() -> new ModelSpec(ok.architecture(), ok.variant(), Task.SEGMENT, ok.classes(), 64, 64,

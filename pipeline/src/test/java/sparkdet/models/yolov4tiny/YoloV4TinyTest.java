@@ -18,7 +18,7 @@ class YoloV4TinyTest {
     @Test
     void fullWidthHasTheRepositorysParameterCount() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4Tiny model = new YoloV4Tiny(80, 1.0);
+            YoloV4Tiny model = new YoloV4Tiny(80, 1.0, Attention.NONE);
             long n = model.namedParameters().values().stream().mapToLong(Tensor::numel).sum();
             assertThat(n).isEqualTo(6_056_606L);
             Tensor[] out = model.forward(torch.zeros(1, 3, 416, 416));
@@ -38,7 +38,7 @@ class YoloV4TinyTest {
             // seeded: the first convolution has 216 weights, whose mean strays past 0.002 (1.5 standard
             // errors) in about one draw in eight, depending on what ran before in this JVM
             torch.manual_seed(4);
-            YoloV4Tiny model = new YoloV4Tiny(3, 0.25);
+            YoloV4Tiny model = new YoloV4Tiny(3, 0.25, Attention.NONE);
             Map<String, Tensor> p = model.namedParameters();
             for (String conv : new String[] {"backbone.conv1.conv.weight", "backbone.resblock_body3.conv1.conv.weight",
                 "yolo_headP5.0.conv.weight", "yolo_headP4.1.weight"}) {
@@ -55,7 +55,7 @@ class YoloV4TinyTest {
     @Test
     void widthScalesEveryChannelCount() {
         try (PointerScope scope = new PointerScope()) {
-            Map<String, Tensor> s = new YoloV4Tiny(3, 0.25).stateDict();
+            Map<String, Tensor> s = new YoloV4Tiny(3, 0.25, Attention.NONE).stateDict();
             assertThat(s.get("backbone.conv1.conv.weight").sizes().vec().get()).containsExactly(8, 3, 3, 3);
             assertThat(s.get("backbone.resblock_body3.conv2.conv.weight").sizes().vec().get()).containsExactly(32, 32, 3, 3);
             assertThat(s.get("backbone.conv3.conv.weight").sizes().vec().get()).containsExactly(128, 128, 3, 3);
@@ -72,7 +72,7 @@ class YoloV4TinyTest {
     void frozenBackboneIsLeftAloneByTheOptimiser() {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(3);
-            YoloV4Tiny model = new YoloV4Tiny(2, 0.25);
+            YoloV4Tiny model = new YoloV4Tiny(2, 0.25, Attention.NONE);
             model.setFrozen(true);
             Map<String, Tensor> before = Fixtures.snapshot(model);
             SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
@@ -97,7 +97,7 @@ class YoloV4TinyTest {
     @Test
     void foldedBatchNormsGiveTheSameEvalOutputs() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4Tiny model = new YoloV4Tiny(3, 0.25);
+            YoloV4Tiny model = new YoloV4Tiny(3, 0.25, Attention.NONE);
             torch.manual_seed(3);
             try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
                 for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
