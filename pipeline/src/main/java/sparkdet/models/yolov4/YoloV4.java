@@ -1,12 +1,9 @@
 package sparkdet.models.yolov4;
 
-import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import sparkdet.model.FreezeGroup;
-import sparkdet.model.Network;
-import sparkdet.models.yolo.AnchorYoloFamily;
+import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.ConvSet;
 import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.UpsampleBlock;
@@ -24,12 +21,10 @@ import sparkdet.models.yolo.YoloHead;
  * state and are not modules. A width multiplier below 1 gives a small variant with the same
  * structure. Created through {@link YoloV4Family#newNetwork}.
  */
-final class YoloV4 extends Network {
-    private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
+final class YoloV4 extends AnchorYoloNetwork {
     /** SpatialPyramidPooling's pools, in the order its forward concatenates them (maxpools[::-1]) */
     private static final long[] SPP_KERNELS = {13, 9, 5};
 
-    private final int numClasses;
     private final CspDarknet backbone;
     private final AlternatingConvs conv1;
     private final AlternatingConvs conv2;
@@ -52,12 +47,9 @@ final class YoloV4 extends Network {
      * cache; {@link YoloV4Family#newNetwork} unpacks the cache first.
      */
     YoloV4(int numClasses, double width) {
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
-        }
-        this.numClasses = numClasses;
+        super(numClasses, name -> name.matches("yolo_head[123]\\.1\\..*"));
         Widths c = new Widths(width);
-        long out = AnchorYoloFamily.ANCHORS_PER_SCALE * (5L + numClasses);
+        long out = outputChannels();
         // registered in the reference's order, which is its state dict's
         backbone = register_module("backbone", new CspDarknet(c));
         conv1 = register_module("conv1", new AlternatingConvs(c.of(1024), c.of(512), c.of(1024), 3));
@@ -134,19 +126,4 @@ final class YoloV4 extends Network {
         return torch.cat(new TensorVector(a, b), 1);
     }
 
-    @Override
-    public int numClasses() {
-        return numClasses;
-    }
-
-    @Override
-    public List<FreezeGroup> freezeGroups() {
-        return FREEZE_GROUPS;
-    }
-
-    /** why a tensor's shape may differ from a file's: the head outputs depend on the class count */
-    @Override
-    public String shapeHint(String name) {
-        return name.matches("yolo_head[123]\\.1\\..*") ? " (class count changed)" : "";
-    }
 }

@@ -1,13 +1,10 @@
 package sparkdet.models.yolov4tiny;
 
-import java.util.List;
 import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import sparkdet.model.FreezeGroup;
-import sparkdet.model.Network;
-import sparkdet.models.yolo.AnchorYoloFamily;
+import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.UpsampleBlock;
 import sparkdet.models.yolo.Widths;
@@ -22,10 +19,8 @@ import sparkdet.models.yolo.YoloHead;
  * A width multiplier below 1 gives a small variant with the same structure. Created through
  * {@link YoloV4TinyFamily#newNetwork}.
  */
-final class YoloV4Tiny extends Network {
-    private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
+final class YoloV4Tiny extends AnchorYoloNetwork {
 
-    private final int numClasses;
     private final CspDarknetTiny backbone;
     private final BasicConv convForP5;
     private final YoloHead headP5;
@@ -42,12 +37,9 @@ final class YoloV4Tiny extends Network {
      * unpacks the cache first.
      */
     YoloV4Tiny(int numClasses, double width, Attention attention) {
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
-        }
-        this.numClasses = numClasses;
+        super(numClasses, name -> name.startsWith("yolo_headP5.1.") || name.startsWith("yolo_headP4.1."));
         Widths c = new Widths(width);
-        long out = AnchorYoloFamily.ANCHORS_PER_SCALE * (5L + numClasses);
+        long out = outputChannels();
         backbone = register_module("backbone", new CspDarknetTiny(c));
         convForP5 = register_module("conv_for_P5", new BasicConv(c.of(512), c.of(256), 1));
         headP5 = register_module("yolo_headP5", new YoloHead(c.of(256), c.of(512), out));
@@ -94,19 +86,4 @@ final class YoloV4Tiny extends Network {
         return attention.isPresent() ? attention.get().forward(x) : x;
     }
 
-    @Override
-    public int numClasses() {
-        return numClasses;
-    }
-
-    @Override
-    public List<FreezeGroup> freezeGroups() {
-        return FREEZE_GROUPS;
-    }
-
-    /** why a tensor's shape may differ from a file's: the head outputs depend on the class count */
-    @Override
-    public String shapeHint(String name) {
-        return name.startsWith("yolo_headP5.1.") || name.startsWith("yolo_headP4.1.") ? " (class count changed)" : "";
-    }
 }

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.SGD;
-import org.bytedeco.pytorch.SGDOptions;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import sparkdet.model.Fixtures;
+import sparkdet.models.yolo.NetworkChecks;
 
 class YoloV3Test {
     /** the full-width network for COCO has the repository's parameter count (YoloBody, 80 classes) */
@@ -72,24 +68,7 @@ class YoloV3Test {
     void frozenBackboneIsLeftAloneByTheOptimiser() {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(3);
-            YoloV3 model = new YoloV3(2, 0.0625);
-            model.setFrozen(true);
-            Map<String, Tensor> before = Fixtures.snapshot(model);
-            SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
-            Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
-            out[0].pow(new Scalar(2)).mean().add(out[1].pow(new Scalar(2)).mean()).add(out[2].pow(new Scalar(2)).mean())
-                    .backward();
-            Map<String, Tensor> params = model.namedParameters();
-            params.forEach((name, p) -> assertThat(p.grad().defined()).as(name).isEqualTo(!name.startsWith("backbone.")));
-            sgd.step();
-            Map<String, Tensor> after = model.stateDict();
-            params.keySet().forEach(name -> assertThat(after.get(name).equal(before.get(name))).as(name)
-                    .isEqualTo(name.startsWith("backbone.")));
-
-            model.setFrozen(false);
-            sgd.zero_grad();
-            model.forward(torch.rand(1, 3, 64, 64))[2].sum().backward();
-            assertThat(params.get("backbone.conv1.weight").grad().defined()).isTrue();
+            NetworkChecks.frozenBackboneIsLeftAloneByTheOptimiser(new YoloV3(2, 0.0625), "backbone.conv1.weight");
         }
     }
 
@@ -97,18 +76,7 @@ class YoloV3Test {
     @Test
     void foldingLeavesTrainModeUnfused() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV3 model = YoloV3PyTorchParityTest.model();
-            Tensor x = torch.rand(2, 3, 64, 64);
-            model.train(true);
-            Tensor before;
-            try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-                before = model.forward(x)[2].clone();
-            }
-            model.foldForInference();
-            model.train(true);
-            try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-                assertThat(model.forward(x)[2].sub(before).abs().max().item_double()).isLessThan(1e-4);
-            }
+            NetworkChecks.foldingLeavesTrainModeUnfused(YoloV3PyTorchParityTest.model());
         }
     }
 }

@@ -4,23 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import sparkdet.data.ClassList;
 import sparkdet.image.PixelFormat;
 import sparkdet.model.Fixtures;
 import sparkdet.model.Loss;
 import sparkdet.model.ModelSpec;
-import sparkdet.model.Network;
-import sparkdet.model.Targets;
 import sparkdet.model.Task;
-import sparkdet.model.TrainingStep;
 import sparkdet.models.yolo.AnchorOptions;
+import sparkdet.models.yolo.NetworkChecks;
 import sparkdet.models.yolo.YoloLoss;
 import sparkdet.transforms.Resize;
 
@@ -38,7 +31,8 @@ class YoloV4LossTest {
 
     @Test
     void equalsTheRepositorysLossAndGradientsOnFixtureOutputs() throws Exception {
-        expectReference(new YoloV4Family().newLoss(spec(), 0), 0.4780826569,
+        NetworkChecks.lossEqualsTheReferences(new YoloV4Family().newLoss(spec(), 0),
+                Fixtures.tensors(YoloV4PyTorchParityTest.IO), BOXES, 0.4780826569,
                 new double[] {0.02613244951, 0.0874799192, 0.2465762347});
     }
 
@@ -47,26 +41,8 @@ class YoloV4LossTest {
         AnchorOptions o = new YoloV4Family().defaultOptions(YoloV4PyTorchParityTest.WIDTH);
         Loss focal = new YoloLoss(o.anchors(), o.anchorsMask(), 3, 64, 64, 0, YoloLoss.BoxIou.CIOU,
                 Optional.of(YoloLoss.FocalLoss.REFERENCE));
-        expectReference(focal, 0.6936475039, new double[] {0.1471268982, 0.2576909661, 0.7108246088});
-    }
-
-    private static void expectReference(Loss loss, double expected, double[] gradAbsSums) throws Exception {
-        try (PointerScope scope = new PointerScope()) {
-            Map<String, Tensor> io = Fixtures.tensors(YoloV4PyTorchParityTest.IO);
-            Tensor[] out = new Tensor[3];
-            for (int i = 0; i < 3; i++) {
-                out[i] = io.get("out" + i).requires_grad_(true);
-            }
-            Loss.Value v = loss.compute(out, new Targets(BOXES));
-            System.out.printf("loss: Java %.9g, PyTorch %.9g%n", v.value(), expected);
-            assertThat((double) v.value()).isCloseTo(expected, within(2e-6));
-            v.loss().backward();
-            for (int i = 0; i < 3; i++) {
-                double g = out[i].grad().abs().sum().item_double();
-                System.out.printf("grad abs sum out%d: Java %.9g, PyTorch %.9g%n", i, g, gradAbsSums[i]);
-                assertThat(g).as("out%d", i).isCloseTo(gradAbsSums[i], within(1e-6));
-            }
-        }
+        NetworkChecks.lossEqualsTheReferences(focal, Fixtures.tensors(YoloV4PyTorchParityTest.IO), BOXES, 0.6936475039,
+                new double[] {0.1471268982, 0.2576909661, 0.7108246088});
     }
 
     /**
@@ -76,27 +52,7 @@ class YoloV4LossTest {
      */
     @Test
     void theFamilysNetworkAndLossOverfitATinyBatch() {
-        try (PointerScope scope = new PointerScope()) {
-            torch.manual_seed(11);
-            YoloV4Family family = new YoloV4Family();
-            ModelSpec spec = spec();
-            Network model = family.newNetwork(spec);
-            float[] images = new float[3 * 3 * 64 * 64];
-            Random random = new Random(11);
-            for (int i = 0; i < images.length; i++) {
-                images[i] = random.nextFloat();
-            }
-            float[][][] boxes = {BOXES[0], BOXES[1], {}};
-            TrainingStep step = new TrainingStep(model, family.newLoss(spec, 0), TrainingStep.Kind.SGD, 0.02, 0.9, 0);
-            float first = step.train(images, 64, 64, new Targets(boxes));
-            float last = first;
-            for (int i = 1; i < 20; i++) {
-                last = step.train(images, 64, 64, new Targets(boxes));
-                assertThat(last).isFinite().isPositive();
-            }
-            System.out.printf("overfit: loss %.4f -> %.4f in 20 steps%n", first, last);
-            assertThat(last).isLessThan(first * 0.8f);
-        }
+        NetworkChecks.familyOverfitsATinyBatch(new YoloV4Family(), spec(), BOXES);
     }
 
     private static ModelSpec spec() {

@@ -3,12 +3,9 @@ package sparkdet.models.yolov4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
@@ -16,6 +13,7 @@ import sparkdet.model.Fixtures;
 import sparkdet.model.LoadReport;
 import sparkdet.model.ModelFiles;
 import sparkdet.model.Weights;
+import sparkdet.models.yolo.NetworkChecks;
 
 /**
  * The Java YOLOv4 against the network of bubbliiiing/yolov4-pytorch written out in PyTorch
@@ -69,27 +67,9 @@ class YoloV4PyTorchParityTest {
     /** eval mode, plain and with the batch norms folded into the convolutions */
     @Test
     void outputsEqualPyTorchsInEvalMode() throws Exception {
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Map<String, Tensor> io = Fixtures.tensors(IO);
-            YoloV4 model = model();
-            model.eval();
-            long[][] shapes = {{2, 24, 2, 2}, {2, 24, 4, 4}, {2, 24, 8, 8}};
-            for (boolean folded : new boolean[] {false, true}) {
-                if (folded) {
-                    model.foldForInference();
-                }
-                Tensor[] out = model.forward(io.get("input"));
-                assertThat(out).hasSize(3);
-                for (int i = 0; i < 3; i++) {
-                    assertThat(out[i].sizes().vec().get()).containsExactly(shapes[i]);
-                    Tensor expected = io.get("out" + i);
-                    double d = out[i].sub(expected).abs().max().item_double();
-                    System.out.printf("out%d (%s%s): max |Java - PyTorch| %.3g, max |PyTorch| %.3g%n", i,
-                            new String[] {"P5", "P4", "P3"}[i], folded ? ", folded" : "", d,
-                            expected.abs().max().item_double());
-                    assertThat(d).as("out%d folded %s", i, folded).isLessThan(1e-4);
-                }
-            }
+        try (PointerScope scope = new PointerScope()) {
+            NetworkChecks.outputsEqualPyTorchsInEvalMode(model(), Fixtures.tensors(IO),
+                    new long[][] {{2, 24, 2, 2}, {2, 24, 4, 4}, {2, 24, 8, 8}});
         }
     }
 
@@ -97,11 +77,8 @@ class YoloV4PyTorchParityTest {
     void fullSizeParameterNamesAndShapesEqualTheReferences() throws Exception {
         try (PointerScope scope = new PointerScope()) {
             List<String> expected = new String(Fixtures.bytes(FULL_NAMES), StandardCharsets.UTF_8).lines().toList();
-            YoloV4 model = new YoloV4(80, 1.0);
-            List<String> actual = new ArrayList<>();
-            model.stateDict().forEach((k, v) -> actual.add(k + " " + Arrays.toString(v.sizes().vec().get())));
             assertThat(expected).hasSize(TENSORS);
-            assertThat(actual).containsExactlyElementsOf(expected);
+            NetworkChecks.namesAndShapesEqual(new YoloV4(80, 1.0), expected);
         }
     }
 

@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.SGD;
-import org.bytedeco.pytorch.SGDOptions;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import sparkdet.model.Fixtures;
+import sparkdet.models.yolo.NetworkChecks;
 
 class YoloV4Test {
     /** the full-width network for COCO has the repository's parameter count (YoloBody, 80 classes) */
@@ -76,24 +71,7 @@ class YoloV4Test {
     void frozenBackboneIsLeftAloneByTheOptimiser() {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(3);
-            YoloV4 model = new YoloV4(2, 0.0625);
-            model.setFrozen(true);
-            Map<String, Tensor> before = Fixtures.snapshot(model);
-            SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
-            Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
-            out[0].pow(new Scalar(2)).mean().add(out[1].pow(new Scalar(2)).mean()).add(out[2].pow(new Scalar(2)).mean())
-                    .backward();
-            Map<String, Tensor> params = model.namedParameters();
-            params.forEach((name, p) -> assertThat(p.grad().defined()).as(name).isEqualTo(!name.startsWith("backbone.")));
-            sgd.step();
-            Map<String, Tensor> after = model.stateDict();
-            params.keySet().forEach(name -> assertThat(after.get(name).equal(before.get(name))).as(name)
-                    .isEqualTo(name.startsWith("backbone.")));
-
-            model.setFrozen(false);
-            sgd.zero_grad();
-            model.forward(torch.rand(1, 3, 64, 64))[2].sum().backward();
-            assertThat(params.get("backbone.conv1.conv.weight").grad().defined()).isTrue();
+            NetworkChecks.frozenBackboneIsLeftAloneByTheOptimiser(new YoloV4(2, 0.0625), "backbone.conv1.conv.weight");
         }
     }
 
@@ -101,18 +79,7 @@ class YoloV4Test {
     @Test
     void foldingLeavesTrainModeUnfused() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4 model = YoloV4PyTorchParityTest.model();
-            Tensor x = torch.rand(2, 3, 64, 64);
-            model.train(true);
-            Tensor before;
-            try (NoGradGuard noGrad = new NoGradGuard()) {
-                before = model.forward(x)[2].clone();
-            }
-            model.foldForInference();
-            model.train(true);
-            try (NoGradGuard noGrad = new NoGradGuard()) {
-                assertThat(model.forward(x)[2].sub(before).abs().max().item_double()).isLessThan(1e-4);
-            }
+            NetworkChecks.foldingLeavesTrainModeUnfused(YoloV4PyTorchParityTest.model());
         }
     }
 }
