@@ -16,13 +16,17 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import sparkdet.model.Fixtures;
+import sparkdet.model.LoadReport;
 import sparkdet.model.Loss;
 import sparkdet.model.ModelFamily;
+import sparkdet.model.ModelFiles;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.Network;
 import sparkdet.model.Targets;
 import sparkdet.model.TrainingStep;
+import sparkdet.model.Weights;
 
 /** The checks the anchor-based YOLO families' tests make of their networks and losses, written once. */
 public final class NetworkChecks {
@@ -66,8 +70,81 @@ public final class NetworkChecks {
     }
 
     /**
-     * A frozen backbone gets no gradients and an SGD step leaves it bit-identical while the neck and
-     * heads move; unfreezing brings the backbone's gradients back.
+     * A state dict written by PyTorch loads into the network by name with every tensor matched (none
+     * skipped, none unused), in the file's order, float16 values exactly as float32.
+     *
+     * @param someNames names the file must hold (the reference's module paths)
+     */
+    public static void loadsEveryTensorByName(Network model, String file, int tensors, String... someNames)
+            throws Exception {
+        Map<String, Tensor> inFile = Fixtures.tensors(file);
+        LoadReport report = Weights.loadMatching(model, Fixtures.bytes(file), file, ModelFiles.MAX_BYTES_CEILING);
+        assertThat(report.skipped()).isEmpty();
+        assertThat(report.unused()).isEmpty();
+        assertThat(report.loaded()).containsExactlyElementsOf(inFile.keySet());
+        assertThat(report.loaded()).hasSize(model.stateDict().size()).hasSize(tensors).contains(someNames);
+        Map<String, Tensor> loaded = model.stateDict();
+        inFile.forEach((name, t) -> assertThat(loaded.get(name).equal(t.toType(ScalarType.Float))).as(name).isTrue());
+    }
+
+    /** the file loads into a network of another class count but for the head output convolutions, which it names */
+    public static void otherClassCountSkipsOnlyTheHeadOutputs(Network model, String file, int tensors,
+            String... skipped) {
+        LoadReport report = Weights.loadMatching(model, Fixtures.bytes(file), file, ModelFiles.MAX_BYTES_CEILING);
+        assertThat(report.skipped()).extracting(LoadReport.Skipped::toString).containsExactlyInAnyOrder(skipped);
+        assertThat(report.loaded()).hasSize(tensors - skipped.length);
+    }
+
+    /** the network with a fixture's weights, every tensor loaded */
+    public static <N extends Network> N withWeights(N model, String file) {
+        LoadReport report = Weights.loadMatching(model, Fixtures.bytes(file), file, ModelFiles.MAX_BYTES_CEILING);
+        if (!report.complete() || !report.unused().isEmpty()) {
+            throw new IllegalStateException("fixture weights do not fit: " + report);
+        }
+        return model;
+    }
+
+    /**
+     * the full-width network's parameter count is the reference's, and a 96 x 64 input gives outputs
+     * of those shapes
+     */
+    public static void hasParametersAndOutputs(Network model, long parameters, long[][] shapes) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            assertThat(model.namedParameters().values().stream().mapToLong(Tensor::numel).sum()).isEqualTo(parameters);
+            model.eval();
+            Tensor[] out = model.forward(torch.zeros(1, 3, 96, 64));
+            assertThat(out).hasSize(shapes.length);
+            for (int i = 0; i < shapes.length; i++) {
+                assertThat(out[i].sizes().vec().get()).containsExactly(shapes[i]);
+            }
+        }
+    }
+
+    /**
+     * A fresh network starts as the repository's train.py starts one without pretrained weights
+     * (weights_init, normal, gain 0.02): convolution weights N(0, 0.02), batch-norm weights
+     * N(1, 0.02) and biases 0.
+     *
+     * @param convWeights some convolution weights
+     * @param batchNorms some batch norms, by module path
+     */
+    public static void startsAsTheReferencesWeightsInit(Network model, List<String> convWeights, List<String> batchNorms) {
+        Map<String, Tensor> p = model.namedParameters();
+        for (String conv : convWeights) {
+            assertThat(p.get(conv).std().item_double()).as(conv).isCloseTo(0.02, within(0.002));
+            assertThat(p.get(conv).mean().item_double()).as(conv).isCloseTo(0, within(0.002));
+        }
+        for (String bn : batchNorms) {
+            assertThat(p.get(bn + ".weight").mean().item_double()).as(bn).isCloseTo(1, within(0.02));
+            assertThat(p.get(bn + ".weight").std().item_double()).as(bn).isCloseTo(0.02, within(0.01));
+            assertThat(p.get(bn + ".bias").abs().max().item_double()).as(bn).isZero();
+        }
+    }
+
+    /**
+     * A frozen backbone gets no gradients and an SGD step leaves its parameters bit-identical while
+     * the neck and heads move (its batch-norm statistics still update); unfreezing brings the
+     * backbone's gradients back.
      *
      * @param stemWeight a backbone parameter every output depends on
      */
@@ -88,6 +165,9 @@ public final class NetworkChecks {
             Map<String, Tensor> after = model.stateDict();
             params.keySet().forEach(name -> assertThat(after.get(name).equal(before.get(name))).as(name)
                     .isEqualTo(name.startsWith("backbone.")));
+            // the backbone's batch-norm statistics still update in train mode, as in the repositories
+            assertThat(after.keySet()).anyMatch(name -> name.startsWith("backbone.") && name.endsWith(".running_mean")
+                    && !after.get(name).equal(before.get(name)));
 
             model.setFrozen(false);
             sgd.zero_grad();

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import sparkdet.model.Fixtures;
-import sparkdet.model.LoadReport;
-import sparkdet.model.ModelFiles;
-import sparkdet.model.Weights;
 import sparkdet.models.yolo.NetworkChecks;
 
 /**
@@ -31,36 +25,24 @@ class YoloV4PyTorchParityTest {
     @Test
     void referencePthLoadsByNameWithEveryTensorMatched() throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4 model = new YoloV4(CLASSES, WIDTH);
-            Map<String, Tensor> file = Fixtures.tensors(WEIGHTS);
-            LoadReport report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
-            assertThat(report.skipped()).isEmpty();
-            assertThat(report.unused()).isEmpty();
-            assertThat(report.loaded()).containsExactlyElementsOf(file.keySet());
-            assertThat(report.loaded()).hasSize(model.stateDict().size()).hasSize(TENSORS)
-                    .contains("backbone.conv1.conv.weight", "backbone.stages.0.blocks_conv.0.block.1.bn.running_var",
-                            "backbone.stages.3.blocks_conv.8.conv.weight", "backbone.stages.4.concat_conv.bn.num_batches_tracked",
-                            "conv2.2.bn.bias", "upsample1.upsample.0.conv.weight", "make_five_conv4.4.bn.running_mean",
-                            "down_sample2.conv.weight", "yolo_head1.1.bias", "yolo_head3.0.conv.weight");
-            // values too: a float16 tensor of the file, in the model as float32
-            String name = "backbone.stages.2.blocks_conv.5.block.1.conv.weight";
-            assertThat(model.stateDict().get(name).equal(file.get(name).toType(ScalarType.Float))).isTrue();
+            NetworkChecks.loadsEveryTensorByName(new YoloV4(CLASSES, WIDTH), WEIGHTS, TENSORS,
+                    "backbone.conv1.conv.weight", "backbone.stages.0.blocks_conv.0.block.1.bn.running_var",
+                    "backbone.stages.3.blocks_conv.8.conv.weight", "backbone.stages.4.concat_conv.bn.num_batches_tracked",
+                    "conv2.2.bn.bias", "upsample1.upsample.0.conv.weight", "make_five_conv4.4.bn.running_mean",
+                    "down_sample2.conv.weight", "yolo_head1.1.bias", "yolo_head3.0.conv.weight");
         }
     }
 
     @Test
     void otherClassCountLoadsAllButTheHeadsLastConv() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4 model = new YoloV4(5, WIDTH);
-            LoadReport report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
-            assertThat(report.skipped()).extracting(LoadReport.Skipped::toString).containsExactlyInAnyOrder(
+            NetworkChecks.otherClassCountSkipsOnlyTheHeadOutputs(new YoloV4(5, WIDTH), WEIGHTS, TENSORS,
                     "yolo_head1.1.weight: file [24, 64, 1, 1], model [30, 64, 1, 1] (class count changed)",
                     "yolo_head1.1.bias: file [24], model [30] (class count changed)",
                     "yolo_head2.1.weight: file [24, 32, 1, 1], model [30, 32, 1, 1] (class count changed)",
                     "yolo_head2.1.bias: file [24], model [30] (class count changed)",
                     "yolo_head3.1.weight: file [24, 16, 1, 1], model [30, 16, 1, 1] (class count changed)",
                     "yolo_head3.1.bias: file [24], model [30] (class count changed)");
-            assertThat(report.loaded()).hasSize(TENSORS - 6);
         }
     }
 
@@ -84,11 +66,6 @@ class YoloV4PyTorchParityTest {
 
     /** the fixture network with the fixture's weights, every tensor loaded */
     static YoloV4 model() {
-        YoloV4 model = new YoloV4(CLASSES, WIDTH);
-        var report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
-        if (!report.complete() || !report.unused().isEmpty()) {
-            throw new IllegalStateException("fixture weights do not fit: " + report);
-        }
-        return model;
+        return NetworkChecks.withWeights(new YoloV4(CLASSES, WIDTH), WEIGHTS);
     }
 }

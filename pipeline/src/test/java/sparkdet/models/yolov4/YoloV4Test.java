@@ -2,8 +2,8 @@ package sparkdet.models.yolov4;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
-import org.assertj.core.data.Offset;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
@@ -15,14 +15,8 @@ class YoloV4Test {
     @Test
     void fullWidthHasTheRepositorysParameterCount() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4 model = new YoloV4(80, 1.0);
-            long n = model.namedParameters().values().stream().mapToLong(Tensor::numel).sum();
-            assertThat(n).isEqualTo(64_363_101L);
-            model.eval();
-            Tensor[] out = model.forward(torch.zeros(1, 3, 96, 64));
-            assertThat(out[0].sizes().vec().get()).containsExactly(1, 255, 3, 2);
-            assertThat(out[1].sizes().vec().get()).containsExactly(1, 255, 6, 4);
-            assertThat(out[2].sizes().vec().get()).containsExactly(1, 255, 12, 8);
+            NetworkChecks.hasParametersAndOutputs(new YoloV4(80, 1.0), 64_363_101L,
+                    new long[][] {{1, 255, 3, 2}, {1, 255, 6, 4}, {1, 255, 12, 8}});
         }
     }
 
@@ -35,19 +29,10 @@ class YoloV4Test {
     void aFreshModelStartsAsTheRepositorysWeightsInit() {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(4);
-            YoloV4 model = new YoloV4(3, 0.25);
-            Map<String, Tensor> p = model.namedParameters();
-            for (String conv : new String[] {"backbone.stages.3.downsample_conv.conv.weight",
-                "backbone.stages.4.blocks_conv.1.block.1.conv.weight", "conv2.1.conv.weight", "yolo_head3.1.weight"}) {
-                assertThat(p.get(conv).std().item_double()).as(conv).isCloseTo(0.02, Offset.offset(0.002));
-                assertThat(p.get(conv).mean().item_double()).as(conv).isCloseTo(0, Offset.offset(0.002));
-            }
-            for (String bn : new String[] {"backbone.conv1.bn", "backbone.stages.4.concat_conv.bn",
-                "backbone.stages.3.blocks_conv.2.block.0.bn", "make_five_conv2.4.bn", "down_sample1.bn"}) {
-                assertThat(p.get(bn + ".weight").mean().item_double()).as(bn).isCloseTo(1, Offset.offset(0.02));
-                assertThat(p.get(bn + ".weight").std().item_double()).as(bn).isCloseTo(0.02, Offset.offset(0.01));
-                assertThat(p.get(bn + ".bias").abs().max().item_double()).as(bn).isZero();
-            }
+            NetworkChecks.startsAsTheReferencesWeightsInit(new YoloV4(3, 0.25), List.of("backbone.stages.3.downsample_conv.conv.weight",
+                    "backbone.stages.4.blocks_conv.1.block.1.conv.weight", "conv2.1.conv.weight", "yolo_head3.1.weight"),
+                    List.of("backbone.conv1.bn", "backbone.stages.4.concat_conv.bn",
+                    "backbone.stages.3.blocks_conv.2.block.0.bn", "make_five_conv2.4.bn", "down_sample1.bn"));
         }
     }
 

@@ -3,15 +3,12 @@ package sparkdet.models.yolov4tiny;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.SGD;
-import org.bytedeco.pytorch.SGDOptions;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 import org.assertj.core.data.Offset;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import sparkdet.model.Fixtures;
+import sparkdet.models.yolo.NetworkChecks;
 
 class YoloV4TinyTest {
     /** the full-width network for COCO has the parameter count the repository's summary.py reports */
@@ -63,33 +60,13 @@ class YoloV4TinyTest {
         }
     }
 
-    /**
-     * A frozen backbone gets no gradients and an SGD step leaves its weights bit-identical while
-     * the heads move; its BN running statistics still update in train mode, as in the repository.
-     * Unfreezing brings the gradients back.
-     */
+    /** the frozen backbone as NetworkChecks#frozenBackboneIsLeftAloneByTheOptimiser checks it */
     @Test
     void frozenBackboneIsLeftAloneByTheOptimiser() {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(3);
-            YoloV4Tiny model = new YoloV4Tiny(2, 0.25, Attention.NONE);
-            model.setFrozen(true);
-            Map<String, Tensor> before = Fixtures.snapshot(model);
-            SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
-            Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
-            out[0].pow(new org.bytedeco.pytorch.Scalar(2)).mean().add(out[1].pow(new org.bytedeco.pytorch.Scalar(2)).mean()).backward();
-            Map<String, Tensor> params = model.namedParameters();
-            params.forEach((name, p) -> assertThat(p.grad().defined()).as(name).isEqualTo(!name.startsWith("backbone.")));
-            sgd.step();
-            Map<String, Tensor> after = model.stateDict();
-            params.keySet().forEach(name -> assertThat(after.get(name).equal(before.get(name))).as(name)
-                    .isEqualTo(name.startsWith("backbone.")));
-            assertThat(after.get("backbone.conv1.bn.running_mean").equal(before.get("backbone.conv1.bn.running_mean"))).isFalse();
-
-            model.setFrozen(false);
-            sgd.zero_grad();
-            model.forward(torch.rand(1, 3, 64, 64))[0].sum().backward();
-            assertThat(params.get("backbone.conv1.conv.weight").grad().defined()).isTrue();
+            NetworkChecks.frozenBackboneIsLeftAloneByTheOptimiser(new YoloV4Tiny(2, 0.25, Attention.NONE),
+                    "backbone.conv1.conv.weight");
         }
     }
 
