@@ -31,11 +31,7 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 
-OUT = os.path.join("pipeline", "src", "test", "resources", "fixtures")
-
-
-def width(n, w):
-    return max(8, int(round(n * w / 8)) * 8)
+from fixture_common import OUT, assert_same_network, half_weights_and_outputs, randomise, width
 
 
 class BasicConv(nn.Module):
@@ -204,20 +200,8 @@ class YoloV4Tiny(nn.Module):
         return out0, out1
 
 
-def randomise(model, gen):
-    """weights as the repository initialises its backbone, BN statistics away from 0/1 so eval mode is exercised"""
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d):
-            n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
-            m.weight.data.normal_(0, math.sqrt(2.0 / n), generator=gen)
-            if m.bias is not None:
-                m.bias.data.uniform_(-0.5, 0.5, generator=gen)
-        elif isinstance(m, nn.BatchNorm2d):
-            m.weight.data.uniform_(0.5, 1.5, generator=gen)
-            m.bias.data.normal_(0, 0.1, generator=gen)
-            m.running_mean.normal_(0, 0.1, generator=gen)
-            m.running_var.uniform_(0.5, 1.5, generator=gen)
-            m.num_batches_tracked.fill_(7)
+# the tiny network's batch-norm scales: its few layers keep the outputs small without capping them at 1
+BN_SCALES = (0.5, 1.5)
 
 
 def randomise_attention(model, gen):
@@ -235,32 +219,20 @@ def check_against_reference(path):
     mask = [[3, 4, 5], [1, 2, 3]]
     for phi in range(5):
         gen = torch.Generator().manual_seed(phi)
-        mine, ref = YoloV4Tiny(3, 1.0, phi), RefBody(mask, 3, phi)
-        randomise(mine, gen)
+        mine = YoloV4Tiny(3, 1.0, phi)
+        randomise(mine, gen, BN_SCALES)
         randomise_attention(mine, gen)
-        assert [(k, v.shape) for k, v in mine.state_dict().items()] == \
-            [(k, v.shape) for k, v in ref.state_dict().items()], phi
-        ref.load_state_dict(mine.state_dict())
-        x = torch.rand(2, 3, 64, 64, generator=gen).double()
-        for train in (False, True):
-            mine.double().train(train), ref.double().train(train)
-            for u, v in zip(mine(x), ref(x)):
-                assert torch.allclose(u, v, rtol=0, atol=1e-10), (phi, train, float((u - v).abs().max()))
+        assert_same_network(mine, RefBody(mask, 3, phi), gen, 64, "phi%d" % phi)
     print("matches", path, "(phi 0-4: names and shapes at full size; outputs in eval and train mode)")
 
 
 def write_fixture(model, gen, name):
     """the model's state dict in float16 and its eval-mode outputs from those rounded weights"""
-    half = OrderedDict((k, v.half() if v.is_floating_point() else v) for k, v in model.state_dict().items())
-    model.load_state_dict(OrderedDict((k, v.float() if v.is_floating_point() else v) for k, v in half.items()))
-    model.eval()
-    x = torch.rand(2, 3, 64, 64, generator=gen)
-    with torch.no_grad():
-        out0, out1 = model(x)
+    half, io = half_weights_and_outputs(model, gen, 64)
     torch.save(half, os.path.join(OUT, name + ".pth"))
-    torch.save({"input": x, "out0": out0, "out1": out1}, os.path.join(OUT, name + "_io.pt"))
-    print(name, "out0", tuple(out0.shape), float(out0.abs().mean()), "out1", tuple(out1.shape),
-          float(out1.abs().mean()))
+    torch.save(io, os.path.join(OUT, name + "_io.pt"))
+    print(name, "out0", tuple(io["out0"].shape), float(io["out0"].abs().mean()), "out1", tuple(io["out1"].shape),
+          float(io["out1"].abs().mean()))
     return half
 
 
@@ -270,13 +242,13 @@ def main():
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(0)
     model = YoloV4Tiny(3, 0.25)
-    randomise(model, gen)
+    randomise(model, gen, BN_SCALES)
     os.makedirs(OUT, exist_ok=True)
     half = write_fixture(model, gen, "yolov4_tiny_w025_c3")
     for phi in range(1, 5):
         gen_phi = torch.Generator().manual_seed(phi)
         attentive = YoloV4Tiny(3, 0.125, phi)
-        randomise(attentive, gen_phi)
+        randomise(attentive, gen_phi, BN_SCALES)
         randomise_attention(attentive, gen_phi)
         write_fixture(attentive, gen_phi, "yolov4_tiny_phi%d_w0125_c3" % phi)
     with open(os.path.join(OUT, "yolov4_tiny_attention_state_dict.txt"), "w") as f:
