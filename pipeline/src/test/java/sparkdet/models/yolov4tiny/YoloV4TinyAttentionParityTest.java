@@ -3,17 +3,23 @@ package sparkdet.models.yolov4tiny;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import sparkdet.infer.Sidecar;
+import sparkdet.io.Storage;
 import sparkdet.model.Fixtures;
 import sparkdet.model.LoadReport;
 import sparkdet.model.ModelFamilies;
@@ -113,6 +119,25 @@ class YoloV4TinyAttentionParityTest {
             Map<String, Tensor> after = model.stateDict();
             assertThat(before.keySet().stream().filter(k -> k.startsWith("feat1_att.") && k.endsWith("weight")))
                     .isNotEmpty().anyMatch(k -> !after.get(k).equal(before.get(k)));
+        }
+    }
+
+    /** a .pth of an attention variant runs from its sidecar's variant: the network it builds takes every tensor */
+    @Test
+    void aPthSidecarNamingTheVariantBuildsThatNetwork(@TempDir Path tmp) throws Exception {
+        Files.write(tmp.resolve("m.pth"), Fixtures.bytes("yolov4_tiny_phi4_w0125_c3.pth"));
+        Files.writeString(tmp.resolve("m.pth.conf"), "layout = yolo-anchors\nvariant = phi4\nwidth = 0.125\n"
+                + "input-size = 64\nclasses = [a, b, c]\nanchors = [10,14, 23,27, 37,58, 81,82, 135,169, 344,319]\n");
+        ModelSpec spec = Sidecar.read(new Storage(new Configuration()), Storage.path(tmp.resolve("m.pth").toString()), -1)
+                .modelSpec();
+        assertThat(spec.architecture()).isEqualTo("yolov4-tiny");
+        assertThat(spec.variant()).isEqualTo("phi4");
+        try (PointerScope scope = new PointerScope()) {
+            Network model = ModelFamilies.of(spec.architecture()).newNetwork(spec);
+            LoadReport report = Weights.loadMatching(model, Files.readAllBytes(tmp.resolve("m.pth")), "m.pth",
+                    ModelFiles.MAX_BYTES_CEILING);
+            assertThat(report.complete()).isTrue();
+            assertThat(report.unused()).isEmpty();
         }
     }
 
