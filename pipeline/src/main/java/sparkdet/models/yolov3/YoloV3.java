@@ -84,5 +84,4 @@ final class YoloV3 extends AnchorYoloNetwork {
     private static Tensor upsample(Tensor y) {
         return torch.upsample_nearest2d(y, y.size(2) * 2, y.size(3) * 2);
     }
-
 }

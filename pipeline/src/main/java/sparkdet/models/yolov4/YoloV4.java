@@ -125,5 +125,4 @@ final class YoloV4 extends AnchorYoloNetwork {
     private static Tensor cat(Tensor a, Tensor b) {
         return torch.cat(new TensorVector(a, b), 1);
     }
-
 }

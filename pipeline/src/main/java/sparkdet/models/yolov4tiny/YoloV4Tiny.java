@@ -11,16 +11,14 @@ import sparkdet.models.yolo.Widths;
 import sparkdet.models.yolo.YoloHead;
 
 /**
- * YOLOv4-tiny as bubbliiiing/yolov4-tiny-pytorch defines it (nets/yolo.py's YoloBody): CSPDarknet53-tiny,
- * an FPN neck and two heads, P5 (stride 32) then P4 (stride 16), each [N, 3 * (5 + classes), H, W];
- * for phi 1-4 an attention block ({@link Attention}) on feat1 (feat1_att), feat2 (feat2_att) and the
- * upsampled P5 (upsample_att). Every
- * parameter and buffer has that repository's state-dict name, so its .pth files load by name.
- * A width multiplier below 1 gives a small variant with the same structure. Created through
- * {@link YoloV4TinyFamily#newNetwork}.
+ * YOLOv4-tiny as bubbliiiing/yolov4-tiny-pytorch defines it (nets/yolo.py's YoloBody):
+ * CSPDarknet53-tiny, an FPN neck and two heads, P5 (stride 32) then P4 (stride 16), each
+ * [N, 3 * (5 + classes), H, W]; for phi 1-4 an attention block ({@link Attention}) on feat1
+ * (feat1_att), feat2 (feat2_att) and the upsampled P5 (upsample_att). Every parameter and buffer
+ * has that repository's state-dict name, so its .pth files load by name. A width multiplier below
+ * 1 gives a small variant with the same structure. Created through {@link YoloV4TinyFamily#newNetwork}.
  */
 final class YoloV4Tiny extends AnchorYoloNetwork {
-
     private final CspDarknetTiny backbone;
     private final BasicConv convForP5;
     private final YoloHead headP5;
