@@ -23,6 +23,7 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
+from fixture_common import targets  # noqa: E402
 from make_yolov4_tiny_fixture import YoloV4Tiny  # noqa: E402
 import pytorch_learning_reference as reference  # noqa: E402
 from pytorch_learning_reference import YoloLoss, param_groups  # noqa: E402
@@ -36,16 +37,6 @@ MASK = [[3, 4, 5], [1, 2, 3]]
 # per picture: x1, y1, x2, y2 in input pixels, class (TrainingStepsPyTorchParityTest.BOXES)
 BOXES = [[[4, 6, 30, 40, 2], [20, 22, 60, 50, 0], [33, 1, 44, 9, 1]], [[10, 10, 54, 58, 1]]]
 KEPT = ["backbone.conv1.conv.weight", "yolo_headP5.1.weight", "yolo_headP4.1.bias"]
-
-
-def targets():
-    """the reference dataloader's targets: centre x, centre y, width, height as fractions of the input, class"""
-    out = []
-    for picture in BOXES:
-        t = torch.tensor(picture, dtype=torch.float32)
-        xywh = torch.stack([(t[:, 0] + t[:, 2]) / 2, (t[:, 1] + t[:, 3]) / 2, t[:, 2] - t[:, 0], t[:, 3] - t[:, 1]], 1)
-        out.append(torch.cat([xywh / SIZE, t[:, 4:5]], 1))
-    return out
 
 
 def bce_in_its_dtype(p, t):
@@ -69,7 +60,7 @@ def main():
     adam.add_param_group({"params": pg1, "weight_decay": 0.0})
     adam.add_param_group({"params": pg2})
     loss_fn = YoloLoss(ANCHORS, 3, (SIZE, SIZE), MASK)
-    boxes = [t.double() for t in targets()]
+    boxes = [t.double() for t in targets(BOXES, SIZE)]
     losses = []
     for _ in range(STEPS):
         adam.zero_grad()

@@ -26,7 +26,6 @@ Outputs, in pipeline/src/test/resources/fixtures/:
                             eval mode, computed in float32 from the float16 weights
   yolov3_state_dict.txt     "name shape" per line of the full-size network (80 classes), in order
 """
-import math
 import os
 import sys
 from collections import OrderedDict
@@ -34,17 +33,13 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "pipeline", "src", "test", "resources", "fixtures")
+from fixture_common import OUT, assert_same_network, half_weights_and_outputs, print_reference_loss, randomise, width
+
 MASK = [[6, 7, 8], [3, 4, 5], [0, 1, 2]]
 DEPTHS = [1, 2, 8, 8, 4]
 WIDTH = 0.0625
 CLASSES = 3
 SIZE = 64
-
-
-def width(n, w):
-    return max(8, int(round(n * w / 8)) * 8)
 
 
 def leaky():
@@ -123,56 +118,23 @@ class YoloV3(nn.Module):
         return out0, out1, out2
 
 
-def randomise(model, gen):
-    """weights as the repository initialises its backbone, BN statistics away from 0/1 so eval mode is exercised;
-    BN scales of at most 1 keep the 23 residual sums (and so the outputs) in single digits"""
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d):
-            n = m.kernel_size[0] * m.kernel_size[1] * m.out_channels
-            m.weight.data.normal_(0, math.sqrt(2.0 / n), generator=gen)
-            if m.bias is not None:
-                m.bias.data.uniform_(-0.5, 0.5, generator=gen)
-        elif isinstance(m, nn.BatchNorm2d):
-            m.weight.data.uniform_(0.5, 1.0, generator=gen)
-            m.bias.data.normal_(0, 0.1, generator=gen)
-            m.running_mean.normal_(0, 0.1, generator=gen)
-            m.running_var.uniform_(0.5, 1.5, generator=gen)
-            m.num_batches_tracked.fill_(7)
-
-
 def check_against_reference(path):
     """this network against the repository's YoloBody: full size, the same random weights"""
     sys.path.insert(0, path)
     from nets.yolo import YoloBody as RefBody
 
     gen = torch.Generator().manual_seed(1)
-    mine, ref = YoloV3(CLASSES), RefBody(MASK, CLASSES)
+    mine = YoloV3(CLASSES)
     randomise(mine, gen)
-    assert [(k, v.shape) for k, v in mine.state_dict().items()] == [(k, v.shape) for k, v in ref.state_dict().items()]
+    assert_same_network(mine, RefBody(MASK, CLASSES), gen, SIZE, "yolov3")
     assert [(k, v.shape) for k, v in YoloV3(80).state_dict().items()] == \
         [(k, v.shape) for k, v in RefBody(MASK, 80).state_dict().items()]
-    ref.load_state_dict(mine.state_dict())
-    x = torch.rand(2, 3, SIZE, SIZE, generator=gen).double()
-    for train in (False, True):
-        mine.double().train(train), ref.double().train(train)
-        for u, v in zip(mine(x), ref(x)):
-            assert torch.allclose(u, v, rtol=0, atol=1e-10), (train, float((u - v).abs().max()))
     print("matches", path, "(names and shapes at full size; outputs in eval and train mode)")
 
 
 # per picture: x1, y1, x2, y2 in input pixels, class (YoloV3LossTest.BOXES)
 BOXES = [[[4, 6, 30, 40, 2], [20, 22, 60, 50, 0], [33, 1, 44, 9, 1], [2, 40, 12, 62, 0]], [[10, 10, 54, 58, 1]]]
 ANCHORS = [(10, 13), (16, 30), (33, 23), (30, 61), (62, 45), (59, 119), (116, 90), (156, 198), (373, 326)]
-
-
-def targets():
-    """the reference dataloader's targets: centre x, centre y, width, height as fractions of the input, class"""
-    out = []
-    for picture in BOXES:
-        t = torch.tensor(picture, dtype=torch.float32)
-        xywh = torch.stack([(t[:, 0] + t[:, 2]) / 2, (t[:, 1] + t[:, 3]) / 2, t[:, 2] - t[:, 0], t[:, 3] - t[:, 1]], 1)
-        out.append(torch.cat([xywh / SIZE, t[:, 4:5]], 1))
-    return out
 
 
 def reference_loss(path, io):
@@ -182,12 +144,7 @@ def reference_loss(path, io):
     from nets.yolo_training import YOLOLoss as RefLoss
 
     loss_fn = RefLoss(np.array(ANCHORS, dtype=np.float32), CLASSES, [SIZE, SIZE], False, MASK)
-    outs = [io["out%d" % i].clone().requires_grad_(True) for i in range(3)]
-    total = sum(loss_fn(l, o, targets()) for l, o in enumerate(outs))
-    total.backward()
-    print("reference YOLOLoss %.10g" % float(total))
-    for i, o in enumerate(outs):
-        print("  grad abs sum out%d %.10g" % (i, float(o.grad.abs().sum())))
+    print_reference_loss(loss_fn, io, BOXES, SIZE, "")
 
 
 def main():
@@ -197,16 +154,7 @@ def main():
     gen = torch.Generator().manual_seed(0)
     model = YoloV3(CLASSES, WIDTH)
     randomise(model, gen)
-    # float16 on disk; the reference outputs use exactly those rounded values
-    half = OrderedDict((k, v.half() if v.is_floating_point() else v) for k, v in model.state_dict().items())
-    model.load_state_dict(OrderedDict((k, v.float() if v.is_floating_point() else v) for k, v in half.items()))
-    model.eval()
-    x = torch.rand(2, 3, SIZE, SIZE, generator=gen)
-    with torch.no_grad():
-        outs = model(x)
-    io = {"input": x}
-    for i, o in enumerate(outs):
-        io["out%d" % i] = o
+    half, io = half_weights_and_outputs(model, gen, SIZE)
     os.makedirs(OUT, exist_ok=True)
     torch.save(half, os.path.join(OUT, "yolov3_w00625_c3.pth"))
     torch.save(io, os.path.join(OUT, "yolov3_w00625_c3_io.pt"))

@@ -12,7 +12,7 @@ class ModelFamiliesTest {
     void anUnknownArchitectureIsRefusedNamingTheKnownOnes() {
         assertThat(ModelFamilies.of("yolov4-tiny").architecture()).isEqualTo("yolov4-tiny");
         assertThatThrownBy(() -> ModelFamilies.of("yolov9000")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown architecture 'yolov9000' (known: yolov3, yolov4-tiny, yolov5)");
+                .hasMessage("unknown architecture 'yolov9000' (known: yolov3, yolov4, yolov4-tiny, yolov5)");
         assertThatThrownBy(() -> ModelFamilies.layout("ssd-boxes")).hasMessageContaining("yolo-anchors, yolov5, yolov8")
                 .hasMessageContaining("'ssd-boxes'");
     }
@@ -23,7 +23,7 @@ class ModelFamiliesTest {
         String json = "{\"format\": 2, \"architecture\": \"yolov9000\"}";
         assertThatThrownBy(() -> ModelSpec.fromJson(json, "m.zip!/model.json"))
                 .isInstanceOf(InputUnusableException.class)
-                .hasMessage("m.zip!/model.json: unknown architecture 'yolov9000' (known: yolov3, yolov4-tiny, yolov5)");
+                .hasMessage("m.zip!/model.json: unknown architecture 'yolov9000' (known: yolov3, yolov4, yolov4-tiny, yolov5)");
     }
 
     /**
@@ -64,7 +64,7 @@ class ModelFamiliesTest {
     void aDescriptionTheFamilyCannotBuildIsRefused() {
         ModelSpec ok = TestModels.yolov4Tiny(2, 0.25, 64);
         assertThatThrownBy(() -> new ModelSpec(ok.architecture(), "phi9", ok.task(), ok.classes(), 64, 64, ok.pixels(),
-                ok.resize(), ok.options())).hasMessageContaining("no variant 'phi9' (known: phi0)");
+                ok.resize(), ok.options())).hasMessageContaining("no variant 'phi9' (known: phi0, phi1, phi2, phi3, phi4)");
         assertThatThrownBy(() -> new ModelSpec(ok.architecture(), ok.variant(), ok.task(), ok.classes(), 64, 80,
                 ok.pixels(), ok.resize(), ok.options())).hasMessageContaining("multiple of the network's stride 32");
         assertThatThrownBy(() -> new ModelSpec(ok.architecture(), ok.variant(), Task.SEGMENT, ok.classes(), 64, 64,

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import sparkdet.config.Settings;
+import sparkdet.model.ModelFamilies;
 import sparkdet.models.yolo.AnchorOptions;
+import sparkdet.models.yolo.AnchorYoloFamily;
 
 /**
  * Every recipe shipped in conf/ loads (no unknown key, a family that accepts its keys), and the
@@ -34,7 +36,7 @@ class RecipesTest {
     @MethodSource("recipes")
     void everyShippedRecipeLoadsAndNamesAFamilyThatTakesIt(Path file) {
         Recipe r = load(file);
-        assertThat(r.model()).as(file.toString()).isIn("yolov3", "yolov4-tiny", "yolov5");
+        assertThat(r.model()).as(file.toString()).isIn("yolov3", "yolov4", "yolov4-tiny", "yolov5");
         assertThat(r.inputSize() % 32).isZero();
         assertThat(r.family().fit(List::of, r.seed())).isInstanceOf(AnchorOptions.class);
     }
@@ -42,7 +44,7 @@ class RecipesTest {
     @Test
     void referenceRecipesCarryTheirTrainPyDefaults() throws Exception {
         assertThat(recipes().map(p -> p.getFileName().toString()))
-                .contains("yolov3.conf", "yolov4-tiny.conf", "yolov5.conf");
+                .contains("yolov3.conf", "yolov4.conf", "yolov4-tiny.conf", "yolov5.conf");
         Recipe v5 = load(CONF.resolve("yolov5.conf"));
         assertThat(List.of(v5.variant(), v5.inputSize(), v5.epochs(), v5.freezeEpochs(), v5.freezeBatchSize(),
                 v5.batchSize())).containsExactly("s", 640, 300, 50, 16, 8);
@@ -55,16 +57,24 @@ class RecipesTest {
                 50, 8);
         assertThat(v3.augment().mosaic()).isFalse();
         assertThat(v3.augment().mixup()).isFalse();
+        Recipe v4 = load(CONF.resolve("yolov4.conf"));
+        assertThat(List.of(v4.variant(), v4.inputSize(), v4.epochs(), v4.freezeEpochs(), v4.freezeBatchSize(),
+                v4.batchSize())).containsExactly("cspdarknet53", 416, 300, 50, 8, 4);
+        assertThat(v4.augment().mosaic()).isTrue();
+        assertThat(v4.augment().mosaicProbability()).isEqualTo(0.5);
+        assertThat(v4.labelSmoothing()).isZero();
+        assertThat(v4.augment().mixup()).isTrue();
         Recipe tiny = load(CONF.resolve("yolov4-tiny.conf"));
         assertThat(List.of(tiny.inputSize(), tiny.freezeEpochs(), tiny.batchSize())).containsExactly(416, 0, 16);
-        for (Recipe r : List.of(v5, v3, tiny)) {
+        for (Recipe r : List.of(v5, v3, v4, tiny)) {
             assertThat(List.of(r.optimizer(), r.lr(), r.minLrRatio(), r.momentum(), r.weightDecay(), r.schedule()))
                     .containsExactly("sgd", 1e-2, 0.01, 0.937, 5e-4, "cos");
             // the repositories' own anchors, not k-means: fit returns them as given
             AnchorOptions anchors = (AnchorOptions) r.family().fit(() -> {
                 throw new AssertionError("k-means asked for box sizes");
             }, r.seed());
-            assertThat(anchors.anchors()[0][0]).isEqualTo(10f);
+            assertThat(anchors.anchors()).isDeepEqualTo(((AnchorYoloFamily) ModelFamilies.of(r.model())).defaultOptions(1)
+                    .anchors());
         }
     }
 

@@ -117,7 +117,8 @@ class TrainJobTest {
      * and as its weights.pth beside a sidecar of its layout, with the same outputs.
      */
     @ParameterizedTest
-    @CsvSource({"yolov5, n, 0.25, yolov5", "yolov3, darknet53, 0.0625, yolo-anchors"})
+    @CsvSource({"yolov5, n, 0.25, yolov5", "yolov3, darknet53, 0.0625, yolo-anchors",
+        "yolov4, cspdarknet53, 0.0625, yolo-anchors"})
     void otherFamiliesTrainResumeAndPredictThroughTheSameSeam(String architecture, String variant, double width,
                                                             String layout) throws Exception {
         // with the weight average on: model.zip holds it, and the checkpoints resume it exactly too

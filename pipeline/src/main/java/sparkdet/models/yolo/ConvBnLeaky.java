@@ -1,10 +1,5 @@
 package sparkdet.models.yolo;
 
-import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.pytorch.BatchNorm2dImpl;
-import org.bytedeco.pytorch.BatchNormOptions;
-import org.bytedeco.pytorch.Conv2dImpl;
-import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.LeakyReLUImpl;
 import org.bytedeco.pytorch.LeakyReLUOptions;
 import org.bytedeco.pytorch.Module;
@@ -20,23 +15,12 @@ import org.bytedeco.pytorch.Tensor;
  * is held in a field because libtorch calls back into the Java peer of each module.
  */
 public final class ConvBnLeaky {
-    private final Conv2dImpl conv;
-    private final BatchNorm2dImpl bn;
+    private final ConvBn convBn;
     private final LeakyReLUImpl activation;
-    private final long stride;
-    private final long padding;
-    private FoldedConv folded;
 
     public ConvBnLeaky(Module parent, String convName, String bnName, String reluName, long in, long out, long kernel,
             long stride) {
-        Conv2dOptions options = new Conv2dOptions(in, out, new LongPointer(kernel, kernel));
-        options.stride().put(0, stride).put(1, stride);
-        options.padding().put(new LongPointer(kernel / 2, kernel / 2));
-        options.bias().put(false);
-        this.stride = stride;
-        this.padding = kernel / 2;
-        conv = parent.register_module(convName, new Conv2dImpl(options));
-        bn = parent.register_module(bnName, new BatchNorm2dImpl(new BatchNormOptions(out)));
+        convBn = new ConvBn(parent, convName, bnName, in, out, kernel, stride);
         LeakyReLUOptions leaky = new LeakyReLUOptions();
         leaky.negative_slope().put(0.1);
         // in place: autograd needs only LeakyReLU's output, not the BN output it overwrites
@@ -45,18 +29,11 @@ public final class ConvBnLeaky {
     }
 
     public Tensor forward(Tensor x, boolean training) {
-        if (folded != null && !training) {
-            return activation.forward(folded.forward(x));
-        }
-        return activation.forward(bn.forward(conv.forward(x)));
+        return activation.forward(convBn.forward(x, training));
     }
 
-    /**
-     * Folds the batch norm's running statistics into the convolution for eval-mode forward, as
-     * ONNX exporters do: conv(x, w s) + (beta - mean s), s = gamma / sqrt(var + eps). The
-     * parameters are unchanged (state dicts too); train mode still runs conv then batch norm.
-     */
+    /** the batch norm folded into the convolution for eval-mode forward ({@link ConvBn#fuseBatchNorm}) */
     public void fuseBatchNorm() {
-        folded = FoldedConv.of(conv, bn, stride, padding);
+        convBn.fuseBatchNorm();
     }
 }

@@ -14,7 +14,7 @@ import org.bytedeco.pytorch.global.torch;
  * exporters fold them. Made after the weights are final and the modules are on their device; the
  * modules' parameters (and so state dicts) stay as they are.
  */
-public final class FoldedConv {
+final class FoldedConv {
     private final Tensor weight;
     private final Tensor bias;
     private final long stride;
@@ -27,7 +27,7 @@ public final class FoldedConv {
         this.padding = padding;
     }
 
-    public static FoldedConv of(Conv2dImpl conv, BatchNorm2dImpl bn, long stride, long padding) {
+    static FoldedConv of(Conv2dImpl conv, BatchNorm2dImpl bn, long stride, long padding) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             Tensor scale = bn.weight().div(bn.running_var().add(new Scalar(bn.options().eps().get())).sqrt());
             Tensor weight = conv.weight().mul(scale.view(-1, 1, 1, 1)).contiguous();
@@ -38,7 +38,7 @@ public final class FoldedConv {
     }
 
     /** the convolution and batch norm of eval mode, in one */
-    public Tensor forward(Tensor x) {
+    Tensor forward(Tensor x) {
         return torch.conv2d(x, weight, new TensorOptional(bias), new long[] {stride, stride},
                 new long[] {padding, padding}, new long[] {1, 1}, 1);
     }

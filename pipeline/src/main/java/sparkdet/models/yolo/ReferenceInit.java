@@ -8,9 +8,10 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * How the YOLO repositories' train.py starts a network trained from scratch (weights_init in
- * nets/yolo_training.py, init_type normal, gain 0.02): every convolution weight N(0, 0.02), every
- * batch-norm weight N(1, 0.02) and bias 0. Other parameters (the output convolutions' biases) keep
- * the framework's defaults, which libtorch shares with PyTorch.
+ * nets/yolo_training.py, init_type normal, gain 0.02): every convolution weight (of the classes
+ * named Conv*, 1-D too) N(0, 0.02), every batch-norm weight N(1, 0.02) and bias 0. Other
+ * parameters (the output convolutions' biases, linear layers) keep the framework's defaults, which
+ * libtorch shares with PyTorch.
  */
 public final class ReferenceInit {
     private static final double GAIN = 0.02;
@@ -28,7 +29,8 @@ public final class ReferenceInit {
                 Tensor p = e.getValue();
                 String name = e.getKey();
                 String module = name.substring(0, Math.max(0, name.lastIndexOf('.')));
-                if (p.dim() == 4) {
+                // convolution weights, 2-D and 1-D (ECA's); linear weights (2 dimensions) keep their default
+                if (p.dim() >= 3) {
                     p.normal_(0, GAIN, new GeneratorOptional());
                 } else if (isBatchNorm.test(module) && name.endsWith(".weight")) {
                     p.normal_(1, GAIN, new GeneratorOptional());

@@ -2,6 +2,7 @@ package sparkdet.models.yolo;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -13,23 +14,32 @@ import sparkdet.model.Loss;
 import sparkdet.model.Targets;
 
 /**
- * The training loss of bubbliiiing/yolov4-tiny-pytorch (nets/yolo_training.py, YOLOLoss), per
- * output scale l and summed over the scales as its fit loop does:
+ * The training loss of bubbliiiing/yolov4-tiny-pytorch and yolov4-pytorch (nets/yolo_training.py,
+ * YOLOLoss), per output scale l and summed over the scales as their fit loops do:
  * <pre>
  *   box:  mean over objects of (1 - CIoU)                        x 0.05
  *   cls:  mean over objects and classes of BCE                   x classes / 80
  *   obj:  mean of BCE over cells with an object or not ignored   x balance[l] x 5 (H W) / 416^2
  * </pre>
- * with balance = 0.4 for P5 and 1.0 for P4; a cell is ignored (neither positive nor negative) when
+ * with balance = 0.4, 1.0, 4 for P5, P4, P3; a cell is ignored (neither positive nor negative) when
  * its decoded prediction overlaps any ground truth box of its image with IoU above 0.5. BCE is on
  * probabilities clipped to [1e-7, 1 - 1e-7], as there. Label smoothing, when not 0, turns class
  * targets into y (1 - s) + s / classes (the repository defines it but leaves it unapplied).
  * Everything past target assignment is tensor operations over the whole batch.
+ * yolov4-pytorch's copy also leaves out positives whose CIoU is NaN (a prediction overflowed to an
+ * infinite box); here such a step's loss is NaN instead. Its target assignment skips the fallback to
+ * the best anchor inside the mask that yolov4-tiny-pytorch has, which its mask of all nine anchors
+ * never needs.
  *
  * <p>bubbliiiing/yolo3-pytorch's YOLOLoss is the same but for the box term: 1 - GIoU (its
  * {@code giou = True}, box_giou: IoU over the unclamped union, minus the enclosing box's area not in
  * the union over the enclosing area) instead of 1 - CIoU, and it has no label smoothing; the
  * {@link BoxIou#GIOU} constructor gives that box term.
+ *
+ * <p>bubbliiiing/yolov4-pytorch's YOLOLoss adds an optional focal objectness term ({@link FocalLoss},
+ * its focal_loss = True; its train.py leaves it off): each cell's BCE weighted by alpha for objects and
+ * 1 - alpha otherwise, times (1 - p)^gamma for objects and p^gamma otherwise, averaged over the
+ * counted cells and multiplied by 10.
  */
 public final class YoloLoss implements Loss {
     private static final double[] BALANCE = {0.4, 1.0, 4};
@@ -46,6 +56,7 @@ public final class YoloLoss implements Loss {
     private final double objRatio;
     private final double clsRatio;
     private final BoxIou boxIou;
+    private final Optional<FocalLoss> focalLoss;
     private final Map<List<Integer>, float[]> grids = new ConcurrentHashMap<>();
 
     /** the IoU of the box term, 1 - IoU: yolov4-tiny-pytorch's box_ciou, or yolo3-pytorch's box_giou */
@@ -63,12 +74,43 @@ public final class YoloLoss implements Loss {
     }
 
     /**
+     * yolov4-pytorch's focal objectness term: alpha weighs objects against the rest, gamma the hard
+     * cells against the easy ones
+     */
+    public record FocalLoss(double alpha, double gamma) {
+        /** yolov4-pytorch's train.py: focal_alpha = 0.25, focal_gamma = 2 */
+        public static final FocalLoss REFERENCE = new FocalLoss(0.25, 2);
+        /** the repository's focal_loss_ratio: the focal term's weight against the plain BCE's */
+        static final double RATIO = 10;
+
+        /** per cell, the factor of its BCE */
+        Tensor weights(Tensor conf, Tensor objectMask) {
+            Tensor background = objectMask.neg().add(new Scalar(1));
+            Tensor posNeg = objectMask.mul(new Scalar(alpha)).add(background.mul(new Scalar(1 - alpha)));
+            Tensor hardEasy = objectMask.mul(conf.neg().add(new Scalar(1))).add(background.mul(conf))
+                    .pow(new Scalar(gamma));
+            return posNeg.mul(hardEasy).mul(new Scalar(RATIO));
+        }
+    }
+
+    /**
      * @param anchors (w, h) in input pixels
      * @param mask the anchor indices of each output, in output order
      * @param boxIou the box term's IoU
      */
     public YoloLoss(float[][] anchors, int[][] mask, int numClasses, int inputH, int inputW, double labelSmoothing,
             BoxIou boxIou) {
+        this(anchors, mask, numClasses, inputH, inputW, labelSmoothing, boxIou, Optional.empty());
+    }
+
+    /**
+     * @param anchors (w, h) in input pixels
+     * @param mask the anchor indices of each output, in output order
+     * @param boxIou the box term's IoU
+     * @param focalLoss the focal objectness term, or empty for the plain BCE
+     */
+    public YoloLoss(float[][] anchors, int[][] mask, int numClasses, int inputH, int inputW, double labelSmoothing,
+            BoxIou boxIou, Optional<FocalLoss> focalLoss) {
         if (mask.length > BALANCE.length) {
             throw new IllegalArgumentException("at most " + BALANCE.length + " output scales, got " + mask.length);
         }
@@ -86,6 +128,7 @@ public final class YoloLoss implements Loss {
         this.inputW = inputW;
         this.labelSmoothing = labelSmoothing;
         this.boxIou = boxIou;
+        this.focalLoss = focalLoss;
         this.objRatio = 5.0 * inputH * inputW / (416.0 * 416.0);
         this.clsRatio = numClasses / 80.0;
     }
@@ -115,7 +158,11 @@ public final class YoloLoss implements Loss {
         Tensor notIgnored = ignoreMask(cells, boxes, l, bs, gridH, gridW).logical_not();
         Tensor counted = objectMask.gt(new Scalar(0.5)).logical_or(notIgnored).toType(torch.ScalarType.Float);
         Tensor conf = cells.select(1, 4).sigmoid();
-        Tensor objLoss = LossTerms.bce(conf, objectMask).mul(counted).sum().div(counted.sum());
+        Tensor objBce = LossTerms.bce(conf, objectMask);
+        if (focalLoss.isPresent()) {
+            objBce = objBce.mul(focalLoss.get().weights(conf, objectMask));
+        }
+        Tensor objLoss = objBce.mul(counted).sum().div(counted.sum());
         Tensor loss = objLoss.mul(new Scalar(BALANCE[l] * objRatio));
 
         int n = targets.count();

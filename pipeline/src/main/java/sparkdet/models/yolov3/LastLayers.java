@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.models.yolo.ConvSet;
 
 /**
  * nets/yolo.py's make_last_layers, an nn.Sequential "0".."6": five ConvSets alternating 1x1 to

@@ -1,14 +1,12 @@
 package sparkdet.models.yolov3;
 
-import java.util.List;
 import java.util.regex.Pattern;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import sparkdet.model.FreezeGroup;
-import sparkdet.model.Network;
-import sparkdet.models.yolo.AnchorYoloFamily;
+import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.ConvBnLeaky;
+import sparkdet.models.yolo.ConvSet;
 import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.Widths;
 
@@ -21,11 +19,9 @@ import sparkdet.models.yolo.Widths;
  * The upsampling modules have no state and are not registered. A width multiplier below 1 gives a
  * small variant with the same structure. Created through {@link YoloV3Family#newNetwork}.
  */
-final class YoloV3 extends Network {
-    private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
+final class YoloV3 extends AnchorYoloNetwork {
     private static final Pattern BN = Pattern.compile("(^|\\.)(bn|bn1|bn2|ds_bn)\\.");
 
-    private final int numClasses;
     private final DarkNet53 backbone;
     private final LastLayers lastLayer0;
     private final ConvSet lastLayer1Conv;
@@ -38,12 +34,9 @@ final class YoloV3 extends Network {
      * cache; {@link YoloV3Family#newNetwork} unpacks the cache first.
      */
     YoloV3(int numClasses, double width) {
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
-        }
-        this.numClasses = numClasses;
+        super(numClasses, name -> name.matches("last_layer[012]\\.6\\..*"));
         Widths c = new Widths(width);
-        long out = AnchorYoloFamily.ANCHORS_PER_SCALE * (5L + numClasses);
+        long out = outputChannels();
         backbone = register_module("backbone", new DarkNet53(c));
         lastLayer0 = register_module("last_layer0", new LastLayers(c.of(1024), c.of(512), c.of(1024), out));
         lastLayer1Conv = register_module("last_layer1_conv", new ConvSet(c.of(512), c.of(256), 1));
@@ -90,21 +83,5 @@ final class YoloV3 extends Network {
 
     private static Tensor upsample(Tensor y) {
         return torch.upsample_nearest2d(y, y.size(2) * 2, y.size(3) * 2);
-    }
-
-    @Override
-    public int numClasses() {
-        return numClasses;
-    }
-
-    @Override
-    public List<FreezeGroup> freezeGroups() {
-        return FREEZE_GROUPS;
-    }
-
-    /** why a tensor's shape may differ from a file's: the head outputs depend on the class count */
-    @Override
-    public String shapeHint(String name) {
-        return name.matches("last_layer[012]\\.6\\..*") ? " (class count changed)" : "";
     }
 }

@@ -1,15 +1,12 @@
 package sparkdet.models.yolov5;
 
-import java.util.List;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import sparkdet.model.FreezeGroup;
-import sparkdet.model.Network;
-import sparkdet.models.yolo.AnchorYoloFamily;
+import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.ReferenceInit;
 
 /**
@@ -22,11 +19,8 @@ import sparkdet.models.yolo.ReferenceInit;
  * classes. Every parameter and buffer has the reference's state-dict name, so its .pth files load
  * by name and shape (sparkdet.model.Weights). Created through {@link YoloV5Family#newNetwork}.
  */
-public final class YoloV5 extends Network {
-    private static final List<FreezeGroup> FREEZE_GROUPS = List.of(new FreezeGroup("backbone", List.of("backbone.")));
-
+public final class YoloV5 extends AnchorYoloNetwork {
     private final YoloV5Variant variant;
-    private final int numClasses;
     private final double width;
     private final CspDarknet backbone;
     private final Conv convForFeat3;
@@ -42,15 +36,12 @@ public final class YoloV5 extends Network {
     private final Conv2dImpl headP5;
 
     YoloV5(YoloV5Variant variant, int numClasses, double width) {
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("a detector needs at least one class, got " + numClasses);
-        }
+        super(numClasses, name -> name.startsWith("yolo_head_P"));
         this.variant = variant;
-        this.numClasses = numClasses;
         this.width = width;
         long b = variant.baseChannels(width);
         int d = variant.baseDepth();
-        long out = AnchorYoloFamily.ANCHORS_PER_SCALE * (5L + numClasses);
+        long out = outputChannels();
         backbone = register_module("backbone", new CspDarknet(b, d));
         convForFeat3 = register_module("conv_for_feat3", new Conv(16 * b, 8 * b, 1));
         conv3ForUpsample1 = register_module("conv3_for_upsample1", new C3(16 * b, 8 * b, d, false));
@@ -111,18 +102,8 @@ public final class YoloV5 extends Network {
         }
     }
 
-    @Override
-    public List<FreezeGroup> freezeGroups() {
-        return FREEZE_GROUPS;
-    }
-
     public YoloV5Variant variant() {
         return variant;
-    }
-
-    @Override
-    public int numClasses() {
-        return numClasses;
     }
 
     /** sparkdet's extra width multiplier (1 = the reference's network) */
@@ -130,9 +111,10 @@ public final class YoloV5 extends Network {
         return width;
     }
 
-    /** why a tensor's shape may differ from a file's: the head outputs depend on the class count */
+    /** why a tensor's shape may differ from a file's: beyond the heads, the variant and width set every shape */
     @Override
     public String shapeHint(String name) {
-        return name.startsWith("yolo_head_P") ? " (class count changed)" : " (another variant or width?)";
+        String head = super.shapeHint(name);
+        return head.isEmpty() ? " (another variant or width?)" : head;
     }
 }

@@ -3,19 +3,11 @@ package sparkdet.models.yolov3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 import sparkdet.model.Fixtures;
-import sparkdet.model.LoadReport;
-import sparkdet.model.ModelFiles;
-import sparkdet.model.Weights;
+import sparkdet.models.yolo.NetworkChecks;
 
 /**
  * The Java YOLOv3 against the network of bubbliiiing/yolo3-pytorch written out in PyTorch
@@ -28,66 +20,37 @@ class YoloV3PyTorchParityTest {
     static final String FULL_NAMES = "yolov3_state_dict.txt";
     static final double WIDTH = 0.0625;
     static final int CLASSES = 3;
+    private static final int TENSORS = 438;
 
     @Test
     void referencePthLoadsByNameWithEveryTensorMatched() throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            YoloV3 model = new YoloV3(CLASSES, WIDTH);
-            Map<String, Tensor> file = Fixtures.tensors(WEIGHTS);
-            LoadReport report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
-            assertThat(report.skipped()).isEmpty();
-            assertThat(report.unused()).isEmpty();
-            assertThat(report.loaded()).containsExactlyElementsOf(file.keySet());
-            assertThat(report.loaded()).hasSize(model.stateDict().size()).hasSize(438)
-                    .contains("backbone.conv1.weight", "backbone.bn1.running_var", "backbone.layer1.ds_conv.weight",
-                            "backbone.layer4.residual_7.bn2.num_batches_tracked", "last_layer0.6.bias",
-                            "last_layer1_conv.conv.weight", "last_layer2.5.bn.running_mean");
-            // values too: a float16 tensor of the file, in the model as float32
-            Tensor fromFile = file.get("backbone.layer3.residual_2.conv2.weight").toType(ScalarType.Float);
-            assertThat(model.stateDict().get("backbone.layer3.residual_2.conv2.weight").equal(fromFile)).isTrue();
+            NetworkChecks.loadsEveryTensorByName(new YoloV3(CLASSES, WIDTH), WEIGHTS, TENSORS,
+                    "backbone.conv1.weight", "backbone.bn1.running_var", "backbone.layer1.ds_conv.weight",
+                    "backbone.layer4.residual_7.bn2.num_batches_tracked", "last_layer0.6.bias",
+                    "last_layer1_conv.conv.weight", "last_layer2.5.bn.running_mean");
         }
     }
 
     @Test
     void otherClassCountLoadsAllButTheHeadsLastConv() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV3 model = new YoloV3(5, WIDTH);
-            LoadReport report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
-            assertThat(report.skipped()).extracting(LoadReport.Skipped::toString).containsExactlyInAnyOrder(
+            NetworkChecks.otherClassCountSkipsOnlyTheHeadOutputs(new YoloV3(5, WIDTH), WEIGHTS, TENSORS,
                     "last_layer0.6.weight: file [24, 64, 1, 1], model [30, 64, 1, 1] (class count changed)",
                     "last_layer0.6.bias: file [24], model [30] (class count changed)",
                     "last_layer1.6.weight: file [24, 32, 1, 1], model [30, 32, 1, 1] (class count changed)",
                     "last_layer1.6.bias: file [24], model [30] (class count changed)",
                     "last_layer2.6.weight: file [24, 16, 1, 1], model [30, 16, 1, 1] (class count changed)",
                     "last_layer2.6.bias: file [24], model [30] (class count changed)");
-            assertThat(report.loaded()).hasSize(438 - 6);
         }
     }
 
     /** eval mode, plain and with the batch norms folded into the convolutions */
     @Test
     void outputsEqualPyTorchsInEvalMode() throws Exception {
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Map<String, Tensor> io = Fixtures.tensors(IO);
-            YoloV3 model = model();
-            model.eval();
-            long[][] shapes = {{2, 24, 2, 2}, {2, 24, 4, 4}, {2, 24, 8, 8}};
-            for (boolean folded : new boolean[] {false, true}) {
-                if (folded) {
-                    model.foldForInference();
-                }
-                Tensor[] out = model.forward(io.get("input"));
-                assertThat(out).hasSize(3);
-                for (int i = 0; i < 3; i++) {
-                    assertThat(out[i].sizes().vec().get()).containsExactly(shapes[i]);
-                    Tensor expected = io.get("out" + i);
-                    double d = out[i].sub(expected).abs().max().item_double();
-                    System.out.printf("out%d (%s%s): max |Java - PyTorch| %.3g, max |PyTorch| %.3g%n", i,
-                            new String[] {"P5", "P4", "P3"}[i], folded ? ", folded" : "", d,
-                            expected.abs().max().item_double());
-                    assertThat(d).as("out%d folded %s", i, folded).isLessThan(1e-4);
-                }
-            }
+        try (PointerScope scope = new PointerScope()) {
+            NetworkChecks.outputsEqualPyTorchsInEvalMode(model(), Fixtures.tensors(IO),
+                    new long[][] {{2, 24, 2, 2}, {2, 24, 4, 4}, {2, 24, 8, 8}});
         }
     }
 
@@ -95,21 +58,13 @@ class YoloV3PyTorchParityTest {
     void fullSizeParameterNamesAndShapesEqualTheReferences() throws Exception {
         try (PointerScope scope = new PointerScope()) {
             List<String> expected = new String(Fixtures.bytes(FULL_NAMES), StandardCharsets.UTF_8).lines().toList();
-            YoloV3 model = new YoloV3(80, 1.0);
-            List<String> actual = new ArrayList<>();
-            model.stateDict().forEach((k, v) -> actual.add(k + " " + Arrays.toString(v.sizes().vec().get())));
-            assertThat(expected).hasSize(438);
-            assertThat(actual).containsExactlyElementsOf(expected);
+            assertThat(expected).hasSize(TENSORS);
+            NetworkChecks.namesAndShapesEqual(new YoloV3(80, 1.0), expected);
         }
     }
 
     /** the fixture network with the fixture's weights, every tensor loaded */
     static YoloV3 model() {
-        YoloV3 model = new YoloV3(CLASSES, WIDTH);
-        var report = Weights.loadMatching(model, Fixtures.bytes(WEIGHTS), WEIGHTS, ModelFiles.MAX_BYTES_CEILING);
-        if (!report.complete() || !report.unused().isEmpty()) {
-            throw new IllegalStateException("fixture weights do not fit: " + report);
-        }
-        return model;
+        return NetworkChecks.withWeights(new YoloV3(CLASSES, WIDTH), WEIGHTS);
     }
 }

@@ -2,31 +2,21 @@ package sparkdet.models.yolov3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
-import org.assertj.core.data.Offset;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.SGD;
-import org.bytedeco.pytorch.SGDOptions;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
-import sparkdet.model.Fixtures;
+import sparkdet.models.yolo.NetworkChecks;
 
 class YoloV3Test {
     /** the full-width network for COCO has the repository's parameter count (YoloBody, 80 classes) */
     @Test
     void fullWidthHasTheRepositorysParameterCount() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV3 model = new YoloV3(80, 1.0);
-            long n = model.namedParameters().values().stream().mapToLong(Tensor::numel).sum();
-            assertThat(n).isEqualTo(61_949_149L);
-            model.eval();
-            Tensor[] out = model.forward(torch.zeros(1, 3, 96, 64));
-            assertThat(out[0].sizes().vec().get()).containsExactly(1, 255, 3, 2);
-            assertThat(out[1].sizes().vec().get()).containsExactly(1, 255, 6, 4);
-            assertThat(out[2].sizes().vec().get()).containsExactly(1, 255, 12, 8);
+            NetworkChecks.hasParametersAndOutputs(new YoloV3(80, 1.0), 61_949_149L,
+                    new long[][] {{1, 255, 3, 2}, {1, 255, 6, 4}, {1, 255, 12, 8}});
         }
     }
 
@@ -39,19 +29,10 @@ class YoloV3Test {
     void aFreshModelStartsAsTheRepositorysWeightsInit() {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(4);
-            YoloV3 model = new YoloV3(3, 0.25);
-            Map<String, Tensor> p = model.namedParameters();
-            for (String conv : new String[] {"backbone.layer3.ds_conv.weight", "backbone.layer4.residual_0.conv2.weight",
-                "last_layer0.1.conv.weight", "last_layer2.6.weight"}) {
-                assertThat(p.get(conv).std().item_double()).as(conv).isCloseTo(0.02, Offset.offset(0.002));
-                assertThat(p.get(conv).mean().item_double()).as(conv).isCloseTo(0, Offset.offset(0.002));
-            }
-            for (String bn : new String[] {"backbone.bn1", "backbone.layer5.ds_bn", "backbone.layer5.residual_1.bn2",
-                "last_layer1.4.bn", "last_layer2_conv.bn"}) {
-                assertThat(p.get(bn + ".weight").mean().item_double()).as(bn).isCloseTo(1, Offset.offset(0.02));
-                assertThat(p.get(bn + ".weight").std().item_double()).as(bn).isCloseTo(0.02, Offset.offset(0.01));
-                assertThat(p.get(bn + ".bias").abs().max().item_double()).as(bn).isZero();
-            }
+            NetworkChecks.startsAsTheReferencesWeightsInit(new YoloV3(3, 0.25), List.of("backbone.layer3.ds_conv.weight",
+                    "backbone.layer4.residual_0.conv2.weight", "last_layer0.1.conv.weight", "last_layer2.6.weight"),
+                    List.of("backbone.bn1", "backbone.layer5.ds_bn",
+                    "backbone.layer5.residual_1.bn2", "last_layer1.4.bn", "last_layer2_conv.bn"));
         }
     }
 
@@ -72,24 +53,7 @@ class YoloV3Test {
     void frozenBackboneIsLeftAloneByTheOptimiser() {
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(3);
-            YoloV3 model = new YoloV3(2, 0.0625);
-            model.setFrozen(true);
-            Map<String, Tensor> before = Fixtures.snapshot(model);
-            SGD sgd = new SGD(new TensorVector(model.namedParameters().values().toArray(new Tensor[0])), new SGDOptions(0.1));
-            Tensor[] out = model.forward(torch.rand(2, 3, 64, 64));
-            out[0].pow(new Scalar(2)).mean().add(out[1].pow(new Scalar(2)).mean()).add(out[2].pow(new Scalar(2)).mean())
-                    .backward();
-            Map<String, Tensor> params = model.namedParameters();
-            params.forEach((name, p) -> assertThat(p.grad().defined()).as(name).isEqualTo(!name.startsWith("backbone.")));
-            sgd.step();
-            Map<String, Tensor> after = model.stateDict();
-            params.keySet().forEach(name -> assertThat(after.get(name).equal(before.get(name))).as(name)
-                    .isEqualTo(name.startsWith("backbone.")));
-
-            model.setFrozen(false);
-            sgd.zero_grad();
-            model.forward(torch.rand(1, 3, 64, 64))[2].sum().backward();
-            assertThat(params.get("backbone.conv1.weight").grad().defined()).isTrue();
+            NetworkChecks.frozenBackboneIsLeftAloneByTheOptimiser(new YoloV3(2, 0.0625), "backbone.conv1.weight");
         }
     }
 
@@ -97,18 +61,7 @@ class YoloV3Test {
     @Test
     void foldingLeavesTrainModeUnfused() {
         try (PointerScope scope = new PointerScope()) {
-            YoloV3 model = YoloV3PyTorchParityTest.model();
-            Tensor x = torch.rand(2, 3, 64, 64);
-            model.train(true);
-            Tensor before;
-            try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-                before = model.forward(x)[2].clone();
-            }
-            model.foldForInference();
-            model.train(true);
-            try (var noGrad = new org.bytedeco.pytorch.NoGradGuard()) {
-                assertThat(model.forward(x)[2].sub(before).abs().max().item_double()).isLessThan(1e-4);
-            }
+            NetworkChecks.foldingLeavesTrainModeUnfused(YoloV3PyTorchParityTest.model());
         }
     }
 }

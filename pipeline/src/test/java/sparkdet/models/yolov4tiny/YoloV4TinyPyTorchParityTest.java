@@ -23,7 +23,7 @@ class YoloV4TinyPyTorchParityTest {
     void stateDictNamesAndShapesEqualPyTorchs() throws Exception {
         try (PointerScope scope = new PointerScope()) {
             Map<String, Tensor> file = Fixtures.tensors(Fixtures.WEIGHTS);
-            YoloV4Tiny model = new YoloV4Tiny(Fixtures.CLASSES, Fixtures.WIDTH);
+            YoloV4Tiny model = new YoloV4Tiny(Fixtures.CLASSES, Fixtures.WIDTH, Attention.NONE);
             assertThat(shapes(model.stateDict())).containsExactlyEntriesOf(shapes(file));
             assertThat(model.stateDict()).containsKeys("backbone.conv1.conv.weight", "backbone.conv1.bn.running_mean",
                     "backbone.resblock_body1.conv2.conv.weight", "conv_for_P5.bn.num_batches_tracked",
@@ -56,7 +56,7 @@ class YoloV4TinyPyTorchParityTest {
     @Test
     void otherClassCountLoadsAllButTheHeadOutputs() throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            YoloV4Tiny model = new YoloV4Tiny(5, Fixtures.WIDTH);
+            YoloV4Tiny model = new YoloV4Tiny(5, Fixtures.WIDTH, Attention.NONE);
             LoadReport report = Weights.loadMatching(model, Fixtures.bytes(Fixtures.WEIGHTS), Fixtures.WEIGHTS,
                     ModelFiles.MAX_BYTES_CEILING);
             assertThat(report.skipped()).extracting(LoadReport.Skipped::toString).containsExactlyInAnyOrder(

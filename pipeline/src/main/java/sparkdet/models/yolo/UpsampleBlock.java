@@ -1,32 +1,33 @@
-package sparkdet.models.yolov4tiny;
+package sparkdet.models.yolo;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * A 1x1 BasicConv then nearest 2x upsampling. The repositories wrap both in an nn.Sequential named
- * upsample inside a module named upsample, hence the parameter names upsample.upsample.0.*.
+ * The Upsample of yolov4-pytorch and yolov4-tiny-pytorch: a 1x1 conv set then nearest 2x upsampling.
+ * The repositories wrap both in an nn.Sequential named upsample inside the module, hence the
+ * parameter names &lt;module&gt;.upsample.0.*.
  */
-final class UpsampleBlock extends Module {
+public final class UpsampleBlock extends Module {
     /**
      * held although forward never calls it: libtorch calls back into the Java peer of every module
      * (train(), eval()), and a peer only native code references is collected, failing that call
      */
     private final Module sequential;
-    private final BasicConv conv;
+    private final ConvSet conv;
 
-    UpsampleBlock(long in, long out) {
+    public UpsampleBlock(long in, long out) {
         sequential = register_module("upsample", new Module());
-        conv = sequential.register_module("0", new BasicConv(in, out, 1));
+        conv = sequential.register_module("0", new ConvSet(in, out, 1));
     }
 
-    Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x) {
         Tensor y = conv.forward(x);
         return torch.upsample_nearest2d(y, y.size(2) * 2, y.size(3) * 2);
     }
 
-    void fuseBatchNorm() {
+    public void fuseBatchNorm() {
         conv.fuseBatchNorm();
     }
 }
