@@ -1,5 +1,7 @@
 package sparkdet.models.yolox;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
@@ -19,14 +21,13 @@ import org.bytedeco.pytorch.global.torch;
 final class YoloXHead extends Module {
     private static final int LEVELS = 3;
     /** the ModuleLists and nn.Sequential containers, held because libtorch calls back into every module's Java peer */
-    private final Module[] lists;
+    private final List<Module> containers = new ArrayList<>();
     private final BaseConv[] stems = new BaseConv[LEVELS];
     private final ConvBlock[][] clsConvs = new ConvBlock[LEVELS][2];
     private final ConvBlock[][] regConvs = new ConvBlock[LEVELS][2];
     private final Conv2dImpl[] clsPreds = new Conv2dImpl[LEVELS];
     private final Conv2dImpl[] regPreds = new Conv2dImpl[LEVELS];
     private final Conv2dImpl[] objPreds = new Conv2dImpl[LEVELS];
-    private final Module[] sequentials = new Module[2 * LEVELS];
 
     /**
      * @param in the input channels per level (4b, 8b, 16b)
@@ -39,14 +40,13 @@ final class YoloXHead extends Module {
         Module regPredList = register_module("reg_preds", new Module());
         Module objPredList = register_module("obj_preds", new Module());
         Module stemList = register_module("stems", new Module());
-        lists = new Module[] {clsConvList, regConvList, clsPredList, regPredList, objPredList, stemList};
+        containers.addAll(List.of(clsConvList, regConvList, clsPredList, regPredList, objPredList, stemList));
         for (int i = 0; i < LEVELS; i++) {
             String level = Integer.toString(i);
             stems[i] = stemList.register_module(level, new BaseConv(in[i], hidden, 1, 1));
             Module cls = clsConvList.register_module(level, new Module());
             Module reg = regConvList.register_module(level, new Module());
-            sequentials[2 * i] = cls;
-            sequentials[2 * i + 1] = reg;
+            containers.addAll(List.of(cls, reg));
             for (int k = 0; k < 2; k++) {
                 clsConvs[i][k] = cls.register_module(Integer.toString(k), ConvBlock.of(depthwise, hidden, hidden, 3, 1));
             }

@@ -74,29 +74,31 @@ public final class YoloXLoss implements Loss {
 
         // [N, anchor points, 5 + classes], the levels' cells row by row, as get_output_and_grid flattens them
         TensorVector levels = new TensorVector();
-        List<double[]> centres = new ArrayList<>();
-        List<Double> pointStrides = new ArrayList<>();
-        float[] gridAndStride = new float[0];
+        int points = 0;
         for (int l = 0; l < outputs.length; l++) {
             Tensor o = outputs[l];
-            int h = (int) o.size(2);
-            int w = (int) o.size(3);
-            if (o.dim() != 4 || o.size(1) != attrs || (long) h * strides[l] != inputH || (long) w * strides[l] != inputW) {
+            if (o.dim() != 4 || o.size(1) != attrs || o.size(2) * strides[l] != inputH || o.size(3) * strides[l] != inputW) {
                 throw new IllegalArgumentException("output " + l + " is " + Arrays.toString(o.sizes().vec().get())
                         + ", expected [N, 5 + " + numClasses + ", " + inputH / strides[l] + ", " + inputW / strides[l] + "]");
             }
             levels.push_back(o.flatten(2, -1).permute(0, 2, 1));
-            float[] level = new float[h * w * 3];
-            for (int cell = 0; cell < h * w; cell++) {
-                level[3 * cell] = cell % w;
-                level[3 * cell + 1] = cell / w;
-                level[3 * cell + 2] = strides[l];
-                centres.add(new double[] {(cell % w + 0.5) * strides[l], (cell / w + 0.5) * strides[l]});
-                pointStrides.add((double) strides[l]);
-            }
-            gridAndStride = concat(gridAndStride, level);
+            points += (int) (o.size(2) * o.size(3));
         }
-        int points = pointStrides.size();
+        // per anchor point: its cell's column and row, its stride, its centre x and y in input pixels
+        float[] gridAndStride = new float[3 * points];
+        double[][] centres = new double[points][];
+        double[] pointStrides = new double[points];
+        int p = 0;
+        for (int l = 0; l < outputs.length; l++) {
+            int w = (int) outputs[l].size(3);
+            for (int cell = 0; cell < outputs[l].size(2) * w; cell++, p++) {
+                gridAndStride[3 * p] = cell % w;
+                gridAndStride[3 * p + 1] = cell / w;
+                gridAndStride[3 * p + 2] = strides[l];
+                centres[p] = new double[] {(cell % w + 0.5) * strides[l], (cell / w + 0.5) * strides[l]};
+                pointStrides[p] = strides[l];
+            }
+        }
         Tensor raw = torch.cat(levels, 1);
         Tensor grid = Devices.to(Tensor.create(gridAndStride, points, 3), device).toType(dtype);
         Tensor stride = grid.narrow(1, 2, 1);
@@ -110,8 +112,6 @@ public final class YoloXLoss implements Loss {
             predictions = new double[(int) rows.numel()];
             rows.data_ptr_double().get(predictions);
         }
-        double[][] centreArray = centres.toArray(new double[0][]);
-        double[] strideArray = pointStrides.stream().mapToDouble(Double::doubleValue).toArray();
 
         // the batch's foreground: flat anchor index, box, class target
         List<Long> fgIndex = new ArrayList<>();
@@ -122,7 +122,7 @@ public final class YoloXLoss implements Loss {
             if (gt.length == 0) {
                 continue;
             }
-            SimOta.Assignment a = SimOta.assign(gt, centreArray, strideArray, predictions, b * points * attrs, attrs,
+            SimOta.Assignment a = SimOta.assign(gt, centres, pointStrides, predictions, b * points * attrs, attrs,
                     numClasses);
             for (int i = 0; i < a.size(); i++) {
                 fgIndex.add((long) b * points + a.anchors()[i]);
@@ -195,12 +195,6 @@ public final class YoloXLoss implements Loss {
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, out, i * width, width);
         }
-        return out;
-    }
-
-    private static float[] concat(float[] a, float[] b) {
-        float[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 }
