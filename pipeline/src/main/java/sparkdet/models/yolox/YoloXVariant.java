@@ -1,5 +1,6 @@
 package sparkdet.models.yolox;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +45,7 @@ public enum YoloXVariant {
 
     /** every phi, the reference train.py's default (s) first */
     public static List<String> phis() {
-        List<String> all = new java.util.ArrayList<>(Arrays.stream(values()).map(YoloXVariant::phi).toList());
+        List<String> all = new ArrayList<>(Arrays.stream(values()).map(YoloXVariant::phi).toList());
         all.remove(S.phi());
         all.add(0, S.phi());
         return List.copyOf(all);
