@@ -40,6 +40,25 @@ yolov8_constant.onnx (+ .conf, classes [cat, dog])
          -> cat 0.60, corners (46, 6, 54, 14)    (dog 0.05 if multi-label)
     Every other column has size 0 and class scores 0.
 
+yolox_constant.onnx (+ .conf, classes [cat, dog]; no normalize: the yolox layout's default, the
+    reference's ImageNet mean and std)
+    input images [N,3,64,64]; outputs out0 [N,7,8,8] (stride 8), out1 [N,7,4,4] (stride 16), out2
+    [N,7,2,2] (stride 32); the values ignore the input. Layout yolox (bubbliiiing/yolox-pytorch's
+    decode_outputs): channels tx, ty, tw, th, obj, cat, dog, raw. Decoding: cx = (col + tx) * stride,
+    cy = (row + ty) * stride, w = exp(tw) * stride, h = exp(th) * stride, score = sigmoid(obj) *
+    sigmoid(best class). Every value is 0 except obj and the classes, -20 (sigmoid 2.06e-9), and
+    these three cells (s = sigmoid(20) = 1 - 2.06e-9):
+      A  out0 row 2, col 3: tx=0.5, ty=0.25, tw=ln 2, th=0, obj=+20, cat=+20, dog=-20
+         -> cat, score s*s = 0.999999996, centre ((3 + 0.5) 8, (2 + 0.25) 8) = (28, 18),
+            size (2 x 8, 8) = 16 x 8, corners x1,y1,x2,y2 = (20, 14, 36, 22)
+      B  out2 row 1, col 0: tx=0.5, ty=0.5, tw=th=0, obj=+20, cat=-20, dog=+10
+         -> dog, score s * sigmoid(10) = 0.999954602, centre (0.5 x 32, 1.5 x 32) = (16, 48),
+            size 32 x 32, corners (0, 32, 32, 64)
+      C  out1 row 3, col 2: tx=ty=tw=th=0, obj=0, cat=0, dog=-20
+         -> cat, score 0.5*0.5 = 0.25 (dog: 1.0e-9), centre (2 x 16, 3 x 16) = (32, 48),
+            size 16 x 16, corners (24, 40, 40, 56)
+    All other cells score sigmoid(-20) * sigmoid(-20) ~ 4e-18.
+
 yolov4_tiny_w025_c3.onnx, yolov4_tiny_w025_c3.pt (+ .conf each, classes [circle, square, triangle])
     the width-0.25, 3-class YOLOv4-tiny of make_yolov4_tiny_fixture.py with the float16 weights of
     fixtures/yolov4_tiny_w025_c3.pth turned to float32, eval mode. Input images [N,3,160,160];
@@ -225,6 +244,26 @@ def yolov3_w003125():
                   "classes = [circle, square, triangle]\ninput-size = 96\n" + NORMALIZE + "\n", torchscript=True)
 
 
+def yolox_constant():
+    per = 5 + 2  # tx ty tw th obj cat dog
+    outs = []
+    for side in (8, 4, 2):
+        o = torch.zeros(1, per, side, side)
+        o[0, 4:] = -20.0
+        outs.append(o)
+    # A: stride 8, row 2, col 3 -> cat
+    outs[0][0, :, 2, 3] = torch.tensor([0.5, 0.25, math.log(2), 0, 20, 20, -20], dtype=torch.float32)
+    # B: stride 32, row 1, col 0 -> dog, a little below A
+    outs[2][0, :, 1, 0] = torch.tensor([0.5, 0.5, 0, 0, 20, -20, 10], dtype=torch.float32)
+    # C: stride 16, row 3, col 2, weak cat: 0.5 * 0.5
+    outs[1][0, :, 3, 2] = torch.tensor([0, 0, 0, 0, 0, 0, -20], dtype=torch.float32)
+    model = ConstantHeads(*outs).eval()
+    path = os.path.join(OUT, "yolox_constant.onnx")
+    export_onnx(model, torch.zeros(1, 3, 64, 64), path, ["out0", "out1", "out2"])
+    write_text(path + ".conf", "layout = yolox\nclasses = [cat, dog]\n")
+    print("yolox_constant.onnx:", [tuple(y.shape) for y in model(torch.zeros(2, 3, 64, 64))])
+
+
 def anchors_conf(classes, size):
     return ("layout = yolo-anchors\n"
             "classes = [" + ", ".join(classes) + "]\n"
@@ -293,6 +332,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     heads_constant()
     yolov8_constant()
+    yolox_constant()
     yolov4_tiny_w025()
     yolov5_constant()
     yolov5_w025()

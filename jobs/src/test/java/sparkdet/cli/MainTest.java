@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import sparkdet.testing.TestData;
 
 /** The command line as users meet it: help, exit codes, messages, and real runs in local mode. */
@@ -102,13 +104,18 @@ class MainTest {
         assertThat(Files.readAllLines(lines)).hasSize(3);
     }
 
-    /** the throughput benchmark runs both layouts and both phases of the family asked for, and its two workers really train */
-    @Test
-    void trainBenchmarkReportsBothLayoutsAndPhases() {
-        Result r = run("bench", "--master", "local[2]", "--job", "train", "--model", "yolov5", "--variant", "n",
+    /**
+     * the throughput benchmark runs both layouts and both phases of the family asked for (an
+     * anchor-based and the anchor-free one), and its two workers really train
+     */
+    @ParameterizedTest
+    @CsvSource({"yolov5, n", "yolox, nano"})
+    void trainBenchmarkReportsBothLayoutsAndPhases(String model, String variant) {
+        Result r = run("bench", "--master", "local[2]", "--job", "train", "--model", model, "--variant", variant,
                 "--images", "12", "--size", "64", "--width", "0.25", "--batch", "2", "--classes", "5");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("bench train: yolov5 n width 0.25, 5 classes, 64x64, batch 2 per worker");
+        assertThat(r.out()).contains("bench train: " + model + " " + variant
+                + " width 0.25, 5 classes, 64x64, batch 2 per worker");
         List<String> lines = r.out().lines().filter(l -> l.contains("images/s")).toList();
         assertThat(lines).hasSize(4);
         assertThat(lines.get(0)).startsWith("1 worker(s) x 2 thread(s), frozen");

@@ -17,6 +17,7 @@ import sparkdet.io.Storage;
 import sparkdet.model.ModelFamilies;
 import sparkdet.model.ModelFamily;
 import sparkdet.model.ModelSpec;
+import sparkdet.model.SidecarLayout;
 import sparkdet.postprocess.OutputDecoder;
 import sparkdet.transforms.Resize;
 
@@ -106,10 +107,12 @@ public final class Sidecar {
             int fill = c.hasPath("letterbox-fill") ? c.getInt("letterbox-fill") : 128;
             // a sidecar naming the family decodes as the family does, with its defaults (e.g. the
             // reference's anchors) for what it leaves out; one naming only the layout gives the layout's keys
+            SidecarLayout layout = ModelFamilies.layout(c.getString("layout"));
+            PixelFormat pixels = pixels(c, layout.pixels());
             OutputDecoder decoder = c.hasPath("architecture")
-                    ? familySpec(c, classes, inputSize, pixels(c), resize).newDecoder()
-                    : ModelFamilies.layout(c.getString("layout")).decoder(c, classes.size(), inputSize);
-            return new Described(new InferenceSpec(classes, inputSize, pixels(c), resize, fill, decoder), c, sidecar);
+                    ? familySpec(c, classes, inputSize, pixels, resize).newDecoder()
+                    : layout.decoder(c, classes.size(), inputSize);
+            return new Described(new InferenceSpec(classes, inputSize, pixels, resize, fill, decoder), c, sidecar);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new InputUnusableException(sidecar + ": " + e.getMessage(), e);
         }
@@ -155,22 +158,24 @@ public final class Sidecar {
         return new String(storage.readBytes(file, MAX_BYTES), StandardCharsets.UTF_8);
     }
 
-    /** {@code channels} (rgb, the default, or bgr) and {@code normalize}; the YOLO repositories' pixels / 255 by default */
-    private static PixelFormat pixels(Config c) {
-        PixelFormat unit = PixelFormat.unit();
+    /**
+     * {@code channels} (rgb or bgr) and {@code normalize}; what the sidecar leaves out is the layout's
+     * ({@link SidecarLayout#pixels}: the YOLO repositories' RGB / 255, YOLOX's ImageNet mean and std)
+     */
+    private static PixelFormat pixels(Config c, PixelFormat layout) {
         PixelFormat.Channels channels = c.hasPath("channels") ? PixelFormat.Channels.of(c.getString("channels"))
-                : unit.channels();
+                : layout.channels();
         if (!c.hasPath("normalize")) {
-            return new PixelFormat(channels, unit.scale(), unit.mean(), unit.std());
+            return new PixelFormat(channels, layout.scale(), layout.mean(), layout.std());
         }
         Config n = c.getConfig("normalize");
-        return new PixelFormat(channels, n.hasPath("scale") ? n.getDouble("scale") : unit.scale(),
-                triple(n, "mean", 0), triple(n, "std", 1));
+        return new PixelFormat(channels, n.hasPath("scale") ? n.getDouble("scale") : layout.scale(),
+                triple(n, "mean", layout.mean()), triple(n, "std", layout.std()));
     }
 
-    private static double[] triple(Config n, String key, double fallback) {
+    private static double[] triple(Config n, String key, double[] fallback) {
         if (!n.hasPath(key)) {
-            return new double[] {fallback, fallback, fallback};
+            return fallback;
         }
         List<Double> v = n.getDoubleList(key);
         if (v.size() != 3) {

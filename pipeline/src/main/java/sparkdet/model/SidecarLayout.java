@@ -1,6 +1,7 @@
 package sparkdet.model;
 
 import com.typesafe.config.Config;
+import sparkdet.image.PixelFormat;
 import sparkdet.postprocess.OutputDecoder;
 
 /**
@@ -17,4 +18,13 @@ public interface SidecarLayout {
      * @throws IllegalArgumentException naming the key that is missing or wrong
      */
     OutputDecoder decoder(Config sidecar, int classes, int inputSize);
+
+    /**
+     * how exports of this layout take their pixels where the sidecar says nothing ({@code channels},
+     * {@code normalize}): the YOLO repositories' RGB / 255 unless the layout's reference normalises
+     * otherwise
+     */
+    default PixelFormat pixels() {
+        return PixelFormat.unit();
+    }
 }

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Test;
 import sparkdet.model.ModelFiles;
 import sparkdet.image.RgbImage;
 import sparkdet.io.Storage;
+import sparkdet.models.yolox.YoloXLayout;
 import sparkdet.postprocess.Detection;
 
 /**
- * The two output layouts through ONNX Runtime, on graphs that ignore their input and emit
+ * The output layouts through ONNX Runtime, on graphs that ignore their input and emit
  * constant outputs (scripts/make_inference_fixtures.py). The expected boxes are worked out by hand
  * from the encoded values: centre (col + sigmoid(0)) x stride, size anchor x exp(t), score
- * sigmoid(obj) x sigmoid(class); for yolov8 the centre-size boxes and class scores as written.
+ * sigmoid(obj) x sigmoid(class); for yolov8 the centre-size boxes and class scores as written; for
+ * yolox centre (col + t) x stride, size exp(t) x stride.
  */
 class ConstantModelsTest {
     static final Path FIXTURES = Path.of("src/test/resources/fixtures/infer").toAbsolutePath();
@@ -93,6 +95,29 @@ class ConstantModelsTest {
             expect(found.get(1), 0, 0.6, 46, 6, 54, 14);
             assertThat(d.detect(List.of(grey(64, 64)), new DetectOptions(0.25, 0.45, 1)).get(0)).hasSize(1);
             assertThat(d.detect(List.of(grey(64, 64)), new DetectOptions(0.7, 0.45, 100)).get(0)).hasSize(1);
+        }
+    }
+
+    /** scripts/make_inference_fixtures.py's yolox_constant: the boxes worked out there by hand */
+    @Test
+    void yoloxLayoutDecodesTheEncodedBoxes() throws Exception {
+        try (Detector d = open("yolox_constant.onnx")) {
+            assertThat(d.classes()).containsExactly("cat", "dog");
+            // the layout's pixels where the sidecar says none: the reference's ImageNet mean and std
+            assertThat(d.spec().pixels().mean()).containsExactly(YoloXLayout.PIXELS.mean());
+            assertThat(d.spec().pixels().std()).containsExactly(YoloXLayout.PIXELS.std());
+            assertThat(d.spec().pixels().scale()).isEqualTo(1.0 / 255);
+            List<Detection> found = d.detect(List.of(grey(64, 64)), new DetectOptions(0.5, 0.45, 100)).get(0);
+            assertThat(found).hasSize(2);
+            // A: stride 8, row 2, col 3, offsets (0.5, 0.25), twice a stride wide
+            expect(found.get(0), 0, 1.0, 20, 14, 36, 22);
+            // B: stride 32, row 1, col 0, offsets (0.5, 0.5), one stride square; dog at sigmoid(10)
+            expect(found.get(1), 1, 0.999954602, 0, 32, 32, 64);
+
+            List<Detection> low = d.detect(List.of(grey(64, 64)), new DetectOptions(0.2, 0.45, 100)).get(0);
+            assertThat(low).hasSize(3);
+            // C: stride 16, row 3, col 2, objectness and class at sigmoid(0): score 0.25
+            expect(low.get(2), 0, 0.25, 24, 40, 40, 56);
         }
     }
 

@@ -13,6 +13,7 @@ import sparkdet.config.Settings;
 import sparkdet.model.ModelFamilies;
 import sparkdet.models.yolo.AnchorOptions;
 import sparkdet.models.yolo.AnchorYoloFamily;
+import sparkdet.models.yolox.YoloXOptions;
 
 /**
  * Every recipe shipped in conf/ loads (no unknown key, a family that accepts its keys), and the
@@ -36,15 +37,16 @@ class RecipesTest {
     @MethodSource("recipes")
     void everyShippedRecipeLoadsAndNamesAFamilyThatTakesIt(Path file) {
         Recipe r = load(file);
-        assertThat(r.model()).as(file.toString()).isIn("yolov3", "yolov4", "yolov4-tiny", "yolov5");
+        assertThat(r.model()).as(file.toString()).isIn("yolov3", "yolov4", "yolov4-tiny", "yolov5", "yolox");
         assertThat(r.inputSize() % 32).isZero();
-        assertThat(r.family().fit(List::of, r.seed())).isInstanceOf(AnchorOptions.class);
+        assertThat(r.family().fit(List::of, r.seed()))
+                .isInstanceOf(r.model().equals("yolox") ? YoloXOptions.class : AnchorOptions.class);
     }
 
     @Test
     void referenceRecipesCarryTheirTrainPyDefaults() throws Exception {
         assertThat(recipes().map(p -> p.getFileName().toString()))
-                .contains("yolov3.conf", "yolov4.conf", "yolov4-tiny.conf", "yolov5.conf");
+                .contains("yolov3.conf", "yolov4.conf", "yolov4-tiny.conf", "yolov5.conf", "yolox.conf");
         Recipe v5 = load(CONF.resolve("yolov5.conf"));
         assertThat(List.of(v5.variant(), v5.inputSize(), v5.epochs(), v5.freezeEpochs(), v5.freezeBatchSize(),
                 v5.batchSize())).containsExactly("s", 640, 300, 50, 16, 8);
@@ -66,6 +68,18 @@ class RecipesTest {
         assertThat(v4.augment().mixup()).isTrue();
         Recipe tiny = load(CONF.resolve("yolov4-tiny.conf"));
         assertThat(List.of(tiny.inputSize(), tiny.freezeEpochs(), tiny.batchSize())).containsExactly(416, 0, 16);
+        Recipe x = load(CONF.resolve("yolox.conf"));
+        assertThat(List.of(x.variant(), x.inputSize(), x.epochs(), x.freezeEpochs(), x.freezeBatchSize(),
+                x.batchSize())).containsExactly("s", 640, 300, 50, 16, 8);
+        assertThat(List.of(x.optimizer(), x.lr(), x.minLrRatio(), x.momentum(), x.weightDecay(), x.schedule(),
+                x.labelSmoothing())).containsExactly("sgd", 1e-2, 0.01, 0.937, 5e-4, "cos", 0.0);
+        assertThat(List.of(x.augment().mosaic(), x.augment().mosaicProbability(), x.augment().mosaicEpochsRatio(),
+                x.augment().mixup(), x.augment().mixupProbability(), x.ema().enabled()))
+                .containsExactly(true, 0.5, 0.7, true, 0.5, true);
+        // anchor-free: fit asks for no box sizes
+        assertThat(x.family().fit(() -> {
+            throw new AssertionError("an anchor-free family asked for box sizes");
+        }, x.seed())).isEqualTo(YoloXOptions.of(1.0));
         for (Recipe r : List.of(v5, v3, v4, tiny)) {
             assertThat(List.of(r.optimizer(), r.lr(), r.minLrRatio(), r.momentum(), r.weightDecay(), r.schedule()))
                     .containsExactly("sgd", 1e-2, 0.01, 0.937, 5e-4, "cos");

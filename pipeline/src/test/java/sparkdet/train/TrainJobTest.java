@@ -113,14 +113,16 @@ class TrainJobTest {
 
     /**
      * The other families through the same trainer, checkpoints and predictor: each trains, resumes
-     * to the same weights from its checkpoint (which holds its anchors), and predicts as model.zip
-     * and as its weights.pth beside a sidecar of its layout, with the same outputs.
+     * to the same weights from its checkpoint (which holds its options, e.g. the anchors), and
+     * predicts as model.zip and as its weights.pth beside a sidecar of its layout, with the same
+     * outputs: the first and the last of three, [2, channels, side, side] at input 96.
      */
     @ParameterizedTest
-    @CsvSource({"yolov5, n, 0.25, yolov5", "yolov3, darknet53, 0.0625, yolo-anchors",
-        "yolov4, cspdarknet53, 0.0625, yolo-anchors"})
+    @CsvSource({"yolov5, n, 0.25, yolov5, 24, 3, 12", "yolov3, darknet53, 0.0625, yolo-anchors, 24, 3, 12",
+        "yolov4, cspdarknet53, 0.0625, yolo-anchors, 24, 3, 12", "yolox, s, 0.25, yolox, 8, 12, 3"})
     void otherFamiliesTrainResumeAndPredictThroughTheSameSeam(String architecture, String variant, double width,
-                                                            String layout) throws Exception {
+                                                            String layout, long channels, long firstSide,
+                                                            long lastSide) throws Exception {
         // with the weight average on: model.zip holds it, and the checkpoints resume it exactly too
         String[] family = {"train.model=" + architecture, "train.variant=" + variant, "train.width=" + width,
             "train.ema=true"};
@@ -149,14 +151,17 @@ class TrainJobTest {
              InputStream in = z.getInputStream(z.getEntry("weights.pth"))) {
             Files.write(pth, in.readAllBytes());
         }
-        AnchorOptions anchors = (AnchorOptions) model.spec().options();
-        StringBuilder flat = new StringBuilder();
-        for (float[] a : anchors.anchors()) {
-            flat.append(flat.length() == 0 ? "" : ", ").append(a[0]).append(", ").append(a[1]);
+        // the anchor-based families' sidecars give the run's anchors; an anchor-free family's options are its width
+        StringBuilder anchors = new StringBuilder();
+        if (model.spec().options() instanceof AnchorOptions fitted) {
+            for (float[] a : fitted.anchors()) {
+                anchors.append(anchors.length() == 0 ? "anchors = [" : ", ").append(a[0]).append(", ").append(a[1]);
+            }
+            anchors.append("]\n");
         }
         Files.writeString(tmp.resolve(architecture + ".pth.conf"), "layout = " + layout + "\narchitecture = "
                 + architecture + "\nvariant = " + variant + "\nwidth = " + width + "\ninput-size = 96\n"
-                + "classes = [" + String.join(", ", ShapesGenerator.CLASSES) + "]\nanchors = [" + flat + "]\n");
+                + "classes = [" + String.join(", ", ShapesGenerator.CLASSES) + "]\n" + anchors);
         List<RgbImage> photos = new ArrayList<>();
         try (var files = Files.list(tmp.resolve("voc/JPEGImages"))) {
             for (Path p : files.sorted().limit(2).toList()) {
@@ -167,8 +172,8 @@ class TrainJobTest {
              Detector fromPth = Detectors.open(storage, pth.toString(), 1, "cpu", ModelFiles.MAX_BYTES_CEILING)) {
             RawOutputs out = own.run(own.prepare(photos));
             assertThat(out.shapes()).hasNumberOfRows(3);
-            assertThat(out.shapes()[0]).containsExactly(2, 24, 3, 3);
-            assertThat(out.shapes()[2]).containsExactly(2, 24, 12, 12);
+            assertThat(out.shapes()[0]).containsExactly(2, channels, firstSide, firstSide);
+            assertThat(out.shapes()[2]).containsExactly(2, channels, lastSide, lastSide);
             RawOutputs again = fromPth.run(fromPth.prepare(photos));
             for (int o = 0; o < 3; o++) {
                 assertThat(again.values()[o]).containsExactly(out.values()[o]);

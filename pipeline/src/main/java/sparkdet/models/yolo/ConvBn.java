@@ -13,7 +13,7 @@ import org.bytedeco.pytorch.Tensor;
  * kernel / 2) then BatchNorm2d, registered as two children of a parent module under the names the
  * parent gives (so the state-dict names are the parent's), the batch norm foldable into the
  * convolution for eval mode ({@link FoldedConv}). The blocks add their activation: LeakyReLU
- * ({@link ConvBnLeaky}), Mish (YOLOv4's CSPDarknet), SiLU (YOLOv5).
+ * ({@link ConvBnLeaky}), Mish (YOLOv4's CSPDarknet), SiLU (YOLOv5, YOLOX).
  */
 public final class ConvBn {
     private final Conv2dImpl conv;
@@ -29,8 +29,15 @@ public final class ConvBn {
 
     public ConvBn(Module parent, String convName, String bnName, long in, long out, long kernel, long stride,
             BatchNormOptions norm) {
+        this(parent, convName, bnName, in, out, kernel, stride, 1, norm);
+    }
+
+    /** @param groups the convolution's groups (in = groups: depthwise, as YOLOX nano's DWConv) */
+    public ConvBn(Module parent, String convName, String bnName, long in, long out, long kernel, long stride,
+            long groups, BatchNormOptions norm) {
         Conv2dOptions options = new Conv2dOptions(in, out, new LongPointer(kernel, kernel));
         options.stride().put(0, stride).put(1, stride);
+        options.groups().put(groups);
         options.padding().put(new LongPointer(kernel / 2, kernel / 2));
         options.bias().put(false);
         this.stride = stride;

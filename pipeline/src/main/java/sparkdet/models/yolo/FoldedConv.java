@@ -9,7 +9,7 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * A bias-free convolution with the batch norm after it folded in, for eval-mode forward: one
+ * A bias-free convolution (grouped or not) with the batch norm after it folded in, for eval-mode forward: one
  * convolution with bias, conv(x, w s) + (beta - mean s) with s = gamma / sqrt(var + eps), as ONNX
  * exporters fold them. Made after the weights are final and the modules are on their device; the
  * modules' parameters (and so state dicts) stay as they are.
@@ -19,12 +19,14 @@ final class FoldedConv {
     private final Tensor bias;
     private final long stride;
     private final long padding;
+    private final long groups;
 
-    private FoldedConv(Tensor weight, Tensor bias, long stride, long padding) {
+    private FoldedConv(Tensor weight, Tensor bias, long stride, long padding, long groups) {
         this.weight = weight;
         this.bias = bias;
         this.stride = stride;
         this.padding = padding;
+        this.groups = groups;
     }
 
     static FoldedConv of(Conv2dImpl conv, BatchNorm2dImpl bn, long stride, long padding) {
@@ -33,13 +35,14 @@ final class FoldedConv {
             Tensor weight = conv.weight().mul(scale.view(-1, 1, 1, 1)).contiguous();
             Tensor bias = bn.bias().sub(bn.running_mean().mul(scale));
             // fields outlive whatever PointerScope the caller has open
-            return new FoldedConv(weight.retainReference(), bias.retainReference(), stride, padding);
+            return new FoldedConv(weight.retainReference(), bias.retainReference(), stride, padding,
+                    conv.options().groups().get());
         }
     }
 
     /** the convolution and batch norm of eval mode, in one */
     Tensor forward(Tensor x) {
         return torch.conv2d(x, weight, new TensorOptional(bias), new long[] {stride, stride},
-                new long[] {padding, padding}, new long[] {1, 1}, 1);
+                new long[] {padding, padding}, new long[] {1, 1}, groups);
     }
 }
