@@ -27,7 +27,7 @@ BATCH = 8
 
 def targets(size, rng):
     """the reference dataloader's y_true for BATCH pictures of four random boxes each"""
-    fixture.SIZE = size   # the fixture's loss and targets read the input size from here
+    fixture.SIZE = size   # normalised() reads the input size from here
     pictures = []
     for _ in range(BATCH):
         boxes = []
@@ -35,11 +35,11 @@ def targets(size, rng):
             w, h = rng.uniform(0.05, 0.4, 2) * size
             x, y = rng.uniform(0, size - w), rng.uniform(0, size - h)
             boxes.append([x, y, x + w, y + h, int(rng.integers(CLASSES))])
-        pictures.append(fixture.get_target(fixture.normalised(boxes), CLASSES))
+        pictures.append(fixture.get_target(fixture.normalised(boxes), CLASSES, size=size))
     return [torch.from_numpy(np.stack([p[l] for p in pictures])) for l in range(len(fixture.MASK))]
 
 
-def rate(model, x, y_true, frozen, steps):
+def rate(model, x, y_true, frozen, steps, size):
     for name, p in model.named_parameters():
         p.requires_grad_(not (frozen and name.startswith("backbone.")))
     opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=1e-2 * BATCH / 64,
@@ -49,7 +49,7 @@ def rate(model, x, y_true, frozen, steps):
     for _ in range(steps + 2):
         t = time.time()
         outputs = model(x)
-        loss = sum(fixture.yolo_loss(l, o, y_true[l], CLASSES) for l, o in enumerate(outputs))
+        loss = sum(fixture.yolo_loss(l, o, y_true[l], CLASSES, size=size) for l, o in enumerate(outputs))
         loss.backward()
         opt.step()
         opt.zero_grad()
@@ -72,7 +72,7 @@ def main():
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads: YOLOv5 s width {args.width}, "
           f"{CLASSES} classes, {args.size}x{args.size}, batch {BATCH}")
     for frozen in (True, False):
-        print(f"{'frozen' if frozen else 'unfrozen':8s}: {rate(model, x, y_true, frozen, args.steps):6.2f} images/s")
+        print(f"{'frozen' if frozen else 'unfrozen':8s}: {rate(model, x, y_true, frozen, args.steps, args.size):6.2f} images/s")
 
 
 if __name__ == "__main__":

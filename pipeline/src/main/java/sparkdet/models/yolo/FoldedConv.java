@@ -32,7 +32,10 @@ final class FoldedConv {
     static FoldedConv of(Conv2dImpl conv, BatchNorm2dImpl bn, long stride, long padding) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             Tensor scale = bn.weight().div(bn.running_var().add(new Scalar(bn.options().eps().get())).sqrt());
-            Tensor weight = conv.weight().mul(scale.view(-1, 1, 1, 1)).contiguous();
+            // in the memory format of the weight it replaces (Network.moveTo: channels-last on the CPU)
+            Tensor weight = conv.weight().mul(scale.view(-1, 1, 1, 1)).contiguous(
+                    conv.weight().is_contiguous(torch.MemoryFormat.ChannelsLast) ? torch.MemoryFormat.ChannelsLast
+                            : torch.MemoryFormat.Contiguous);
             Tensor bias = bn.bias().sub(bn.running_mean().mul(scale));
             // fields outlive whatever PointerScope the caller has open
             return new FoldedConv(weight.retainReference(), bias.retainReference(), stride, padding,
