@@ -4,13 +4,14 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.models.yolo.Block;
 
 /**
  * The reference's C3 (CSP bottleneck with three convolutions): half the output channels through
  * cv1 then n Bottlenecks (the nn.Sequential m, children m.0 .. m.{n-1}), half through cv2, both
  * joined by the 1x1 cv3.
  */
-final class C3 extends Module {
+final class C3 extends Block {
     private final Conv cv1;
     private final Conv cv2;
     private final Conv cv3;
@@ -30,7 +31,8 @@ final class C3 extends Module {
         }
     }
 
-    Tensor forward(Tensor x) {
+    @Override
+    public Tensor forward(Tensor x) {
         Tensor y = cv1.forward(x);
         for (Bottleneck b : bottlenecks) {
             y = b.forward(y);
@@ -38,7 +40,8 @@ final class C3 extends Module {
         return cv3.forward(torch.cat(new TensorVector(y, cv2.forward(x)), 1));
     }
 
-    void fuseBatchNorm() {
+    @Override
+    public void fuseBatchNorm() {
         cv1.fuseBatchNorm();
         cv2.fuseBatchNorm();
         cv3.fuseBatchNorm();

@@ -1,17 +1,17 @@
 package sparkdet.models.yolov5;
 
 import org.bytedeco.pytorch.BatchNormOptions;
-import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.models.yolo.ConvBn;
+import sparkdet.models.yolo.Block;
 
 /**
  * The reference's Conv (nets/CSPdarknet.py): Conv2d without bias, padding kernel / 2, then
  * BatchNorm2d(eps 0.001, momentum 0.03), then SiLU; children conv and bn. The reference's act
  * child holds no state, so it is a function call here and not a module.
  */
-final class Conv extends Module {
+final class Conv extends Block {
     private final ConvBn convBn;
 
     Conv(long in, long out, long kernel, long stride) {
@@ -25,12 +25,14 @@ final class Conv extends Module {
         this(in, out, kernel, 1);
     }
 
-    Tensor forward(Tensor x) {
+    @Override
+    public Tensor forward(Tensor x) {
         return torch.silu(convBn.forward(x, is_training()));
     }
 
     /** the batch norm folded into the convolution for eval-mode forward ({@link ConvBn#fuseBatchNorm}) */
-    void fuseBatchNorm() {
+    @Override
+    public void fuseBatchNorm() {
         convBn.fuseBatchNorm();
     }
 }

@@ -7,6 +7,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.models.yolo.AnchorYoloNetwork;
+import sparkdet.models.yolo.Block;
+import sparkdet.models.yolo.CspDarknet;
+import sparkdet.models.yolo.Focus;
 import sparkdet.models.yolo.ReferenceInit;
 
 /**
@@ -42,7 +45,27 @@ public final class YoloV5 extends AnchorYoloNetwork {
         long b = variant.baseChannels(width);
         int d = variant.baseDepth();
         long out = outputChannels();
-        backbone = register_module("backbone", new CspDarknet(b, d));
+        backbone = register_module("backbone", new CspDarknet(b, d, new CspDarknet.Parts() {
+            @Override
+            public Block stem(long out) {
+                return new Focus(new Conv(12, out, 3));
+            }
+
+            @Override
+            public Block down(long in, long out) {
+                return new Conv(in, out, 3, 2);
+            }
+
+            @Override
+            public Block csp(long in, long out, int depth, boolean shortcut) {
+                return new C3(in, out, depth, shortcut);
+            }
+
+            @Override
+            public Block spp(long in, long out) {
+                return new Spp(in, out);
+            }
+        }));
         convForFeat3 = register_module("conv_for_feat3", new Conv(16 * b, 8 * b, 1));
         conv3ForUpsample1 = register_module("conv3_for_upsample1", new C3(16 * b, 8 * b, d, false));
         convForFeat2 = register_module("conv_for_feat2", new Conv(8 * b, 4 * b, 1));

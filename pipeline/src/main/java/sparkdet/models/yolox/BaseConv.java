@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.BatchNormOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.models.yolo.ConvBn;
+import sparkdet.models.yolo.Block;
 
 /**
  * The reference's BaseConv (nets/darknet.py): Conv2d without bias, padding (kernel - 1) / 2, optional
@@ -26,12 +27,12 @@ final class BaseConv extends ConvBlock {
     }
 
     @Override
-    Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x) {
         return torch.silu(conv.forward(x, is_training()));
     }
 
     @Override
-    void fuseBatchNorm() {
+    public void fuseBatchNorm() {
         conv.fuseBatchNorm();
     }
 }

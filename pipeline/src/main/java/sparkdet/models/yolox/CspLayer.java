@@ -4,12 +4,13 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.models.yolo.Block;
 
 /**
  * The reference's CSPLayer: half the output channels through conv1 then n Bottlenecks (the
  * nn.Sequential m, children m.0 .. m.{n-1}), half through conv2, both joined by the 1x1 conv3.
  */
-final class CspLayer extends Module {
+final class CspLayer extends Block {
     private final BaseConv conv1;
     private final BaseConv conv2;
     private final BaseConv conv3;
@@ -29,7 +30,8 @@ final class CspLayer extends Module {
         }
     }
 
-    Tensor forward(Tensor x) {
+    @Override
+    public Tensor forward(Tensor x) {
         Tensor y = conv1.forward(x);
         for (Bottleneck b : bottlenecks) {
             y = b.forward(y);
@@ -37,7 +39,8 @@ final class CspLayer extends Module {
         return conv3.forward(torch.cat(new TensorVector(y, conv2.forward(x)), 1));
     }
 
-    void fuseBatchNorm() {
+    @Override
+    public void fuseBatchNorm() {
         conv1.fuseBatchNorm();
         conv2.fuseBatchNorm();
         conv3.fuseBatchNorm();

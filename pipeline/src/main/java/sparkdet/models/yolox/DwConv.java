@@ -1,6 +1,7 @@
 package sparkdet.models.yolox;
 
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.models.yolo.Block;
 
 /**
  * The reference's DWConv (the nano variant's convolutions): a depthwise BaseConv (groups = input
@@ -16,12 +17,12 @@ final class DwConv extends ConvBlock {
     }
 
     @Override
-    Tensor forward(Tensor x) {
+    public Tensor forward(Tensor x) {
         return pconv.forward(dconv.forward(x));
     }
 
     @Override
-    void fuseBatchNorm() {
+    public void fuseBatchNorm() {
         dconv.fuseBatchNorm();
         pconv.fuseBatchNorm();
     }

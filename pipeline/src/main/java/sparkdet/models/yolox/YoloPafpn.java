@@ -4,6 +4,9 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.models.yolo.Block;
+import sparkdet.models.yolo.CspDarknet;
+import sparkdet.models.yolo.Focus;
 
 /**
  * The reference's YOLOPAFPN (nets/yolo.py), the YoloBody's {@code backbone}: the CSPDarknet (child
@@ -28,7 +31,28 @@ final class YoloPafpn extends Module {
      * @param neckDepth the neck's round(3 depth)
      */
     YoloPafpn(long b, int baseDepth, int neckDepth, boolean depthwise) {
-        backbone = register_module("backbone", new CspDarknet(b, baseDepth, depthwise));
+        backbone = register_module("backbone", new CspDarknet(b, baseDepth, new CspDarknet.Parts() {
+            // the stem is never depthwise, nano's neither
+            @Override
+            public Block stem(long out) {
+                return new Focus(new BaseConv(12, out, 3, 1));
+            }
+
+            @Override
+            public Block down(long in, long out) {
+                return ConvBlock.of(depthwise, in, out, 3, 2);
+            }
+
+            @Override
+            public Block csp(long in, long out, int depth, boolean shortcut) {
+                return new CspLayer(in, out, depth, shortcut, depthwise);
+            }
+
+            @Override
+            public Block spp(long in, long out) {
+                return new SppBottleneck(in, out);
+            }
+        }));
         lateralConv0 = register_module("lateral_conv0", new BaseConv(16 * b, 8 * b, 1, 1));
         c3P4 = register_module("C3_p4", new CspLayer(16 * b, 8 * b, neckDepth, false, depthwise));
         reduceConv1 = register_module("reduce_conv1", new BaseConv(8 * b, 4 * b, 1, 1));
