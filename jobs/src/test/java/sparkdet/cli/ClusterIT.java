@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import sparkdet.testing.TestData;
 
 /**
@@ -146,10 +148,13 @@ class ClusterIT {
         return args.toArray(new String[0]);
     }
 
-    @Test
-    void twoRanksInTwoExecutorsTrainToIdenticalWeights() throws Exception {
-        Path out = tmp.resolve("train2");
-        Launch.Run r = Launch.sparkdet(train(shapes(), out, 3));
+    /** the default family, and the anchor-free YOLOX with the weight average, through the same barrier stage */
+    @ParameterizedTest
+    @ValueSource(strings = {"train.model=yolov4-tiny",
+        "train.model=yolox train.variant=nano train.width=0.25 train.ema=true"})
+    void twoRanksInTwoExecutorsTrainToIdenticalWeights(String family) throws Exception {
+        Path out = tmp.resolve("train2-" + family.hashCode());
+        Launch.Run r = Launch.sparkdet(train(shapes(), out, 3, family.split(" ")));
         assertThat(r.code()).as(r.output()).isZero();
         assertThat(r.output()).contains("2 rank(s)").contains("parameters identical on all ranks: yes")
                 .containsPattern("rank 0: [1-9]\\d* steps").containsPattern("rank 1: [1-9]\\d* steps");
