@@ -51,11 +51,7 @@ class BackendParityTest {
         }
         ModelArchive.write(storage, zip.toString(), spec, model);
 
-        List<RgbImage> photos = new java.util.ArrayList<>();
-        for (String name : PHOTOS) {
-            Path p = TestData.require(TestData.DARKNET.resolve(name));
-            photos.add(ImageDecoder.decode(Files.readAllBytes(p), name, TestSpark.pixelLimit()));
-        }
+        List<RgbImage> photos = photos();
         // the repository's .pth itself, described by a sidecar, in sparkdet's network
         Path pth = dir.resolve("yolov4_tiny_weights.pth");
         try (InputStream in = BackendParityTest.class.getResourceAsStream("/fixtures/yolov4_tiny_w025_c3.pth")) {
@@ -107,10 +103,11 @@ class BackendParityTest {
             for (String file : exports.split(", ")) {
                 others.add(ConstantModelsTest.open(file));
             }
-            RawOutputs out = network.run(network.prepare(photos()));
+            List<RgbImage> photos = photos();
+            RawOutputs out = network.run(network.prepare(photos));
             assertThat(out.shapes()).hasNumberOfRows(3);
             assertThat(out.shapes()[2]).containsExactly(3, 24, 12, 12);
-            assertSameOutputsAndBoxes(network, others, photos());
+            assertSameOutputsAndBoxes(network, others, photos);
         } finally {
             for (Detector d : others) {
                 d.close();
