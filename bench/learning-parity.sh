@@ -7,9 +7,11 @@
 # final models on 300 held-out pictures of another seed. Prints the two curves side by side with the
 # seconds per epoch.
 #
-# usage: [ARCH=yolov4-tiny|yolov3|yolov5] bench/learning-parity.sh [EPOCHS] [DATA_DIR]
+# usage: [ARCH=yolov4-tiny|yolov3|yolov4|yolov5] [VARIANT=V] bench/learning-parity.sh [EPOCHS] [DATA_DIR]
 #   ARCH=yolov5 bench/learning-parity.sh    YOLOv5 (conf/shapes-yolov5.conf: variant s, width 0.25)
 #   ARCH=yolov3 bench/learning-parity.sh    YOLOv3 (conf/shapes-yolov3.conf: DarkNet-53, width 0.125)
+#   ARCH=yolov4 bench/learning-parity.sh    YOLOv4 (conf/shapes-yolov4.conf: CSPDarknet-53, width 0.125)
+#   VARIANT=phi3 bench/learning-parity.sh   YOLOv4-tiny with CBAM (the recipe's variant replaced on both sides)
 #   ARCH        the family (default yolov4-tiny, conf/shapes.conf); the reference gets --arch, and the
 #               recipe's variant, width, input size, batch, lr (x batch / 64, as sparkdet scales it),
 #               min-lr-ratio, momentum, weight decay, warm-up, label smoothing, EMA, augmentation and
@@ -19,19 +21,20 @@
 #   SKIP="sparkdet reference"  reuse that side's (or both sides') finished run
 # The pictures are shared by the families (DATA_DIR/{train,val,heldout}, default out/bench/parity);
 # the runs go to DATA_DIR (yolov4-tiny, as before: sparkdet/, reference/, init.pth, logs) or
-# DATA_DIR/$ARCH (yolov3, yolov5: the same names under it).
+# DATA_DIR/$ARCH (yolov3, yolov4, yolov5: the same names under it; DATA_DIR/$ARCH-$VARIANT with VARIANT).
 # needs: /usr/bin/python3 with Debian's python3-torch python3-numpy python3-pil python3-opencv
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARCH="${ARCH:-yolov4-tiny}"
 case "$ARCH" in
   yolov4-tiny) CONF="$ROOT/conf/shapes.conf" ;;
-  yolov3 | yolov5) CONF="$ROOT/conf/shapes-$ARCH.conf" ;;
-  *) echo "ARCH=$ARCH: yolov4-tiny, yolov3 or yolov5" >&2; exit 2 ;;
+  yolov3 | yolov4 | yolov5) CONF="$ROOT/conf/shapes-$ARCH.conf" ;;
+  *) echo "ARCH=$ARCH: yolov4-tiny, yolov3, yolov4 or yolov5" >&2; exit 2 ;;
 esac
 D="${2:-$ROOT/out/bench/parity}"
 O="$D"
 [[ "$ARCH" != yolov4-tiny ]] && O="$D/$ARCH"
+[[ -n "${VARIANT:-}" ]] && O="$D/$ARCH-$VARIANT"
 S="$ROOT/bin/sparkdet"
 PY=/usr/bin/python3
 REF="$ROOT/bench/pytorch_learning_reference.py"
@@ -72,6 +75,11 @@ model=${cv[0]} variant=${cv[1]} width=${cv[2]} input=${cv[3]} batch=${cv[4]} lr=
 momentum=${cv[7]} weight_decay=${cv[8]} warmup=${cv[9]} smoothing=${cv[10]} ema=${cv[11]} SEED=${cv[12]}
 conf_epochs=${cv[13]} mosaic=${cv[14]} mixup=${cv[15]} jitter=${cv[16]} scale_min=${cv[17]} scale_max=${cv[18]}
 flip=${cv[19]} hue=${cv[20]} sat=${cv[21]} value=${cv[22]}
+sparkdet_args=()
+if [[ -n "${VARIANT:-}" ]]; then
+  variant=$VARIANT
+  sparkdet_args+=(--set "train.variant=$VARIANT")
+fi
 [[ "$model" == "$ARCH" ]] || { echo "$CONF trains $model, not $ARCH" >&2; exit 2; }
 [[ "$mosaic" == false && "$mixup" == false ]] || { echo "the reference has no mosaic or mixup; $CONF turns them on" >&2; exit 2; }
 EPOCHS="${1:-$conf_epochs}"
@@ -93,10 +101,9 @@ echo "$ARCH${variant:+ $variant} width $width, input $input, batch $batch, lr $l
 
 ref_net=(--arch "$ARCH" --width "$width")
 [[ -n "$variant" ]] && ref_net+=(--variant "$variant")
-sparkdet_args=()
 if [[ "${SAME_INIT:-0}" == 1 ]]; then
   "$PY" "$REF" init "${ref_net[@]}" --classes 3 --seed "$SEED" --out "$O/init.pth"
-  sparkdet_args=(--set "train.pretrained=$O/init.pth")
+  sparkdet_args+=(--set "train.pretrained=$O/init.pth")
 fi
 
 # sparkdet: the shipped recipe; save-period and eval-period do not change what is learned

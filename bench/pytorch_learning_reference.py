@@ -7,6 +7,10 @@ no mosaic, no mixup, no freezing: weights_init, Adam with that script's three pa
 family's (--arch) network, loss with target assignment, and decoding:
   yolov4-tiny  bubbliiiing/yolov4-tiny-pytorch: YOLOLoss (CIoU, ignore threshold 0.5, balance/box/obj/cls
                ratios), 6 anchors, mask 3,4,5;1,2,3; network of scripts/make_yolov4_tiny_fixture.py
+               (variant phi0, or phi1..phi4 with its SE, CBAM, ECA or CA attention)
+  yolov4       bubbliiiing/yolov4-pytorch: the same YOLOLoss as train.py sets it (CIoU, no focal loss),
+               9 anchors, mask 6,7,8;3,4,5;0,1,2; CSPDarknet-53, SPP and PANet of
+               scripts/make_yolov4_fixture.py (variant cspdarknet53, width multiplier)
   yolov3       bubbliiiing/yolo3-pytorch: the same YOLOLoss with the GIoU box term (and its ratios:
                obj 5 x input area / 416^2, cls classes / 80), 9 anchors, mask 6,7,8;3,4,5;0,1,2;
                DarkNet-53 of scripts/make_yolov3_fixture.py (variant darknet53, width multiplier)
@@ -34,10 +38,10 @@ Debian packages (run with /usr/bin/python3):
 (torchvision is not needed: the per-class NMS is done here with torchvision.ops.nms's rule.)
 
 usage:
-  pytorch_learning_reference.py init --classes N [--arch yolov4-tiny|yolov3|yolov5] [--variant V]
+  pytorch_learning_reference.py init --classes N [--arch yolov4-tiny|yolov3|yolov4|yolov5] [--variant V]
         [--width 0.25] [--seed 11] --out FILE.pth
   pytorch_learning_reference.py train --train ROOT --val ROOT --anchors "w0,h0,...,w5,h5"
-        [--arch yolov4-tiny|yolov3|yolov5] [--variant V] [--mask "3,4,5;1,2,3"] [--classes FILE]
+        [--arch yolov4-tiny|yolov3|yolov4|yolov5] [--variant V] [--mask "3,4,5;1,2,3"] [--classes FILE]
         [--init FILE.pth] [--input 160] [--width 0.25] [--label-smoothing 0] [--ema] [--epochs 40] [--batch 16] [--lr 1e-3] [--min-lr 1e-5] [--warmup-epochs 0] [--nbs-fit]
         [--momentum 0.9] [--weight-decay 0] [--jitter 0.0] [--scale-min 0.9] [--scale-max 1.1]
         [--flip 0.5] [--hue 0.02] [--sat 0.2] [--value 0.2] [--threads 2] [--workers 2]
@@ -71,6 +75,7 @@ from torch.utils.data import DataLoader, Dataset
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 import make_yolov5_fixture as v5  # noqa: E402
 from make_yolov3_fixture import YoloV3  # noqa: E402
+from make_yolov4_fixture import YoloV4  # noqa: E402
 from make_yolov4_tiny_fixture import YoloV4Tiny  # noqa: E402
 
 cv2.setNumThreads(1)
@@ -375,8 +380,9 @@ class YoloLoss:
 
 ARCHS = {
     # anchors, default mask (output 0 first: P5, then P4, P3), variants (the first is the default)
-    "yolov4-tiny": (6, "3,4,5;1,2,3", ("tiny",)),
+    "yolov4-tiny": (6, "3,4,5;1,2,3", ("phi0", "phi1", "phi2", "phi3", "phi4")),
     "yolov3": (9, "6,7,8;3,4,5;0,1,2", ("darknet53",)),
+    "yolov4": (9, "6,7,8;3,4,5;0,1,2", ("cspdarknet53",)),
     "yolov5": (9, "6,7,8;3,4,5;0,1,2", ("s", "m", "l", "x")),
 }
 
@@ -391,9 +397,11 @@ def variant_of(a):
 
 def build_model(arch, nc, variant, width):
     if arch == "yolov4-tiny":
-        return YoloV4Tiny(nc, width)
+        return YoloV4Tiny(nc, width, int(variant[3:]))
     if arch == "yolov3":
         return YoloV3(nc, width)
+    if arch == "yolov4":
+        return YoloV4(nc, width)
     return v5.YoloBody(nc, variant, width)
 
 
@@ -406,7 +414,7 @@ def make_loss(arch, anchors, nc, input_hw, masks, label_smoothing):
                                                             input_hw[0])
     if arch == "yolov3" and label_smoothing:
         raise SystemExit("yolo3-pytorch's YOLOLoss has no label smoothing")
-    loss = YoloLoss(anchors, nc, input_hw, masks, label_smoothing, ciou if arch == "yolov4-tiny" else v5.giou)
+    loss = YoloLoss(anchors, nc, input_hw, masks, label_smoothing, ciou if arch in ("yolov4-tiny", "yolov4") else v5.giou)
     return lambda l, out, targets, y_true: loss(l, out, targets)
 
 

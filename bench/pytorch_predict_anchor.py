@@ -1,13 +1,16 @@
 #!/usr/bin/python3
-"""The PyTorch anchor for `sparkdet bench --job predict`, on the same machine: the network alone
-(no decoding, letterboxing or NMS) of a family as its fixture script defines it (the reference
-repository's module structure), 80 classes, eval mode under no_grad, with PyTorch's threads set to
-2, at batch 1 and batch 8. Prints images/s of each, best of three rounds of 40 images after a
-warm-up; compare with bench --job predict's "network" lines of the same --model, --variant, --width
-and --size.
+"""PyTorch's inference rate of a model family, the anchor `sparkdet bench --job predict --model ARCH`
+runs and prints beside its own network-alone rates in the same command (or run it alone, on the same
+machine): the network alone (no decoding, letterboxing or NMS) as the learning-parity reference
+trainer builds it (bench/pytorch_learning_reference.py: the fixture scripts' module structure of the
+reference repositories), 80 classes, eval mode under no_grad, PyTorch's threads set to --threads, at
+batch 1 and batch 8. Prints images/s of each, best of three rounds of 40 images after a warm-up, one
+line per batch size:
+    batch 1:    11.32 images/s
+    batch 8:    10.87 images/s
 
-usage: OMP_NUM_THREADS=2 /usr/bin/python3 bench/pytorch_predict_anchor.py [--arch yolov4-tiny|yolov3|yolov5]
-           [--variant s] [--width 1.0] [--size 416]
+usage: /usr/bin/python3 bench/pytorch_predict_anchor.py [--arch yolov4-tiny|yolov3|yolov4|yolov5|yolox]
+           [--variant V] [--width 1.0] [--size 416] [--threads 2]
 """
 import argparse
 import os
@@ -16,17 +19,10 @@ import time
 
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-import make_yolov3_fixture as v3  # noqa: E402
-import make_yolov4_tiny_fixture as tiny  # noqa: E402
-import make_yolov5_fixture as v5  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pytorch_learning_reference as ref  # noqa: E402
 
 IMAGES = 40
-NETWORKS = {
-    "yolov4-tiny": lambda variant, width: tiny.YoloV4Tiny(80, width),
-    "yolov3": lambda variant, width: v3.YoloV3(80, width),
-    "yolov5": lambda variant, width: v5.YoloBody(80, variant or "s", width),
-}
 
 
 def rate(model, batch, size):
@@ -43,18 +39,21 @@ def rate(model, batch, size):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--arch", default="yolov4-tiny", choices=sorted(NETWORKS))
+    parser.add_argument("--arch", default="yolov4-tiny", choices=sorted(ref.ARCHS))
     parser.add_argument("--variant")
     parser.add_argument("--width", type=float, default=1.0)
     parser.add_argument("--size", type=int, default=416)
+    parser.add_argument("--threads", type=int, default=2)
     a = parser.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = NETWORKS[a.arch](a.variant, a.width).eval()
+    variant = ref.variant_of(a)
+    model = ref.build_model(a.arch, 80, variant, a.width).eval()
+    print("PyTorch %s, %d threads: %s %s width %g network only, 80 classes, %dx%d"
+          % (torch.__version__, torch.get_num_threads(), a.arch, variant, a.width, a.size, a.size))
     with torch.no_grad():
         for batch in (1, 8):
-            print(f"PyTorch {torch.__version__}, {a.arch} network only, {a.size}x{a.size}, batch {batch}: "
-                  f"{rate(model, batch, a.size):.1f} images/s")
+            print("%-9s %7.2f images/s" % ("batch %d:" % batch, rate(model, batch, a.size)), flush=True)
 
 
 if __name__ == "__main__":

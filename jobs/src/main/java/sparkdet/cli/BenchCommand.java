@@ -38,10 +38,10 @@ final class BenchCommand implements Command {
                    sparkdet bench --job evaluate --gt PATH --detections PATH [--metric coco|voc|all] [--iou 0.5]
                                   [--score-threshold 0.5] [--max-dets 100] [--mode auto|local|cluster] [--no-plus1]
                    sparkdet bench --job train [--model yolov4-tiny] [--variant V] [--images 96] [--size 416]
-                                  [--width 1.0] [--batch 8] [--classes 20]
+                                  [--width 1.0] [--batch 8] [--classes 20] [--pytorch /usr/bin/python3]
                    sparkdet bench --job predict [--model yolov4-tiny] [--variant V] [--width 1.0] [--size 416]
                                   [--images 1000] [--batch 8] [--models DIR] [--score 0.25] [--nms-iou 0.45]
-                                  (on the CPU)
+                                  [--pytorch /usr/bin/python3] (on the CPU)
 
               Runs the job into a temporary folder (deleted afterwards) and prints its figures
               (ingest: objects per second of parse, validate and write; evaluate: metrics.json's
@@ -52,12 +52,15 @@ final class BenchCommand implements Command {
               family's; --width, --classes heads) for 2 frozen and 2 unfrozen epochs, once with one
               worker of 2 threads and once with two workers of 1 thread; prints images/s of each
               phase's second epoch (the first warms up), the network's own rate (forward, backward,
-              update) and where the time went (waiting for data, forward, backward, all-reduce, update).
+              update) and where the time went (waiting for data, forward, backward, all-reduce, update);
+              then PyTorch's rate of the same definition, loss and optimiser (bench/pytorch_train_anchor.py
+              run by --pytorch, an interpreter with torch; none skips it) and sparkdet's over PyTorch's.
               predict: the family --model (train.model's vocabulary, 80 classes) at --size over
               --images real photos in Spark, as model.zip and, for YOLOv4-tiny at 416 from --models
               (scripts/make_inference_fixtures.py --full DIR), as TorchScript and ONNX; images/s, the
-              time to a first result, the network alone at batch 1 and 8 (PyTorch's:
-              bench/pytorch_predict_anchor.py --arch), and the ONNX model in a plain Java loop.
+              time to a first result, the network alone at batch 1 and 8 next to PyTorch's
+              (bench/pytorch_predict_anchor.py run by --pytorch, the same minute), and the ONNX model
+              in a plain Java loop.
               bench/ingest-coco.sh, bench/evaluate-large.sh and bench/predict-speed.sh run it on
               large generated cases.
             """;
@@ -67,7 +70,7 @@ final class BenchCommand implements Command {
     public Set<String> valuedOptions() {
         return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
                 "score-threshold", "max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou", "model",
-                "variant");
+                "variant", "pytorch");
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import sparkdet.config.Settings;
 import sparkdet.data.ClassList;
@@ -73,12 +74,23 @@ final class PredictBench {
                 + "score %s, %s, %d cores%n", spec.architecture(), spec.variant(), width, size, size, images, batch,
                 options.score(), context.spark().sparkContext().master(), cores);
         long modelMaxBytes = DetectArgs.modelMaxBytes(context);
+        Map<Integer, Double> network = new java.util.TreeMap<>();
         for (int networkBatch : new int[] {1, 8}) {
+            network.put(networkBatch, networkRate(models.get(0), folder, networkBatch, cores,
+                    PixelLimit.of(context.config()), modelMaxBytes));
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s at batch %d: the network alone (model.zip, %d "
-                    + "threads), as bench/pytorch_predict_anchor.py measures PyTorch's%n", "network", networkRate(
-                    models.get(0), folder, networkBatch, cores, PixelLimit.of(context.config()), modelMaxBytes),
-                    networkBatch, cores);
+                    + "threads), as bench/pytorch_predict_anchor.py measures PyTorch's%n", "network",
+                    network.get(networkBatch), networkBatch, cores);
         }
+        Map<String, Double> pytorch = PyTorchAnchor.run(args, context, "pytorch_predict_anchor.py",
+                PyTorchAnchor.familyArgs(family, variant, width, size), cores);
+        network.forEach((b, rate) -> {
+            Double theirs = pytorch.get("batch " + b);
+            if (theirs != null) {
+                context.out().printf(Locale.ROOT, "sparkdet / PyTorch, network alone at batch %d: %.2f (%.1f against "
+                        + "%.1f images/s)%n", b, rate / theirs, rate, theirs);
+            }
+        });
         String onnxModel = null;
         double onnxSpark = Double.NaN;
         for (String model : models) {

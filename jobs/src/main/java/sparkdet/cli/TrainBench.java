@@ -19,7 +19,9 @@ import sparkdet.train.TrainJob;
 /**
  * {@code bench --job train}: training throughput of a model family, frozen and unfrozen, with one
  * worker of two threads and two workers of one thread, on synthesized pictures (the data's
- * content does not change the arithmetic; its loading and augmentation are part of the figure).
+ * content does not change the arithmetic; its loading and augmentation are part of the figure), then
+ * PyTorch's rate of the same definition, loss and optimiser (bench/pytorch_train_anchor.py) in the
+ * same command and the ratio of the two.
  */
 final class TrainBench {
     private static final int FROZEN_EPOCHS = 2;
@@ -52,6 +54,7 @@ final class TrainBench {
                 + " %d images per epoch, %d cores%n", model, variant == null ? "" : " " + variant, width, classCount,
                 size, size, batch, images,
                 Runtime.getRuntime().availableProcessors());
+        Map<String, double[]> oneWorker = new java.util.HashMap<>();
         for (int[] layout : new int[][] {{1, 2}, {2, 1}}) {
             Map<String, Object> family = new java.util.HashMap<>(Map.of("sparkdet.train.model", model));
             if (variant != null) {
@@ -69,13 +72,30 @@ final class TrainBench {
                     tmp.resolve("run-" + layout[0]).toString());
             TrainJob.Summary s = new TrainJob(context.spark()).run(recipe, false, true);
             for (int epoch : new int[] {FROZEN_EPOCHS, EPOCHS}) {
-                print(context, layout, epoch, s.ranks());
+                double[] rate = print(context, layout, epoch, s.ranks());
+                if (layout[0] == 1) {
+                    oneWorker.put(epoch == FROZEN_EPOCHS ? "frozen" : "unfrozen", rate);
+                }
+            }
+        }
+        List<String> script = new ArrayList<>(PyTorchAnchor.familyArgs(model, variant, width, size));
+        script.addAll(List.of("--batch", Integer.toString(batch), "--classes", Integer.toString(classCount)));
+        Map<String, Double> pytorch = PyTorchAnchor.run(args, context, "pytorch_train_anchor.py", script, 2);
+        for (String phase : List.of("frozen", "unfrozen")) {
+            if (pytorch.containsKey(phase)) {
+                double[] own = oneWorker.get(phase);
+                context.out().printf(Locale.ROOT, "sparkdet / PyTorch, %-8s: %.2f, network alone %.2f (1 worker x 2 "
+                        + "threads: %.2f and %.2f against %.2f images/s)%n", phase, own[0] / pytorch.get(phase),
+                        own[1] / pytorch.get(phase), own[0], own[1], pytorch.get(phase));
             }
         }
     }
 
-    /** one line per (layout, epoch): the ranks' images over the slowest rank's time, and rank 0's split */
-    private static void print(Context context, int[] layout, int epoch, List<RankResult> ranks) {
+    /**
+     * one line per (layout, epoch): the ranks' images over the slowest rank's time, and rank 0's
+     * split; returns that rate and the network's own
+     */
+    private static double[] print(Context context, int[] layout, int epoch, List<RankResult> ranks) {
         long images = 0;
         double seconds = 0;
         double compute = 0;
@@ -91,5 +111,6 @@ final class TrainBench {
                 layout[0], layout[1], t.frozen() ? "frozen" : "unfrozen", images / seconds, images / compute,
                 100 * t.load() / t.seconds(), 100 * t.forward() / t.seconds(), 100 * t.backward() / t.seconds(),
                 100 * t.allReduce() / t.seconds(), 100 * t.update() / t.seconds());
+        return new double[] {images / seconds, images / compute};
     }
 }

@@ -1,0 +1,92 @@
+package sparkdet.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PyTorch's rate of the same family definition, measured by one of bench/'s scripts in the same
+ * command as sparkdet's, so the two figures share the machine and the minute. The scripts print
+ * {@code "<label>: <rate> images/s"} lines; anything else they print is passed through.
+ */
+final class PyTorchAnchor {
+    private static final Pattern RATE = Pattern.compile("^([\\w ]+):\\s+([0-9.]+) images/s$");
+
+    private PyTorchAnchor() {
+    }
+
+    /**
+     * Runs bench/SCRIPT with ARGS under --pytorch's interpreter (default Debian's /usr/bin/python3;
+     * "none" skips) and the given thread count, echoing its lines; returns label -> images/s, empty
+     * when skipped or failed (the reason is printed: a benchmark without its anchor is still a figure).
+     */
+    static Map<String, Double> run(Args args, Context context, String script, List<String> scriptArgs, int threads)
+            throws InterruptedException {
+        Map<String, Double> rates = new LinkedHashMap<>();
+        String python = args.get("pytorch", "/usr/bin/python3");
+        if (python.equals("none")) {
+            return rates;
+        }
+        Path file = home().resolve("bench").resolve(script);
+        if (!Files.isRegularFile(file)) {
+            context.out().printf("PyTorch: skipped, %s is missing (run from a sparkdet checkout, or set SPARKDET_HOME)%n",
+                    file);
+            return rates;
+        }
+        List<String> command = new ArrayList<>(List.of(python, file.toString()));
+        command.addAll(scriptArgs);
+        command.addAll(List.of("--threads", Integer.toString(threads)));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        List<String> lines = new ArrayList<>();
+        try {
+            Process process = builder.start();
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    lines.add(line);
+                    Matcher m = RATE.matcher(line.strip());
+                    if (m.matches()) {
+                        rates.put(m.group(1).strip(), Double.parseDouble(m.group(2)));
+                    }
+                }
+            }
+            if (process.waitFor() != 0) {
+                context.out().printf("PyTorch: %s failed (exit %d); its last lines:%n", script, process.exitValue());
+                lines.subList(Math.max(0, lines.size() - 5), lines.size()).forEach(l -> context.out().println("  " + l));
+                rates.clear();
+                return rates;
+            }
+        } catch (java.io.IOException e) {
+            context.out().printf("PyTorch: skipped, cannot run %s (%s); --pytorch PYTHON names an interpreter with "
+                    + "torch, e.g. Debian's python3-torch%n", python, e.getMessage());
+            return rates;
+        }
+        lines.forEach(l -> context.out().println("PyTorch  " + l));
+        return rates;
+    }
+
+    /** the family's options as the scripts spell them */
+    static List<String> familyArgs(String model, String variant, double width, int size) {
+        List<String> a = new ArrayList<>(List.of("--arch", model, "--width", Double.toString(width), "--size",
+                Integer.toString(size)));
+        if (variant != null) {
+            a.addAll(List.of("--variant", variant));
+        }
+        return a;
+    }
+
+    /** the checkout bin/sparkdet runs from (it exports SPARKDET_HOME), else the working directory */
+    private static Path home() {
+        String home = System.getenv("SPARKDET_HOME");
+        return Path.of(home == null ? "." : home);
+    }
+}
