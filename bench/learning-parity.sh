@@ -1,35 +1,36 @@
 #!/usr/bin/env bash
 # Learning parity (issue 11): sparkdet and a PyTorch reference trainer of the same network, loss,
 # augmentation, optimiser and schedule (bench/pytorch_learning_reference.py, following bubbliiiing's
-# yolov4-tiny-pytorch, yolo3-pytorch or yolov5-pytorch) trained on the same synthetic data with the
-# recipe of conf/shapes.conf (YOLOv4-tiny) or conf/shapes-$ARCH.conf, both scored by `sparkdet
+# yolov4-tiny-pytorch, yolo3-pytorch, yolov5-pytorch or yolox-pytorch) trained on the same synthetic
+# data with the recipe of conf/shapes.conf (YOLOv4-tiny) or conf/shapes-$ARCH.conf, both scored by `sparkdet
 # evaluate` (VOC all-point mAP@0.5) on the same 300 validation pictures every 5 epochs, and their
 # final models on 300 held-out pictures of another seed. Prints the two curves side by side with the
 # seconds per epoch.
 #
-# usage: [ARCH=yolov4-tiny|yolov3|yolov4|yolov5] [VARIANT=V] bench/learning-parity.sh [EPOCHS] [DATA_DIR]
+# usage: [ARCH=yolov4-tiny|yolov3|yolov4|yolov5|yolox] [VARIANT=V] bench/learning-parity.sh [EPOCHS] [DATA_DIR]
 #   ARCH=yolov5 bench/learning-parity.sh    YOLOv5 (conf/shapes-yolov5.conf: variant s, width 0.25)
 #   ARCH=yolov3 bench/learning-parity.sh    YOLOv3 (conf/shapes-yolov3.conf: DarkNet-53, width 0.125)
 #   ARCH=yolov4 bench/learning-parity.sh    YOLOv4 (conf/shapes-yolov4.conf: CSPDarknet-53, width 0.125)
+#   ARCH=yolox bench/learning-parity.sh     YOLOX (conf/shapes-yolox.conf: variant s, width 0.25, anchor-free)
 #   VARIANT=phi3 bench/learning-parity.sh   YOLOv4-tiny with CBAM (the recipe's variant replaced on both sides)
 #   ARCH        the family (default yolov4-tiny, conf/shapes.conf); the reference gets --arch, and the
 #               recipe's variant, width, input size, batch, lr (x batch / 64, as sparkdet scales it),
 #               min-lr-ratio, momentum, weight decay, warm-up, label smoothing, EMA, augmentation and
 #               seed, all read from the conf (and conf/sparkdet-defaults.conf), with the anchors
-#               sparkdet's k-means chose (6 for yolov4-tiny, 9 for yolov3 and yolov5)
+#               sparkdet's k-means chose (6 for yolov4-tiny, 9 for yolov3 and yolov5; none for yolox)
 #   SAME_INIT=1  both start from the reference's weights_init draw (sparkdet loads its .pth by name)
 #   SKIP="sparkdet reference"  reuse that side's (or both sides') finished run
 # The pictures are shared by the families (DATA_DIR/{train,val,heldout}, default out/bench/parity);
 # the runs go to DATA_DIR (yolov4-tiny, as before: sparkdet/, reference/, init.pth, logs) or
-# DATA_DIR/$ARCH (yolov3, yolov4, yolov5: the same names under it; DATA_DIR/$ARCH-$VARIANT with VARIANT).
+# DATA_DIR/$ARCH (yolov3, yolov4, yolov5, yolox: the same names under it; DATA_DIR/$ARCH-$VARIANT with VARIANT).
 # needs: /usr/bin/python3 with Debian's python3-torch python3-numpy python3-pil python3-opencv
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARCH="${ARCH:-yolov4-tiny}"
 case "$ARCH" in
   yolov4-tiny) CONF="$ROOT/conf/shapes.conf" ;;
-  yolov3 | yolov4 | yolov5) CONF="$ROOT/conf/shapes-$ARCH.conf" ;;
-  *) echo "ARCH=$ARCH: yolov4-tiny, yolov3, yolov4 or yolov5" >&2; exit 2 ;;
+  yolov3 | yolov4 | yolov5 | yolox) CONF="$ROOT/conf/shapes-$ARCH.conf" ;;
+  *) echo "ARCH=$ARCH: yolov4-tiny, yolov3, yolov4, yolov5 or yolox" >&2; exit 2 ;;
 esac
 D="${2:-$ROOT/out/bench/parity}"
 O="$D"
@@ -118,15 +119,19 @@ fi
   --nms-iou 0.5 >/dev/null 2>&1
 
 # the reference, with the anchors sparkdet's k-means chose, so the two differ in the trainer only
-anchors=$("$PY" -c 'import json,sys; print(",".join("%g,%g" % tuple(a) for a in json.load(open(sys.argv[1]))["anchors"]))' \
-  "$O/sparkdet/checkpoints/last/state.json")
+# (the anchor-free yolox has none)
+ref_args=()
+if [[ "$ARCH" != yolox ]]; then
+  anchors=$("$PY" -c 'import json,sys; print(",".join("%g,%g" % tuple(a) for a in json.load(open(sys.argv[1]))["anchors"]))' \
+    "$O/sparkdet/checkpoints/last/state.json")
+  ref_args+=(--anchors "$anchors")
+fi
 if [[ " ${SKIP:-} " != *" reference "* ]]; then
-  ref_args=()
   [[ "${SAME_INIT:-0}" == 1 ]] && ref_args+=(--init "$O/init.pth")
   [[ "$ema" == true ]] && ref_args+=(--ema)
   start=$(date +%s.%N)
   OMP_NUM_THREADS=2 "$PY" "$REF" train "${ref_net[@]}" --input "$input" --train "$D/train-voc" --val "$D/val-voc" \
-    --heldout "$D/heldout-voc" --anchors "$anchors" --epochs "$EPOCHS" --batch "$batch" --lr "$ref_lr" \
+    --heldout "$D/heldout-voc" --epochs "$EPOCHS" --batch "$batch" --lr "$ref_lr" \
     --min-lr "$ref_min_lr" --warmup-epochs "$warmup" --momentum "$momentum" --weight-decay "$weight_decay" \
     --label-smoothing "$smoothing" --jitter "$jitter" --scale-min "$scale_min" --scale-max "$scale_max" --flip "$flip" \
     --hue "$hue" --sat "$sat" --value "$value" --threads 2 --seed "$SEED" --eval-period 5 --out "$O/reference" \

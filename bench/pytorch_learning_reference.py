@@ -20,28 +20,50 @@ family's (--arch) network, loss with target assignment, and decoding:
                smoothing), DecodeBox's 2 sigmoid - 0.5 offsets and (2 sigmoid)^2 anchor sizes; YoloBody
                (phi = --variant, width multiplier), get_target and yolo_loss imported from
                scripts/make_yolov5_fixture.py (checked there against the repository's own classes)
+  yolox        bubbliiiing/yolox-pytorch: anchor-free (no --anchors, no --mask). YoloBody (phi = --variant
+               s, nano, tiny, m, l or x, width multiplier) and YOLOLoss imported from
+               scripts/make_yolox_fixture.py (checked there against the repository's own classes): the
+               three outputs (strides 8, 16, 32) decoded as (xy + grid) * stride, exp(wh) * stride, SimOTA
+               (centre radius 2.5, cost cls + 3 (-log IoU) + 1e5 outside box-and-centre, dynamic k), loss
+               (5 sum(1 - IoU^2) + sum BCE(obj) + sum BCE(cls, one-hot x IoU)) / max(foreground of the
+               batch, 1), the value utils_fit.fit_one_epoch back-propagates (no L1 term, no label
+               smoothing). The data loader's pixels are preprocess_input's (/ 255, minus the ImageNet
+               mean, over its std; the other families only / 255) and its boxes centre x, centre y,
+               width, height in input pixels (the others: fractions of the input), class. Evaluation
+               decodes as utils_bbox.decode_outputs (sigmoid objectness and classes, boxes over the input
+               size) and non_max_suppression (score objectness x class confidence, per-class NMS:
+               batched_nms, the same set as the per-class loop here; letterbox correction).
+               Initialisation: train.py calls weights_init(model) as the other repositories do; the
+               network's own BaseConv BatchNorm2d(eps 1e-3, momentum 0.03) stays, and the prediction
+               convolutions keep PyTorch's default bias (this repository has no prior-probability bias,
+               unlike Megvii's YOLOX). Its train.py's defaults are yolov5-pytorch's (SGD 1e-2 at batch 64,
+               nesterov, momentum 0.937, weight decay 5e-4, mosaic and mixup, 50 frozen epochs, ModelEMA
+               always) but for label smoothing, which it lacks; its parameter groups, nbs-64 scaling with
+               Adam's bounds [3e-4, 1e-3] and get_lr_scheduler('cos') are the same code as
+               yolov5-pytorch's, so they are the same here.
 Every family shares the same data, optimiser, schedule, training step and evaluation code. --ema adds
-yolov5-pytorch's ModelEMA (its train.py always uses it; sparkdet's conf/shapes*.conf do not): the
-averaged model is evaluated and saved.
+yolov5-pytorch's ModelEMA (the train.py of yolov5-pytorch and of yolox-pytorch always use it, the same
+class; sparkdet's conf/shapes*.conf do not): the averaged model is evaluated and saved.
 Every --eval-period epochs and after the last one it writes get_map.py-style detection files of the
-validation images (EvalCallback.get_map_txt: letterbox, DecodeBox, per-class NMS, top 100) for
-`sparkdet evaluate --detections DIR/epoch-NNNN`.
+validation images (EvalCallback.get_map_txt: letterbox, DecodeBox or yolox's decode_outputs,
+per-class NMS, top 100) for `sparkdet evaluate --detections DIR/epoch-NNNN`.
 
 The code is written for sparkdet following those repositories (nets/yolo_training.py,
 utils/dataloader.py, utils/utils_fit.py, utils/utils_bbox.py, yolo.py, utils/callbacks.py, train.py):
 the same formulas, constants and order of operations, re-expressed. The networks are those of the
 fixture scripts (the repositories' module and state-dict names, width multiplier).
-bench/check_learning_reference.py compares the losses and targets with the repositories' own code.
+bench/check_learning_reference.py compares the losses, targets and decoding with the repositories' own
+code (yolox: the loss and its gradients, the data loader's pixels and boxes, decode_outputs).
 
 Debian packages (run with /usr/bin/python3):
     apt-get install -y --no-install-recommends python3-torch python3-numpy python3-pil python3-opencv
 (torchvision is not needed: the per-class NMS is done here with torchvision.ops.nms's rule.)
 
 usage:
-  pytorch_learning_reference.py init --classes N [--arch yolov4-tiny|yolov3|yolov4|yolov5] [--variant V]
+  pytorch_learning_reference.py init --classes N [--arch yolov4-tiny|yolov3|yolov4|yolov5|yolox] [--variant V]
         [--width 0.25] [--seed 11] --out FILE.pth
-  pytorch_learning_reference.py train --train ROOT --val ROOT --anchors "w0,h0,...,w5,h5"
-        [--arch yolov4-tiny|yolov3|yolov4|yolov5] [--variant V] [--mask "3,4,5;1,2,3"] [--classes FILE]
+  pytorch_learning_reference.py train --train ROOT --val ROOT --anchors "w0,h0,...,w5,h5" (none for yolox)
+        [--arch yolov4-tiny|yolov3|yolov4|yolov5|yolox] [--variant V] [--mask "3,4,5;1,2,3"] [--classes FILE]
         [--init FILE.pth] [--input 160] [--width 0.25] [--label-smoothing 0] [--ema] [--epochs 40] [--batch 16] [--lr 1e-3] [--min-lr 1e-5] [--warmup-epochs 0] [--nbs-fit]
         [--momentum 0.9] [--weight-decay 0] [--jitter 0.0] [--scale-min 0.9] [--scale-max 1.1]
         [--flip 0.5] [--hue 0.02] [--sat 0.2] [--value 0.2] [--threads 2] [--workers 2]
@@ -77,6 +99,7 @@ import make_yolov5_fixture as v5  # noqa: E402
 from make_yolov3_fixture import YoloV3  # noqa: E402
 from make_yolov4_fixture import YoloV4  # noqa: E402
 from make_yolov4_tiny_fixture import YoloV4Tiny  # noqa: E402
+import make_yolox_fixture as yx  # noqa: E402
 
 cv2.setNumThreads(1)
 
@@ -135,16 +158,29 @@ def letterbox(img, w, h):
     return canvas
 
 
+def preprocess(image, arch):
+    """a float32 HWC picture of 0..255 as the network's input: yolox-pytorch's preprocess_input (/ 255,
+    minus the ImageNet mean, over its std, in place as there), the other repositories' / 255"""
+    if arch == "yolox":
+        image /= 255.0
+        image -= np.array([0.485, 0.456, 0.406])
+        image /= np.array([0.229, 0.224, 0.225])
+        return image
+    return image / np.float32(255.0)
+
+
 def rnd(a=0.0, b=1.0):
     return np.random.rand() * (b - a) + a
 
 
 class TrainSet(Dataset):
     """YoloDataset(train=True, mosaic=False, mixup=False): get_random_data(random=True) with the scale
-    drawn from [scale_min, scale_max] instead of [.25, 2]."""
+    drawn from [scale_min, scale_max] instead of [.25, 2]. Boxes: centre x, centre y, width, height as
+    fractions of the input, class; yolox: in input pixels."""
 
-    def __init__(self, items, size, a, dataset_targets=None):
+    def __init__(self, items, size, a, dataset_targets=None, arch=None):
         self.items = items
+        self.arch = arch
         self.dataset_targets = dataset_targets  # yolov5: YoloDataset.get_target, per output
         self.h = self.w = size
         self.jitter, self.smin, self.smax = a.jitter, a.scale_min, a.scale_max
@@ -209,11 +245,12 @@ class TrainSet(Dataset):
     def __getitem__(self, index):
         _, path, boxes = self.items[index % len(self.items)]
         data, box = self.augment(path, boxes)
-        image = np.transpose(np.array(data, dtype=np.float32) / np.float32(255.0), (2, 0, 1))
+        image = np.transpose(preprocess(np.array(data, dtype=np.float32), self.arch), (2, 0, 1))
         box = np.array(box, dtype=np.float32).reshape(-1, 5)
         if len(box):
-            box[:, [0, 2]] = box[:, [0, 2]] / self.w
-            box[:, [1, 3]] = box[:, [1, 3]] / self.h
+            if self.arch != "yolox":
+                box[:, [0, 2]] = box[:, [0, 2]] / self.w
+                box[:, [1, 3]] = box[:, [1, 3]] / self.h
             box[:, 2:4] = box[:, 2:4] - box[:, 0:2]       # width, height
             box[:, 0:2] = box[:, 0:2] + box[:, 2:4] / 2   # centre
         y_true = self.dataset_targets(box) if self.dataset_targets else []
@@ -384,6 +421,7 @@ ARCHS = {
     "yolov3": (9, "6,7,8;3,4,5;0,1,2", ("darknet53",)),
     "yolov4": (9, "6,7,8;3,4,5;0,1,2", ("cspdarknet53",)),
     "yolov5": (9, "6,7,8;3,4,5;0,1,2", ("s", "m", "l", "x")),
+    "yolox": (0, None, ("s", "nano", "tiny", "m", "l", "x")),  # anchor-free
 }
 
 
@@ -396,6 +434,8 @@ def variant_of(a):
 
 
 def build_model(arch, nc, variant, width):
+    if arch == "yolox":
+        return yx.YoloBody(nc, variant, width)
     if arch == "yolov4-tiny":
         return YoloV4Tiny(nc, width, int(variant[3:]))
     if arch == "yolov3":
@@ -416,6 +456,21 @@ def make_loss(arch, anchors, nc, input_hw, masks, label_smoothing):
         raise SystemExit("yolo3-pytorch's YOLOLoss has no label smoothing")
     loss = YoloLoss(anchors, nc, input_hw, masks, label_smoothing, ciou if arch in ("yolov4-tiny", "yolov4") else v5.giou)
     return lambda l, out, targets, y_true: loss(l, out, targets)
+
+
+def make_total_loss(arch, anchors, nc, input_hw, masks, label_smoothing):
+    """the loss fit_one_epoch back-propagates: f(outputs, targets, y_trues). The anchor-based families
+    sum make_loss over the outputs (P5 first); yolox's YOLOLoss takes the three outputs at once and is
+    already divided by the batch's foreground count, max(num_fg, 1)"""
+    if arch == "yolox":
+        if label_smoothing:
+            raise SystemExit("yolox-pytorch's YOLOLoss has no label smoothing")
+        if input_hw[0] % 32 or input_hw[1] % 32:
+            raise SystemExit("yolox: an input size that is a multiple of 32 (strides 8, 16, 32)")
+        return lambda outs, targets, y_trues: yx.yolox_loss(outs, targets, nc)[0]
+    per_output = make_loss(arch, anchors, nc, input_hw, masks, label_smoothing)
+    return lambda outs, targets, y_trues: sum(per_output(l, o, targets, y_trues[l] if y_trues else None)
+                                              for l, o in enumerate(outs))
 
 
 def make_dataset_targets(arch, anchors, nc, masks, size):
@@ -503,7 +558,9 @@ def cos_schedule(lr, min_lr, total, warmup):
 def decode(outputs, anchors, masks, input_hw, nc, arch="yolov4-tiny"):
     """[bs, N, 5 + nc]: centre x, centre y, w, h as fractions of the input, objectness, class probs.
     yolov5: DecodeBox's sigmoid * 2 - 0.5 + grid and (sigmoid * 2)^2 * anchor; the others
-    sigmoid + grid and exp * anchor."""
+    sigmoid + grid and exp * anchor; yolox: decode_outputs (no anchors)."""
+    if arch == "yolox":
+        return decode_yolox(outputs, input_hw)
     res = []
     for i, out in enumerate(outputs):
         bs, _, gh, gw = out.shape
@@ -526,6 +583,28 @@ def decode(outputs, anchors, masks, input_hw, nc, arch="yolov4-tiny"):
         res.append(torch.cat((bx.view(bs, -1, 4) / scale, torch.sigmoid(p[..., 4]).view(bs, -1, 1),
                               torch.sigmoid(p[..., 5:]).view(bs, -1, nc)), -1))
     return torch.cat(res, 1)
+
+
+def decode_yolox(outputs, input_hw):
+    """yolox-pytorch's utils_bbox.decode_outputs: the outputs (strides 8, 16, 32; reg, obj, cls) as
+    [bs, N, 5 + nc] of (xy + grid) * stride and exp(wh) * stride over the input's width and height,
+    sigmoid objectness and class probabilities; the stride is input height / output height"""
+    hw = [o.shape[-2:] for o in outputs]
+    out = torch.cat([o.flatten(start_dim=2) for o in outputs], dim=2).permute(0, 2, 1).clone()
+    out[:, :, 4:] = torch.sigmoid(out[:, :, 4:])
+    grids, strides = [], []
+    for h, w in hw:
+        gy, gx = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+        grid = torch.stack((gx, gy), 2).view(1, -1, 2)
+        grids.append(grid)
+        strides.append(torch.full((1, grid.shape[1], 1), input_hw[0] / h))
+    grids = torch.cat(grids, dim=1).type(out.type())
+    strides = torch.cat(strides, dim=1).type(out.type())
+    out[..., :2] = (out[..., :2] + grids) * strides
+    out[..., 2:4] = torch.exp(out[..., 2:4]) * strides
+    out[..., [0, 2]] = out[..., [0, 2]] / input_hw[1]
+    out[..., [1, 3]] = out[..., [1, 3]] / input_hw[0]
+    return out
 
 
 def greedy_nms(boxes, scores, thr):
@@ -563,7 +642,8 @@ def correct_boxes(xy, wh, input_hw, image_hw):
 
 def nms_image(pred, nc, input_hw, image_hw, conf_thres, nms_thres):
     """non_max_suppression for one image: [m, 7] numpy rows of top, left, bottom, right, objectness,
-    class prob, class, or None."""
+    class prob, class, or None. yolox-pytorch's batched_nms keeps the same boxes as this per-class
+    loop (in score order; get_map_txt sorts them anyway)."""
     corner = pred.clone()
     corner[:, 0] = pred[:, 0] - pred[:, 2] / 2
     corner[:, 1] = pred[:, 1] - pred[:, 3] / 2
@@ -598,7 +678,7 @@ def write_detections(model, items, class_names, anchors, masks, size, out_dir, a
                 img = Image.open(path)
                 shapes.append(np.array(np.shape(img)[0:2]))
                 boxed = letterbox(open_rgb(img), size, size)
-                arrays.append(np.transpose(np.array(boxed, dtype=np.float32) / np.float32(255.0), (2, 0, 1)))
+                arrays.append(np.transpose(preprocess(np.array(boxed, dtype=np.float32), a.arch), (2, 0, 1)))
             pred = decode(model(torch.from_numpy(np.array(arrays))), anchors, masks, (size, size), nc, a.arch)
             for k, (stem, _, _) in enumerate(part):
                 res = nms_image(pred[k], nc, (size, size), shapes[k], a.confidence, a.nms_iou)
@@ -672,7 +752,14 @@ def cmd_train(a):
     seed_all(a.seed)
     class_names = read_classes(a.classes or os.path.join(a.train, "classes.txt"))
     nc = len(class_names)
-    anchors, masks = parse_anchors(a.anchors, a.arch), parse_mask(a.mask or ARCHS[a.arch][1], a.arch)
+    if a.arch == "yolox":
+        if a.anchors or a.mask:
+            raise SystemExit("yolox is anchor-free: no --anchors or --mask")
+        anchors, masks = None, None
+    elif not a.anchors:
+        raise SystemExit("--anchors: %s needs %d anchors" % (a.arch, ARCHS[a.arch][0]))
+    else:
+        anchors, masks = parse_anchors(a.anchors, a.arch), parse_mask(a.mask or ARCHS[a.arch][1], a.arch)
     train_items, val_items = read_voc(a.train, class_names), read_voc(a.val, class_names)
 
     model = build_model(a.arch, nc, variant_of(a), a.width)
@@ -696,8 +783,8 @@ def cmd_train(a):
     opt.add_param_group({"params": pg2})
 
     ema = ModelEMA(model) if a.ema else None
-    loss_fn = make_loss(a.arch, anchors, nc, (a.input, a.input), masks, a.label_smoothing)
-    data = TrainSet(train_items, a.input, a, make_dataset_targets(a.arch, anchors, nc, masks, a.input))
+    loss_fn = make_total_loss(a.arch, anchors, nc, (a.input, a.input), masks, a.label_smoothing)
+    data = TrainSet(train_items, a.input, a, make_dataset_targets(a.arch, anchors, nc, masks, a.input), a.arch)
     steps = len(data) // a.batch
     if steps == 0:
         raise SystemExit("fewer training images (%d) than one batch (%d)" % (len(data), a.batch))
@@ -708,7 +795,8 @@ def cmd_train(a):
     print("%s %s width %g, %d parameters; train %d images (%d steps/epoch), val %d, classes %s, anchors %s, "
           "mask %s, lr %g..%g warmup %g%s"
           % (a.arch, variant_of(a), a.width, sum(p.numel() for p in model.parameters()), len(train_items), steps,
-             len(val_items), ",".join(class_names), anchors, masks, lr, min_lr, warmup, ", EMA" if ema else ""),
+             len(val_items), ",".join(class_names), anchors or "none (anchor-free)", masks, lr, min_lr, warmup,
+             ", EMA" if ema else ""),
           flush=True)
     evaluated = ema.ema if ema else model
     with open(os.path.join(a.out, "history.csv"), "w", newline="") as hf:
@@ -726,10 +814,7 @@ def cmd_train(a):
                 if it >= steps:
                     break
                 opt.zero_grad()
-                outs = model(images)
-                loss = 0
-                for l in range(len(outs)):
-                    loss = loss + loss_fn(l, outs[l], targets, y_trues[l] if y_trues else None)
+                loss = loss_fn(model(images), targets, y_trues)
                 loss.backward()
                 opt.step()
                 if ema:
@@ -763,7 +848,8 @@ def main(argv=None):
     i = sub.add_parser("init", help="weights_init'ed float32 state dict")
     i.add_argument("--classes", type=int, required=True)
     i.add_argument("--arch", choices=sorted(ARCHS), default="yolov4-tiny")
-    i.add_argument("--variant", default=None, help="yolov5: s, m, l, x (default s); yolov3: darknet53")
+    i.add_argument("--variant", default=None, help="yolov5: s, m, l, x (default s); yolox: s, nano, tiny, m, l, x "
+                   "(default s); yolov3: darknet53")
     i.add_argument("--width", type=float, default=0.25)
     i.add_argument("--seed", type=int, default=11)
     i.add_argument("--out", required=True)
@@ -774,12 +860,15 @@ def main(argv=None):
     t.add_argument("--heldout", default=None, help="a VOC root whose detections the final model writes to DIR/heldout")
     t.add_argument("--classes", default=None, help="class names file (default TRAIN/classes.txt)")
     t.add_argument("--arch", choices=sorted(ARCHS), default="yolov4-tiny")
-    t.add_argument("--variant", default=None, help="yolov5: s, m, l, x (default s); yolov3: darknet53")
-    t.add_argument("--anchors", required=True,
-                   help="w0,h0,w1,h1,... in input pixels: 6 anchors for yolov4-tiny, 9 for yolov3 and yolov5")
+    t.add_argument("--variant", default=None, help="yolov5: s, m, l, x (default s); yolox: s, nano, tiny, m, l, x "
+                   "(default s); yolov3: darknet53")
+    t.add_argument("--anchors", default=None,
+                   help="w0,h0,w1,h1,... in input pixels: 6 anchors for yolov4-tiny, 9 for yolov3 and yolov5 "
+                   "(required); none for the anchor-free yolox")
     t.add_argument("--mask", default=None, help="anchor indices of output 0 (P5) ; output 1 (P4) [; output 2 (P3)] "
                    "(default 3,4,5;1,2,3 for yolov4-tiny, 6,7,8;3,4,5;0,1,2 for yolov3 and yolov5)")
-    t.add_argument("--label-smoothing", type=float, default=0.0, help="yolov4-tiny and yolov5 (smooth_labels)")
+    t.add_argument("--label-smoothing", type=float, default=0.0,
+                   help="yolov4-tiny and yolov5 (smooth_labels); yolov3 and yolox have none (0 only)")
     t.add_argument("--ema", action="store_true", help="yolov5-pytorch's ModelEMA; evaluate and save the average")
     t.add_argument("--log-steps", action="store_true", help="print every step's loss")
     t.add_argument("--init", default=None, help="start from this state dict (strict) instead of weights_init")

@@ -46,6 +46,8 @@ def random_batch(a, dataset_targets, rng):
             boxes.append([rng.uniform(w / 2, 1 - w / 2), rng.uniform(h / 2, 1 - h / 2), w, h,
                           int(rng.integers(a.classes))])
         box = np.array(boxes, np.float32)
+        if a.arch == "yolox":  # its loader gives input pixels
+            box[:, :4] *= a.size
         image = rng.random((3, a.size, a.size), dtype=np.float32)
         items.append((image, box, dataset_targets(box) if dataset_targets else []))
     return ref.collate(items)
@@ -86,15 +88,14 @@ def main():
     torch.manual_seed(0)
     variant = ref.variant_of(a)
     model = ref.build_model(a.arch, a.classes, variant, a.width)
-    anchors = ANCHORS[ref.ARCHS[a.arch][0]]
-    masks = ref.parse_mask(ref.ARCHS[a.arch][1], a.arch)
-    loss_fn = ref.make_loss(a.arch, anchors, a.classes, (a.size, a.size), masks, 0.0)
+    anchors = ANCHORS.get(ref.ARCHS[a.arch][0])  # none for the anchor-free yolox
+    masks = ref.parse_mask(ref.ARCHS[a.arch][1], a.arch) if anchors else None
+    loss_fn = ref.make_total_loss(a.arch, anchors, a.classes, (a.size, a.size), masks, 0.0)
     batch = random_batch(a, ref.make_dataset_targets(a.arch, anchors, a.classes, masks, a.size),
                          np.random.default_rng(0))
 
     def loss_of(outputs, b):
-        _, targets, y_trues = b
-        return sum(loss_fn(l, o, targets, y_trues[l] if y_trues else None) for l, o in enumerate(outputs))
+        return loss_fn(outputs, b[1], b[2])
 
     print("PyTorch %s, %d threads: %s %s width %g, %d classes, %dx%d, batch %d, SGD (nesterov)"
           % (torch.__version__, torch.get_num_threads(), a.arch, variant, a.width, a.classes, a.size, a.size, a.batch))
