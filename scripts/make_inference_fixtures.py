@@ -96,6 +96,25 @@ yolov3_w003125_c3.onnx, yolov3_w003125_c3.pt (+ .conf each), fixtures/yolov3_w00
     to float16 and stored so in the .pth), eval mode, input [N,3,96,96], outputs out0..out2 (P5, P4,
     P3); layout yolo-anchors, architecture yolov3, the reference's 9 anchors. The .pt is traced.
 
+yolov4_w0015625_c3.onnx, yolov4_w0015625_c3.pt (+ .conf each), fixtures/yolov4_w0015625_c3.pth
+    the YOLOv4 (CSPDarknet-53) of make_yolov4_fixture.py at width 1/64 (3 classes, random weights, seed
+    0, rounded to float16 and stored so in the .pth), eval mode, input [N,3,96,96], outputs out0 (P5)
+    [N,24,3,3], out1 [N,24,6,6], out2 [N,24,12,12]; layout yolo-anchors, architecture yolov4, the
+    reference's 9 anchors. The .pt is traced.
+
+yolov4_tiny_phi<P>_w0125_c3.onnx, yolov4_tiny_phi<P>_w0125_c3.pt (+ .conf each), P = 1..4
+    the YOLOv4-tiny with attention (phi 1-4: SE, CBAM, ECA, CA blocks) of make_yolov4_tiny_fixture.py
+    with the float16 weights of fixtures/yolov4_tiny_phi<P>_w0125_c3.pth (width 0.125) turned to
+    float32, eval mode, input [N,3,96,96], outputs out0 (P5) [N,24,3,3] and out1 (P4) [N,24,6,6];
+    layout yolo-anchors, architecture yolov4-tiny, the reference's 6 anchors. The .pt is traced.
+
+yolox_nano_w05_c3.onnx, yolox_nano_w05_c3.pt (+ .conf each)
+    the YOLOX (phi nano, depthwise, width 0.5) of make_yolox_fixture.py with the float16 weights of
+    fixtures/yolox_nano_w05_c3.pth turned to float32, eval mode, input [N,3,96,96], outputs out0
+    (stride 8) [N,8,12,12], out1 [N,8,6,6], out2 [N,8,3,3]; layout yolox. The sidecars normalize with
+    the ImageNet mean and std (the yolox layout's default too): make_yolox_fixture.py feeds the network
+    so, as the reference's preprocess_input does. The .pt is traced.
+
 With --full DIR: DIR/yolov4_tiny_416.onnx and DIR/yolov4_tiny_416.pt (+ .conf each), the full-width
 (1.0), 80-class network with random weights (seed 0, make_yolov4_tiny_fixture.randomise), input
 [N,3,416,416], outputs out0 [N,255,13,13] and out1 [N,255,26,26], classes c0..c79.
@@ -112,8 +131,10 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_yolov3_fixture as v3  # noqa: E402
+import make_yolov4_fixture as v4  # noqa: E402
 import make_yolov4_tiny_fixture as ref  # noqa: E402
 import make_yolov5_fixture as v5  # noqa: E402
+import make_yolox_fixture as vx  # noqa: E402
 
 FIXTURES = os.path.join("pipeline", "src", "test", "resources", "fixtures")
 OUT = os.path.join(FIXTURES, "infer")
@@ -122,6 +143,9 @@ OPSET = 13
 warnings.filterwarnings("ignore", message="The shape inference of prim::Constant type is missing")
 
 NORMALIZE = "normalize { scale = 0.00392156862745098, mean = [0,0,0], std = [1,1,1] }"
+# the reference YOLOX's preprocess_input, with which make_yolox_fixture.py feeds its network
+IMAGENET_NORMALIZE = ("normalize { scale = 0.00392156862745098, mean = [0.485, 0.456, 0.406], "
+                      "std = [0.229, 0.224, 0.225] }")
 ANCHOR_CONF = ("anchors = [10,14, 23,27, 37,58, 81,82, 135,169, 344,319]\n"
                "anchors-mask = [[3,4,5],[1,2,3]]\n")
 
@@ -233,15 +257,52 @@ def yolov5_w025():
                   "input-size = 96\n" + NORMALIZE + "\n", torchscript=False)
 
 
+def save_half(model, name):
+    """the model's weights rounded to float16 and stored so as fixtures/<name>.pth, and loaded back into
+    the model: the exports hold exactly the values sparkdet's network loads"""
+    half = OrderedDict((k, v.half() if v.is_floating_point() else v) for k, v in model.state_dict().items())
+    torch.save(half, os.path.join(FIXTURES, name + ".pth"))
+    model.load_state_dict(float32(half))
+
+
+def anchor_family_conf(architecture):
+    return ("layout = yolo-anchors\narchitecture = " + architecture + "\n"
+            "classes = [circle, square, triangle]\ninput-size = 96\n" + NORMALIZE + "\n")
+
+
 def yolov3_w003125():
     torch.manual_seed(0)
     model = v3.YoloV3(3, 1 / 32)
     v3.randomise(model, torch.Generator().manual_seed(0))
-    half = OrderedDict((k, v.half() if v.is_floating_point() else v) for k, v in model.state_dict().items())
-    torch.save(half, os.path.join(FIXTURES, "yolov3_w003125_c3.pth"))
-    model.load_state_dict(float32(half))
-    family_export(model, 96, "yolov3_w003125_c3", "layout = yolo-anchors\narchitecture = yolov3\n"
-                  "classes = [circle, square, triangle]\ninput-size = 96\n" + NORMALIZE + "\n", torchscript=True)
+    save_half(model, "yolov3_w003125_c3")
+    family_export(model, 96, "yolov3_w003125_c3", anchor_family_conf("yolov3"), torchscript=True)
+
+
+def yolov4_w0015625():
+    # width 1/64: the 8-channel floor holds all but the widest layers, and the .pth and ONNX stay small
+    torch.manual_seed(0)
+    model = v4.YoloV4(3, 1 / 64)
+    v4.randomise(model, torch.Generator().manual_seed(0))
+    save_half(model, "yolov4_w0015625_c3")
+    family_export(model, 96, "yolov4_w0015625_c3", anchor_family_conf("yolov4"), torchscript=True)
+
+
+def yolov4_tiny_phis():
+    # make_yolov4_tiny_fixture.py's attention fixtures: their width 0.125 is the tiny network's narrowest,
+    # below it the 8-channel floor breaks the doubling of channels from one CSP block to the next
+    for phi in range(1, 5):
+        model = ref.YoloV4Tiny(3, 0.125, phi)
+        name = "yolov4_tiny_phi%d_w0125_c3" % phi
+        model.load_state_dict(float32(torch.load(os.path.join(FIXTURES, name + ".pth"))))
+        family_export(model, 96, name, anchor_family_conf("yolov4-tiny"), torchscript=True)
+
+
+def yolox_nano_w05():
+    # make_yolox_fixture.py's network: nano at width 0.5 has 8 base channels, YOLOX's narrowest
+    model = vx.YoloBody(3, "nano", 0.5)
+    model.load_state_dict(float32(torch.load(os.path.join(FIXTURES, "yolox_nano_w05_c3.pth"))))
+    family_export(model, 96, "yolox_nano_w05_c3", "layout = yolox\nclasses = [circle, square, triangle]\n"
+                  "input-size = 96\n" + IMAGENET_NORMALIZE + "\n", torchscript=True)
 
 
 def yolox_constant():
@@ -337,6 +398,9 @@ def main():
     yolov5_constant()
     yolov5_w025()
     yolov3_w003125()
+    yolov4_w0015625()
+    yolov4_tiny_phis()
+    yolox_nano_w05()
     list_files(OUT)
     big = [f for f in os.listdir(OUT) if os.path.getsize(os.path.join(OUT, f)) >= 2_000_000]
     if big:

@@ -82,15 +82,30 @@ class BackendParityTest {
     /**
      * The other families' exports (scripts/make_inference_fixtures.py) against the same weights as a
      * .pth in sparkdet's network, each described by a sidecar: outputs and boxes through the
-     * family's layout are the network's.
+     * family's layout are the network's. The last column is the network's outputs, channels x height
+     * x width per photo, in order. The yolox sidecars give no normalize: the .pth takes the layout's
+     * pixels, which must be the ImageNet mean and std its exports' sidecars name.
      */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "yolov5_s_w025_c3.pth | layout = yolov5, architecture = yolov5, variant = s, width = 0.25 | yolov5_s_w025_c3.onnx",
+        "yolov5_s_w025_c3.pth | layout = yolov5, architecture = yolov5, variant = s, width = 0.25 "
+            + "| yolov5_s_w025_c3.onnx | 24x3x3, 24x6x6, 24x12x12",
         "yolov3_w003125_c3.pth | layout = yolo-anchors, architecture = yolov3, width = 0.03125 "
-            + "| yolov3_w003125_c3.onnx, yolov3_w003125_c3.pt"})
-    void familyExportsDecodeToTheirNetworksBoxes(String weights, String sidecar, String exports, @TempDir Path dir)
-            throws Exception {
+            + "| yolov3_w003125_c3.onnx, yolov3_w003125_c3.pt | 24x3x3, 24x6x6, 24x12x12",
+        "yolov4_w0015625_c3.pth | layout = yolo-anchors, architecture = yolov4, width = 0.015625 "
+            + "| yolov4_w0015625_c3.onnx, yolov4_w0015625_c3.pt | 24x3x3, 24x6x6, 24x12x12",
+        "yolov4_tiny_phi1_w0125_c3.pth | layout = yolo-anchors, architecture = yolov4-tiny, variant = phi1, "
+            + "width = 0.125 | yolov4_tiny_phi1_w0125_c3.onnx, yolov4_tiny_phi1_w0125_c3.pt | 24x3x3, 24x6x6",
+        "yolov4_tiny_phi2_w0125_c3.pth | layout = yolo-anchors, architecture = yolov4-tiny, variant = phi2, "
+            + "width = 0.125 | yolov4_tiny_phi2_w0125_c3.onnx, yolov4_tiny_phi2_w0125_c3.pt | 24x3x3, 24x6x6",
+        "yolov4_tiny_phi3_w0125_c3.pth | layout = yolo-anchors, architecture = yolov4-tiny, variant = phi3, "
+            + "width = 0.125 | yolov4_tiny_phi3_w0125_c3.onnx, yolov4_tiny_phi3_w0125_c3.pt | 24x3x3, 24x6x6",
+        "yolov4_tiny_phi4_w0125_c3.pth | layout = yolo-anchors, architecture = yolov4-tiny, variant = phi4, "
+            + "width = 0.125 | yolov4_tiny_phi4_w0125_c3.onnx, yolov4_tiny_phi4_w0125_c3.pt | 24x3x3, 24x6x6",
+        "yolox_nano_w05_c3.pth | layout = yolox, architecture = yolox, variant = nano, width = 0.5 "
+            + "| yolox_nano_w05_c3.onnx, yolox_nano_w05_c3.pt | 8x12x12, 8x6x6, 8x3x3"})
+    void familyExportsDecodeToTheirNetworksBoxes(String weights, String sidecar, String exports, String shapes,
+                                                 @TempDir Path dir) throws Exception {
         Path pth = dir.resolve(weights);
         try (InputStream in = BackendParityTest.class.getResourceAsStream("/fixtures/" + weights)) {
             Files.write(pth, in.readAllBytes());
@@ -105,8 +120,13 @@ class BackendParityTest {
             }
             List<RgbImage> photos = photos();
             RawOutputs out = network.run(network.prepare(photos));
-            assertThat(out.shapes()).hasNumberOfRows(3);
-            assertThat(out.shapes()[2]).containsExactly(3, 24, 12, 12);
+            String[] expected = shapes.split(", ");
+            assertThat(out.shapes()).hasNumberOfRows(expected.length);
+            for (int o = 0; o < expected.length; o++) {
+                String[] chw = expected[o].split("x");
+                assertThat(out.shapes()[o]).containsExactly(photos.size(), Integer.parseInt(chw[0]),
+                        Integer.parseInt(chw[1]), Integer.parseInt(chw[2]));
+            }
             assertSameOutputsAndBoxes(network, others, photos);
         } finally {
             for (Detector d : others) {
