@@ -14,7 +14,8 @@ import sparkdet.io.OutputGuard;
 /**
  * {@code sparkdet <command> [--option value ...]}: the entry point of bin/sparkdet and of
  * {@code spark-submit --class sparkdet.cli.Main sparkdet.jar <command> ...}.
- * Exit codes: 0 done, 1 internal error, 2 usage error, 3 input unusable (nothing written).
+ * Exit codes: 0 done, 1 internal error (or out of memory, said in one line), 2 usage error, 3 input
+ * unusable (nothing written).
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -81,13 +82,18 @@ public final class Main {
     /**
      * An input fault is exit 3 with its one line, wherever it was found: a Spark task's exception
      * reaches the driver wrapped (SparkException, then Spark SQL's own), with the task's as a cause.
-     * Anything else is an internal error, logged with its stack trace.
+     * Running out of memory is exit 1 with its one line (what to lower). Anything else is an
+     * internal error, logged with its stack trace.
      */
     static int failed(String commandName, Exception e, PrintStream err) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InputUnusableException input) {
                 err.println("sparkdet " + commandName + ": " + input.getMessage());
                 return INPUT_UNUSABLE;
+            }
+            if (t instanceof sparkdet.train.OutOfMemoryException memory) {
+                err.println("sparkdet " + commandName + ": " + memory.getMessage());
+                return INTERNAL_ERROR;
             }
         }
         LOG.error("sparkdet {} failed", commandName, e);

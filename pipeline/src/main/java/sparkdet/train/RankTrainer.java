@@ -200,6 +200,8 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                         }
                     } catch (RuntimeException e) {
                         throw MemoryGuard.explain(e, batch, recipe.inputSize(), spec.summary());
+                    } catch (OutOfMemoryError e) {
+                        throw MemoryGuard.explain(e, batch, recipe.inputSize(), spec.summary());
                     }
                     clock.update();
                     epochSteps++;
