@@ -7,8 +7,10 @@ import org.bytedeco.pytorch.Tensor;
  * The CSPDarknet of YOLOv5 and YOLOX (their nets/CSPdarknet.py and nets/darknet.py): a Focus stem,
  * then dark2..dark5, each an nn.Sequential of a stride-2 3x3 convolution block and a CSP stage with
  * shortcuts (base depth, three times that in dark3 and dark4); dark5 has the spatial pyramid pooling
- * between them and its CSP stage has no shortcut. The families differ in their blocks ({@link Parts}:
- * YOLOv5's Conv, C3, SPP; YOLOX's BaseConv or DWConv, CSPLayer, SPPBottleneck), not in this layout.
+ * between them and its CSP stage has no shortcut. The families differ only in their convolution
+ * blocks and in what the CSP and SPP blocks name them ({@link Parts}: YOLOv5's Conv, named cv1..cv3
+ * in C3 and SPP; YOLOX's BaseConv or DWConv, named conv1..conv3 in CSPLayer and SPPBottleneck), so
+ * this layout, {@link CspBlock} and {@link Spp} serve both.
  * Returns the features at strides 8 (dark3), 16 (dark4) and 32 (dark5).
  */
 public final class CspDarknet extends Module {
@@ -20,11 +22,11 @@ public final class CspDarknet extends Module {
         /** a stage's stride-2 3x3 convolution (child 0) */
         Block down(long in, long out);
 
-        /** a stage's CSP block (child 1, or 2 in dark5) */
-        Block csp(long in, long out, int depth, boolean shortcut);
-
-        /** dark5's spatial pyramid pooling (child 1) */
-        Block spp(long in, long out);
+        /**
+         * the names and convolution blocks of a stage's {@link CspBlock} (child 1, or 2 in dark5) and
+         * of dark5's {@link Spp} (child 1)
+         */
+        CspParts blocks();
     }
 
     private final Block stem;
@@ -42,6 +44,7 @@ public final class CspDarknet extends Module {
         stem = register_module("stem", parts.stem(b));
         long[] widths = {b, 2 * b, 4 * b, 8 * b, 16 * b};
         int[] depths = {d, 3 * d, 3 * d, d};
+        CspParts blocks = parts.blocks();
         Block pool = null;
         for (int s = 0; s < 4; s++) {
             Module stage = register_module("dark" + (s + 2), new Module());
@@ -50,10 +53,10 @@ public final class CspDarknet extends Module {
             downs[s] = stage.register_module("0", parts.down(widths[s], out));
             int csp = 1;
             if (s == 3) {
-                pool = stage.register_module("1", parts.spp(out, out));
+                pool = stage.register_module("1", new Spp(blocks, out, out));
                 csp = 2;
             }
-            csps[s] = stage.register_module(Integer.toString(csp), parts.csp(out, out, depths[s], s < 3));
+            csps[s] = stage.register_module(Integer.toString(csp), new CspBlock(blocks, out, out, depths[s], s < 3));
         }
         spp = pool;
     }

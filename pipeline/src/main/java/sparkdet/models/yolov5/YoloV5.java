@@ -8,7 +8,9 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.Block;
+import sparkdet.models.yolo.CspBlock;
 import sparkdet.models.yolo.CspDarknet;
+import sparkdet.models.yolo.CspParts;
 import sparkdet.models.yolo.Focus;
 import sparkdet.models.yolo.ReferenceInit;
 
@@ -23,17 +25,21 @@ import sparkdet.models.yolo.ReferenceInit;
  * by name and shape (sparkdet.model.Weights). Created through {@link YoloV5Family#newNetwork}.
  */
 public final class YoloV5 extends AnchorYoloNetwork {
+    /** the reference's C3, its Bottleneck and SPP: children cv1, cv2, cv3, every convolution a {@link Conv} */
+    private static final CspParts BLOCKS =
+            new CspParts("cv", (in, out) -> new Conv(in, out, 1), c -> new Conv(c, c, 3));
+
     private final YoloV5Variant variant;
     private final double width;
     private final CspDarknet backbone;
     private final Conv convForFeat3;
-    private final C3 conv3ForUpsample1;
+    private final CspBlock conv3ForUpsample1;
     private final Conv convForFeat2;
-    private final C3 conv3ForUpsample2;
+    private final CspBlock conv3ForUpsample2;
     private final Conv downSample1;
-    private final C3 conv3ForDownsample1;
+    private final CspBlock conv3ForDownsample1;
     private final Conv downSample2;
-    private final C3 conv3ForDownsample2;
+    private final CspBlock conv3ForDownsample2;
     private final Conv2dImpl headP3;
     private final Conv2dImpl headP4;
     private final Conv2dImpl headP5;
@@ -57,23 +63,18 @@ public final class YoloV5 extends AnchorYoloNetwork {
             }
 
             @Override
-            public Block csp(long in, long out, int depth, boolean shortcut) {
-                return new C3(in, out, depth, shortcut);
-            }
-
-            @Override
-            public Block spp(long in, long out) {
-                return new Spp(in, out);
+            public CspParts blocks() {
+                return BLOCKS;
             }
         }));
         convForFeat3 = register_module("conv_for_feat3", new Conv(16 * b, 8 * b, 1));
-        conv3ForUpsample1 = register_module("conv3_for_upsample1", new C3(16 * b, 8 * b, d, false));
+        conv3ForUpsample1 = register_module("conv3_for_upsample1", new CspBlock(BLOCKS, 16 * b, 8 * b, d, false));
         convForFeat2 = register_module("conv_for_feat2", new Conv(8 * b, 4 * b, 1));
-        conv3ForUpsample2 = register_module("conv3_for_upsample2", new C3(8 * b, 4 * b, d, false));
+        conv3ForUpsample2 = register_module("conv3_for_upsample2", new CspBlock(BLOCKS, 8 * b, 4 * b, d, false));
         downSample1 = register_module("down_sample1", new Conv(4 * b, 4 * b, 3, 2));
-        conv3ForDownsample1 = register_module("conv3_for_downsample1", new C3(8 * b, 8 * b, d, false));
+        conv3ForDownsample1 = register_module("conv3_for_downsample1", new CspBlock(BLOCKS, 8 * b, 8 * b, d, false));
         downSample2 = register_module("down_sample2", new Conv(8 * b, 8 * b, 3, 2));
-        conv3ForDownsample2 = register_module("conv3_for_downsample2", new C3(16 * b, 16 * b, d, false));
+        conv3ForDownsample2 = register_module("conv3_for_downsample2", new CspBlock(BLOCKS, 16 * b, 16 * b, d, false));
         headP3 = register_module("yolo_head_P3", head(4 * b, out));
         headP4 = register_module("yolo_head_P4", head(8 * b, out));
         headP5 = register_module("yolo_head_P5", head(16 * b, out));
@@ -120,7 +121,8 @@ public final class YoloV5 extends AnchorYoloNetwork {
         for (Conv c : new Conv[] {convForFeat3, convForFeat2, downSample1, downSample2}) {
             c.fuseBatchNorm();
         }
-        for (C3 c : new C3[] {conv3ForUpsample1, conv3ForUpsample2, conv3ForDownsample1, conv3ForDownsample2}) {
+        for (CspBlock c : new CspBlock[] {conv3ForUpsample1, conv3ForUpsample2, conv3ForDownsample1,
+                conv3ForDownsample2}) {
             c.fuseBatchNorm();
         }
     }

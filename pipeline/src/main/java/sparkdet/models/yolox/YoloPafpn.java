@@ -5,7 +5,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import sparkdet.models.yolo.Block;
+import sparkdet.models.yolo.CspBlock;
 import sparkdet.models.yolo.CspDarknet;
+import sparkdet.models.yolo.CspParts;
 import sparkdet.models.yolo.Focus;
 
 /**
@@ -17,13 +19,13 @@ import sparkdet.models.yolo.Focus;
 final class YoloPafpn extends Module {
     private final CspDarknet backbone;
     private final BaseConv lateralConv0;
-    private final CspLayer c3P4;
+    private final CspBlock c3P4;
     private final BaseConv reduceConv1;
-    private final CspLayer c3P3;
+    private final CspBlock c3P3;
     private final ConvBlock buConv2;
-    private final CspLayer c3N3;
+    private final CspBlock c3N3;
     private final ConvBlock buConv1;
-    private final CspLayer c3N4;
+    private final CspBlock c3N4;
 
     /**
      * @param b the base channels (the reference's in_channels 256, 512, 1024 times width are 4b, 8b, 16b)
@@ -31,6 +33,10 @@ final class YoloPafpn extends Module {
      * @param neckDepth the neck's round(3 depth)
      */
     YoloPafpn(long b, int baseDepth, int neckDepth, boolean depthwise) {
+        // the reference's CSPLayer, its Bottleneck and SPPBottleneck: children conv1, conv2, conv3, every
+        // convolution a BaseConv but the bottlenecks' 3x3 (DWConv in nano)
+        CspParts blocks = new CspParts("conv", (in, out) -> new BaseConv(in, out, 1, 1),
+                c -> ConvBlock.of(depthwise, c, c, 3, 1));
         backbone = register_module("backbone", new CspDarknet(b, baseDepth, new CspDarknet.Parts() {
             // the stem is never depthwise, nano's neither
             @Override
@@ -44,23 +50,18 @@ final class YoloPafpn extends Module {
             }
 
             @Override
-            public Block csp(long in, long out, int depth, boolean shortcut) {
-                return new CspLayer(in, out, depth, shortcut, depthwise);
-            }
-
-            @Override
-            public Block spp(long in, long out) {
-                return new SppBottleneck(in, out);
+            public CspParts blocks() {
+                return blocks;
             }
         }));
         lateralConv0 = register_module("lateral_conv0", new BaseConv(16 * b, 8 * b, 1, 1));
-        c3P4 = register_module("C3_p4", new CspLayer(16 * b, 8 * b, neckDepth, false, depthwise));
+        c3P4 = register_module("C3_p4", new CspBlock(blocks, 16 * b, 8 * b, neckDepth, false));
         reduceConv1 = register_module("reduce_conv1", new BaseConv(8 * b, 4 * b, 1, 1));
-        c3P3 = register_module("C3_p3", new CspLayer(8 * b, 4 * b, neckDepth, false, depthwise));
+        c3P3 = register_module("C3_p3", new CspBlock(blocks, 8 * b, 4 * b, neckDepth, false));
         buConv2 = register_module("bu_conv2", ConvBlock.of(depthwise, 4 * b, 4 * b, 3, 2));
-        c3N3 = register_module("C3_n3", new CspLayer(8 * b, 8 * b, neckDepth, false, depthwise));
+        c3N3 = register_module("C3_n3", new CspBlock(blocks, 8 * b, 8 * b, neckDepth, false));
         buConv1 = register_module("bu_conv1", ConvBlock.of(depthwise, 8 * b, 8 * b, 3, 2));
-        c3N4 = register_module("C3_n4", new CspLayer(16 * b, 16 * b, neckDepth, false, depthwise));
+        c3N4 = register_module("C3_n4", new CspBlock(blocks, 16 * b, 16 * b, neckDepth, false));
     }
 
     /** @return P3_out, P4_out, P5_out */
@@ -91,7 +92,7 @@ final class YoloPafpn extends Module {
         for (ConvBlock c : new ConvBlock[] {buConv2, buConv1}) {
             c.fuseBatchNorm();
         }
-        for (CspLayer c : new CspLayer[] {c3P4, c3P3, c3N3, c3N4}) {
+        for (CspBlock c : new CspBlock[] {c3P4, c3P3, c3N3, c3N4}) {
             c.fuseBatchNorm();
         }
     }
