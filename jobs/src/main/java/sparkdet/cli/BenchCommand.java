@@ -54,13 +54,14 @@ final class BenchCommand implements Command {
               phase's second epoch (the first warms up), the network's own rate (forward, backward,
               update) and where the time went (waiting for data, forward, backward, all-reduce, update);
               then PyTorch's rate of the same definition, loss and optimiser (bench/pytorch_train_anchor.py
-              run by --pytorch, an interpreter with torch; none skips it) and sparkdet's over PyTorch's.
+              run by --pytorch, an interpreter with torch; none skips it), the better of its runs on 4 KB
+              and on 2 MB pages, and sparkdet's over PyTorch's.
               predict: the family --model (train.model's vocabulary, 80 classes) at --size over
               --images real photos in Spark, as model.zip and, for YOLOv4-tiny at 416 from --models
               (scripts/make_inference_fixtures.py --full DIR), as TorchScript and ONNX; images/s, the
               time to a first result, the network alone at batch 1 and 8 next to PyTorch's
-              (bench/pytorch_predict_anchor.py run by --pytorch, the same minute), and the ONNX model
-              in a plain Java loop.
+              (bench/pytorch_predict_anchor.py run by --pytorch in the same command, the better of 4 KB
+              and 2 MB pages), and the ONNX model in a plain Java loop.
               bench/ingest-coco.sh, bench/evaluate-large.sh and bench/predict-speed.sh run it on
               large generated cases.
             """;
