@@ -49,7 +49,7 @@ final class PyTorchAnchor {
         command.addAll(scriptArgs);
         command.addAll(List.of("--threads", Integer.toString(threads)));
         for (String pages : List.of("4 KB", "2 MB")) {
-            Map<String, Double> rates = runOnce(context, command, threads, pages.equals("2 MB"), pages);
+            Map<String, Double> rates = runOnce(context, command, threads, pages);
             if (rates.isEmpty()) {
                 return rates;
             }
@@ -58,12 +58,13 @@ final class PyTorchAnchor {
         return best;
     }
 
-    private static Map<String, Double> runOnce(Context context, List<String> command, int threads, boolean hugePages,
-            String pages) throws InterruptedException {
+    /** @param pages "4 KB" (PyTorch's default) or "2 MB" (THP_MEM_ALLOC_ENABLE=1) */
+    private static Map<String, Double> runOnce(Context context, List<String> command, int threads, String pages)
+            throws InterruptedException {
         Map<String, Double> rates = new LinkedHashMap<>();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-        builder.environment().put("THP_MEM_ALLOC_ENABLE", hugePages ? "1" : "0");
+        builder.environment().put("THP_MEM_ALLOC_ENABLE", pages.equals("2 MB") ? "1" : "0");
         List<String> lines = new ArrayList<>();
         try {
             Process process = builder.start();
