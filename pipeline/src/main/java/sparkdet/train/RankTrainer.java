@@ -194,7 +194,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                     clock.load();
                     try (PointerScope scope = new PointerScope()) {
                         lossSum += step.train(model.input(b.images(), b.count(), b.size(), b.size()),
-                                new Targets(b.boxes()), hooks);
+                                new Targets(b.boxes(), b.masks()), hooks);
                         if (average != null) {
                             average.update(model);
                         }
