@@ -26,4 +26,9 @@ public interface FamilyRecipe extends Serializable {
 
     /** how the networks this recipe trains take their pixels */
     PixelFormat pixels();
+
+    /** how the reference scales and schedules the learning rate: the YOLO repositories' unless said otherwise */
+    default LrScaling lrScaling() {
+        return LrScaling.YOLO;
+    }
 }
