@@ -114,6 +114,22 @@ public final class DatasetParquet {
             }
             out.endGroup();
             end(IMAGE, 8);
+            if (r.maskUri != null) {
+                start(IMAGE, 9); string(r.maskUri); end(IMAGE, 9);
+                start(IMAGE, 10);
+                out.startGroup();
+                out.startField("list", 0);
+                for (long count : r.maskPixels) {
+                    out.startGroup();
+                    out.startField("element", 0);
+                    out.addLong(count);
+                    out.endField("element", 0);
+                    out.endGroup();
+                }
+                out.endField("list", 0);
+                out.endGroup();
+                end(IMAGE, 10);
+            }
             out.endMessage();
         }
 

@@ -11,7 +11,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The one schema of an ingested dataset, whatever the source format: one row per image with an
- * array of objects. Documented field by field in docs/dataset.md.
+ * array of objects, and in a segmentation dataset its mask. Documented field by field in
+ * docs/dataset.md. The mask columns came last and are nullable, so that files written before
+ * them read with this schema as rows without a mask.
  */
 public final class DatasetSchema {
     public static final StructType OBJECT = new StructType(new StructField[] {
@@ -39,6 +41,8 @@ public final class DatasetSchema {
         field("split", DataTypes.StringType, true),
         field("source", DataTypes.StringType, false),
         field("objects", new ArrayType(OBJECT, false), false),
+        field("mask_uri", DataTypes.StringType, true),
+        field("mask_pixels", new ArrayType(DataTypes.LongType, false), true),
     });
 
     private DatasetSchema() {
@@ -60,6 +64,34 @@ public final class DatasetSchema {
                 row.getLong(row.fieldIndex("coco_image_id")), row.getString(row.fieldIndex("uri")),
                 row.getString(row.fieldIndex("file_name")), row.getInt(row.fieldIndex("width")),
                 row.getInt(row.fieldIndex("height")), row.getString(row.fieldIndex("split")),
-                row.getString(row.fieldIndex("source")), objects);
+                row.getString(row.fieldIndex("source")), objects, maskUri(row), maskPixels(row));
+    }
+
+    /** the mask's URI, or null: a detection row, or a row selected without the mask columns */
+    private static String maskUri(Row row) {
+        int i = optionalField(row, "mask_uri");
+        return i < 0 || row.isNullAt(i) ? null : row.getString(i);
+    }
+
+    private static long[] maskPixels(Row row) {
+        int i = optionalField(row, "mask_pixels");
+        if (i < 0 || row.isNullAt(i)) {
+            return null;
+        }
+        List<Long> counts = row.getList(i);
+        long[] out = new long[counts.size()];
+        for (int v = 0; v < out.length; v++) {
+            out[v] = counts.get(v);
+        }
+        return out;
+    }
+
+    /** the field's index, or -1 where the row has no such field */
+    private static int optionalField(Row row, String name) {
+        if (row.schema() == null) {
+            return -1;
+        }
+        scala.Option<Object> index = row.schema().getFieldIndex(name);
+        return index.isDefined() ? (Integer) index.get() : -1;
     }
 }
