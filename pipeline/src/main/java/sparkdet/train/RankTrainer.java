@@ -267,7 +267,11 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
     }
 
     private static SegmentationValidator.Pair validationPair(ImageRecord r) {
-        throw new IllegalStateException("masks in dataset rows are not there yet");
+        if (!r.hasMask()) {
+            throw new IllegalArgumentException("validation image " + r.imageId + " has no mask: a segmentation model "
+                    + "validates on a segmentation dataset (ingest --format voc-seg, or coco --task segment)");
+        }
+        return new SegmentationValidator.Pair(r.imageId, r.uri, r.maskUri);
     }
 
     private LoaderOptions loaderOptions(ModelSpec spec, int epoch, int batch, int rank) {
