@@ -31,4 +31,12 @@ public interface FamilyRecipe extends Serializable {
     default LrScaling lrScaling() {
         return LrScaling.YOLO;
     }
+
+    /**
+     * whether weight decay applies to every parameter (the segmentation repositories' optimisers over
+     * model.parameters()) rather than to convolution weights only (the YOLO repositories' groups)
+     */
+    default boolean decaysEveryParameter() {
+        return false;
+    }
 }

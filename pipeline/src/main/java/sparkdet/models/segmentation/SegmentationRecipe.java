@@ -20,9 +20,12 @@ import sparkdet.model.LrScaling;
 public record SegmentationRecipe(SegmentationOptions options, LrScaling lrScaling) implements FamilyRecipe {
     private static final long serialVersionUID = 1L;
 
-    /** the segmentation repositories' nbs = 16 and lr_limit bounds, with the family's scheduler ratios */
-    public static LrScaling scaling(double warmupRatio, double floorRatio) {
-        return new LrScaling(16, 3e-4, 5e-4, 5e-4, 1e-1, warmupRatio, floorRatio);
+    /**
+     * the segmentation repositories' nbs = 16 and SGD bounds 5e-4..1e-1, with the family's Adam
+     * bounds and its scheduler's warm-up and floor ratios
+     */
+    public static LrScaling scaling(double adamMin, double adamMax, double warmupRatio, double floorRatio) {
+        return new LrScaling(16, adamMin, adamMax, 5e-4, 1e-1, warmupRatio, floorRatio);
     }
 
     /** @param train the recipe's {@code sparkdet.train} section */
@@ -57,6 +60,12 @@ public record SegmentationRecipe(SegmentationOptions options, LrScaling lrScalin
     @Override
     public FamilyOptions resume(JsonNode checkpointState) {
         return SegmentationOptions.read(checkpointState);
+    }
+
+    /** the references' optimisers take model.parameters() whole */
+    @Override
+    public boolean decaysEveryParameter() {
+        return true;
     }
 
     /** the references' preprocess_input: RGB / 255 */
