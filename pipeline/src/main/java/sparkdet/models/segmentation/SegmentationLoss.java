@@ -7,6 +7,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import sparkdet.image.LabelMap;
+import sparkdet.model.Loss;
+import sparkdet.model.Targets;
 
 /**
  * The training loss of bubbliiiing's segmentation repositories (unet-pytorch, deeplabv3-plus-pytorch,
@@ -26,7 +29,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * <p>Logits of another size than the labels are resized to them first, bilinear with aligned corners
  * (the references' rule; they resize only when both height and width differ, and fail when one does).
  */
-public final class SegmentationLoss {
+public final class SegmentationLoss implements Loss {
     /** the weight of PSPNet's auxiliary output (pspnet-pytorch's utils_fit.py) */
     public static final double AUX_WEIGHT = 0.4;
     /** Focal_Loss's defaults, which fit_one_epoch keeps */
@@ -83,16 +86,37 @@ public final class SegmentationLoss {
         return numClasses;
     }
 
+    /** the batch's loss over its masks (at the input size, as the batch loader placed them) */
+    @Override
+    public Value compute(Tensor[] outputs, Targets targets) {
+        LabelMap[] masks = targets.requireMasks();
+        int height = masks[0].height();
+        int width = masks[0].width();
+        byte[] pixels = new byte[masks.length * height * width];
+        for (int i = 0; i < masks.length; i++) {
+            if (masks[i].height() != height || masks[i].width() != width) {
+                throw new IllegalArgumentException("the batch's masks differ in size: " + width + "x" + height
+                        + " and " + masks[i].width() + "x" + masks[i].height());
+            }
+            System.arraycopy(masks[i].pixels(), 0, pixels, i * height * width, height * width);
+        }
+        // bytes are signed in Java and in a kByte tensor: 255 arrives as -1, read back as unsigned
+        Tensor labels = Tensor.create(pixels, masks.length, height, width).toType(ScalarType.Int)
+                .bitwise_and(new Scalar(0xFF)).to(outputs[0].device(), ScalarType.Long);
+        Tensor loss = compute(outputs, labels);
+        return new Value(loss, loss.item_float());
+    }
+
     /**
      * The batch's loss, a scalar in the logits' dtype that backward() runs on.
      *
-     * @param outputs {main} or, for PSPNet's auxiliary branch, {aux, main} (the order its network
-     *        returns them in), each logits [N, classes, h, w]
+     * @param outputs {main} or, for PSPNet's auxiliary branch in training, {main, aux} (the order
+     *        its network returns them in), each logits [N, classes, h, w]
      * @param labels [N, H, W] mask pixels, any integer type, on the logits' device
      */
     public Tensor compute(Tensor[] outputs, Tensor labels) {
         if (outputs.length != 1 && outputs.length != 2) {
-            throw new IllegalArgumentException("a segmentation loss takes the main output or {aux, main}, got "
+            throw new IllegalArgumentException("a segmentation loss takes the main output or {main, aux}, got "
                     + outputs.length + " outputs");
         }
         if (labels.dim() != 3) {
@@ -100,8 +124,8 @@ public final class SegmentationLoss {
         }
         Tensor pngs = loaderLabels(labels, numClasses);
         Tensor segLabels = dice ? oneHot(pngs, numClasses, outputs[0].scalar_type()) : null;
-        Tensor main = outputLoss(outputs[outputs.length - 1], pngs, segLabels);
-        return outputs.length == 1 ? main : outputLoss(outputs[0], pngs, segLabels).mul(new Scalar(AUX_WEIGHT)).add(main);
+        Tensor main = outputLoss(outputs[0], pngs, segLabels);
+        return outputs.length == 1 ? main : outputLoss(outputs[1], pngs, segLabels).mul(new Scalar(AUX_WEIGHT)).add(main);
     }
 
     /** one output's cross-entropy or focal loss, plus its dice */

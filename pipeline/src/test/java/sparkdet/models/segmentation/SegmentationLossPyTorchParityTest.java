@@ -52,7 +52,7 @@ class SegmentationLossPyTorchParityTest {
             SegmentationLoss loss = new SegmentationLoss(CLASSES, focal, dice, weights);
             Tensor main = io.get(logits).clone().requires_grad_(true);
             Tensor aux = io.get("aux").clone().requires_grad_(true);
-            Tensor total = loss.compute(withAux ? new Tensor[] {aux, main} : new Tensor[] {main}, io.get("labels"));
+            Tensor total = loss.compute(withAux ? new Tensor[] {main, aux} : new Tensor[] {main}, io.get("labels"));
             double expected = io.get(name + ".loss").item_double();
             System.out.printf("%s: Java %.8f, PyTorch %.8f%n", name, total.item_double(), expected);
             assertThat(Math.abs(total.item_double() - expected)).isLessThan(1e-4);
