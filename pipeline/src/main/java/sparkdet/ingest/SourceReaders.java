@@ -240,14 +240,12 @@ final class SourceReaders {
             LOG.info("voc-seg: no --split, so every mask under {} is taken, with its picture {}/<name>.jpg", masks,
                     images);
             for (Map.Entry<String, Path> e : byStem(storage.listFiles(masks, ".png"), problems).entrySet()) {
-                if (e.getKey().indexOf(UNDECODABLE) >= 0) {
-                    // the file system's encoding cannot name it: it cannot be opened by the name listed
-                    problems.add(new Quarantined(e.getValue().toString(), QuarantineReason.MASK_UNREADABLE,
-                            "the file's name is not valid " + System.getProperty("sun.jnu.encoding", "UTF-8")
-                                    + ", so it cannot be opened by name: rename the mask and its picture"));
-                } else {
-                    items.add(vocSegItem(e.getKey(), e.getValue(), images));
-                }
+                items.add(vocSegItem(e.getKey(), e.getValue(), images));
+            }
+            for (String name : storage.undecodableNames(masks)) {
+                problems.add(new Quarantined(masks + "/" + name, QuarantineReason.MASK_UNREADABLE,
+                        "the file's name is not valid " + System.getProperty("sun.jnu.encoding")
+                                + ", so it cannot be opened by name: rename the mask and its picture"));
             }
         }
         if (items.isEmpty() && problems.isEmpty()) {
@@ -263,8 +261,6 @@ final class SourceReaders {
 
     static final String VOC_MASKS = "SegmentationClass";
     static final String LABELME_MASKS = "SegmentationClassPNG";
-    /** what a file name's bytes that are not valid in the file system's encoding decode to */
-    private static final char UNDECODABLE = '\uFFFD';
     /** labelme's labels.txt names its "ignore" label (-1, saved as 255) first: not a class */
     private static final String LABELME_IGNORE = "__ignore__";
     /** the names a background class goes by in the reference repositories' lists */
