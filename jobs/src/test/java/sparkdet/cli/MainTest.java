@@ -62,7 +62,7 @@ class MainTest {
         assertThat(missing.err()).contains("--output is required");
         Result format = run("ingest", "--format", "yolo", "--input", "x", "--output", "y");
         assertThat(format.code()).isEqualTo(2);
-        assertThat(format.err()).contains("voc, coco or lines");
+        assertThat(format.err()).contains("voc, voc-seg, coco or lines");
         Result maxDets = run("evaluate", "--gt", "g", "--detections", "d", "--output", "o", "--max-dets", "5");
         assertThat(maxDets.code()).isEqualTo(2);
         assertThat(maxDets.err()).contains("--max-dets must be at least 10, not 5");

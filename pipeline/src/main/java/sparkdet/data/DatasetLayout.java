@@ -8,6 +8,8 @@ public final class DatasetLayout {
     public static final String STATS = "stats.json";
     public static final String STATS_PLOT = "stats.png";
     public static final String QUARANTINE = "quarantine.jsonl";
+    /** the masks ingest made (COCO painted, voc-seg remapped by --binary-mask), one grey PNG an image id */
+    public static final String MASKS = "masks";
 
     private DatasetLayout() {
     }

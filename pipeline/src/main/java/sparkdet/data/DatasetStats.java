@@ -10,7 +10,9 @@ import java.util.TreeMap;
 /**
  * Counts of a dataset, built per partition and merged: what stats.json and stats.png show.
  * Box sizes are binned by sqrt(area) on a log2 scale (quarter octaves from 1 px), which is what
- * tells a detection user whether anchors and input size fit the data.
+ * tells a detection user whether anchors and input size fit the data. A segmentation dataset's
+ * stats add its masks' pixels per class (what tells whether a class is too rare to be learned)
+ * and the warnings about rows that are kept but teach little.
  */
 public final class DatasetStats implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -30,6 +32,22 @@ public final class DatasetStats implements Serializable {
     private final Map<String, ClassStats> perClass = new TreeMap<>();
     private final long[] sizeHistogram = new long[SIZE_BINS];
     private final Map<String, Long> quarantineReasons = new TreeMap<>();
+    private final boolean segmentation;
+    /** all masks' pixels by value */
+    private final long[] maskPixels = new long[ImageRecord.MASK_VALUES];
+    /** how many masks hold each value at least once */
+    private final long[] masksWithValue = new long[ImageRecord.MASK_VALUES];
+    private final Map<String, Long> warnings = new TreeMap<>();
+
+    /** the stats of a detection dataset */
+    public DatasetStats() {
+        this(false);
+    }
+
+    /** @param segmentation whether the dataset's rows have masks (stats.json then says so and counts pixels) */
+    public DatasetStats(boolean segmentation) {
+        this.segmentation = segmentation;
+    }
 
     /** per-class box statistics */
     public static final class ClassStats implements Serializable {
@@ -143,6 +161,18 @@ public final class DatasetStats implements Serializable {
             perClass.computeIfAbsent(o.label, k -> new ClassStats()).add(w, h);
             sizeHistogram[sizeBin(w * h)]++;
         }
+        if (record.maskPixels != null) {
+            for (int v = 0; v < maskPixels.length; v++) {
+                maskPixels[v] += record.maskPixels[v];
+                if (record.maskPixels[v] > 0) {
+                    masksWithValue[v]++;
+                }
+            }
+        }
+    }
+
+    public void addWarning(DatasetWarning warning) {
+        warnings.merge(warning.code(), 1L, Long::sum);
     }
 
     public void addClipped(long n) {
@@ -165,6 +195,11 @@ public final class DatasetStats implements Serializable {
             sizeHistogram[i] += o.sizeHistogram[i];
         }
         o.quarantineReasons.forEach((k, v) -> quarantineReasons.merge(k, v, Long::sum));
+        for (int v = 0; v < maskPixels.length; v++) {
+            maskPixels[v] += o.maskPixels[v];
+            masksWithValue[v] += o.masksWithValue[v];
+        }
+        o.warnings.forEach((k, v) -> warnings.merge(k, v, Long::sum));
         return this;
     }
 
@@ -196,6 +231,44 @@ public final class DatasetStats implements Serializable {
         return quarantineReasons;
     }
 
+    public Map<String, Long> warnings() {
+        return warnings;
+    }
+
+    public boolean segmentation() {
+        return segmentation;
+    }
+
+    /**
+     * mask pixels per class, in class order: value i is class i. Value 255 is never a class (it
+     * is "ignore"), even in a list of more than 255 classes.
+     */
+    public Map<String, Long> pixelsPerClass(ClassList classes) {
+        return byClassValue(maskPixels, classes);
+    }
+
+    /** how many masks hold each class, in class order */
+    public Map<String, Long> masksPerClass(ClassList classes) {
+        return byClassValue(masksWithValue, classes);
+    }
+
+    private static Map<String, Long> byClassValue(long[] counts, ClassList classes) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int v = 0; v < Math.min(classes.size(), ImageRecord.MASK_IGNORE); v++) {
+            m.put(classes.name(v), counts[v]);
+        }
+        return m;
+    }
+
+    /** mask pixels that training and evaluation leave out: 255, and values beyond the classes */
+    public long ignoredPixels(ClassList classes) {
+        long n = 0;
+        for (int v = Math.min(classes.size(), ImageRecord.MASK_IGNORE); v < maskPixels.length; v++) {
+            n += maskPixels[v];
+        }
+        return n;
+    }
+
     public long[] sizeHistogram() {
         return sizeHistogram.clone();
     }
@@ -210,9 +283,15 @@ public final class DatasetStats implements Serializable {
         return m;
     }
 
-    /** stats.json, as DESIGN.md section 4 defines it, plus box sizes, clipped and empty images */
+    /**
+     * stats.json, as DESIGN.md section 4 defines it, plus box sizes, clipped and empty images; a
+     * segmentation dataset's also says its task and counts mask pixels and warnings
+     */
     public String toJson(ClassList classes) {
         Map<String, Object> m = new LinkedHashMap<>();
+        if (segmentation) {
+            m.put("task", "segment");
+        }
         m.put("images", images);
         m.put("objects", objects);
         m.put("per_class", perClassCounts(classes));
@@ -230,6 +309,12 @@ public final class DatasetStats implements Serializable {
             }
         }
         m.put("box_sizes", sizes);
+        if (segmentation) {
+            m.put("pixels_per_class", pixelsPerClass(classes));
+            m.put("ignored_pixels", ignoredPixels(classes));
+            m.put("masks_per_class", masksPerClass(classes));
+            m.put("warnings", warnings);
+        }
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -34,6 +34,8 @@ public final class ImageRecord implements Serializable {
 
     /** the length of {@link #maskPixels}: one count for each value a mask pixel can hold */
     public static final int MASK_VALUES = 256;
+    /** the mask value of pixels to ignore (VOC's object borders and void regions), never a class */
+    public static final int MASK_IGNORE = 255;
 
     /** a row without a mask (a detection dataset's) */
     public ImageRecord(String imageId, long cocoImageId, String uri, String fileName, int width,

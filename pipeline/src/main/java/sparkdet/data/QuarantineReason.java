@@ -37,7 +37,19 @@ public enum QuarantineReason {
     /** xmax <= xmin or ymax <= ymin (after clipping) */
     DEGENERATE_BOX,
     /** a box further outside the image than the clip tolerance */
-    BOX_OUTSIDE_IMAGE;
+    BOX_OUTSIDE_IMAGE,
+    /** a segmentation image without its mask file */
+    MASK_MISSING,
+    /** a mask that is not a PNG, or is cut short or corrupt, or of 16 bits a value */
+    MASK_UNREADABLE,
+    /** a mask whose header declares more pixels than sparkdet.images.max-pixels (refused undecoded) */
+    MASK_TOO_LARGE,
+    /** an RGB, RGBA or grey + alpha mask: colours, not one class index a pixel */
+    MASK_NOT_SINGLE_CHANNEL,
+    /** a mask of another size than its picture */
+    MASK_SIZE_MISMATCH,
+    /** a mask of only 0 and 255 in a two-class dataset: 255 is "ignore", so the object would never be learned */
+    MASK_ONLY_0_255;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -49,19 +49,26 @@ public final class IngestJob {
             timings.put("read", seconds(start));
             long t = System.nanoTime();
             Path parts = out.resolve(ValidationPass.PARTS);
-            int partitions = runPass(source, req, out.resolve(DatasetLayout.DATA), parts, storage);
+            MaskChecks masks = source.masks() == null ? null : new MaskChecks(source.masks(), req.binaryMask(),
+                    out.resolve(DatasetLayout.MASKS), new Path(out.target(), DatasetLayout.MASKS), req.pixelLimit(),
+                    new HadoopConf(storage.conf()));
+            int partitions = runPass(source, req, masks, out.resolve(DatasetLayout.DATA), parts, storage);
             timings.put("validate_write", seconds(t));
             LOG.info("validated and wrote {} partitions in {} s", partitions, timings.get("validate_write"));
 
             t = System.nanoTime();
             Merged merged = mergeParts(storage, parts, partitions, source.quarantined(),
-                    out.resolve(DatasetLayout.QUARANTINE));
+                    out.resolve(DatasetLayout.QUARANTINE), new DatasetStats(masks != null));
             ClassList classes = merged.classes();
             DatasetStats stats = merged.stats();
             storage.writeText(out.resolve(DatasetLayout.CLASSES), classes.toText());
             storage.writeText(out.resolve(DatasetLayout.STATS), stats.toJson(classes));
             try (OutputStream png = storage.create(out.resolve(DatasetLayout.STATS_PLOT))) {
-                StatsPlot.write(stats.perClassCounts(classes), stats.sizeHistogram(), png);
+                if (stats.segmentation()) {
+                    StatsPlot.writeSegmentation(stats.pixelsPerClass(classes), stats.masksPerClass(classes), png);
+                } else {
+                    StatsPlot.write(stats.perClassCounts(classes), stats.sizeHistogram(), png);
+                }
             }
             out.commit();
             timings.put("stats_commit", seconds(t));
@@ -77,9 +84,10 @@ public final class IngestJob {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    private static <T> int runPass(SourceData<T> source, IngestRequest req, Path data, Path parts, Storage storage) {
+    private static <T> int runPass(SourceData<T> source, IngestRequest req, MaskChecks masks, Path data, Path parts,
+                                   Storage storage) {
         source.units().foreachPartition(new ValidationPass<>(source.reader(), source.classes(), req.clipTolerance(),
-                source.checkImages(), req.pixelLimit(), data, parts, new HadoopConf(storage.conf())));
+                source.checkImages(), req.pixelLimit(), data, parts, new HadoopConf(storage.conf()), masks));
         return source.units().getNumPartitions();
     }
 
@@ -89,12 +97,13 @@ public final class IngestJob {
 
     /**
      * quarantine.jsonl (the driver's problems first, then each partition's in order), the merged
-     * stats and the classes, from the side files of the validation pass, which are then removed
+     * stats (into {@code stats}) and the classes, from the side files of the validation pass,
+     * which are then removed
      *
      * @throws InputUnusableException when a partition found the input unusable
      */
     private static Merged mergeParts(Storage storage, Path parts, int partitions, List<Quarantined> driverSide,
-                                     Path quarantineFile) throws IOException {
+                                     Path quarantineFile, DatasetStats stats) throws IOException {
         for (int i = 0; i < partitions; i++) {
             Path error = ValidationPass.errorPart(parts, i);
             if (storage.exists(error)) {
@@ -102,7 +111,6 @@ public final class IngestJob {
                         java.nio.charset.StandardCharsets.UTF_8));
             }
         }
-        DatasetStats stats = new DatasetStats();
         ClassList classes = null;
         try (OutputStream os = storage.create(quarantineFile)) {
             try (QuarantineLog log = new QuarantineLog(new NonClosing(os))) {

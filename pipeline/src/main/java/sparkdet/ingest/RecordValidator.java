@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import sparkdet.data.BoxObject;
 import sparkdet.data.ClassList;
+import sparkdet.data.DatasetWarning;
 import sparkdet.data.ImageRecord;
 import sparkdet.data.QuarantineReason;
 import sparkdet.data.Quarantined;
@@ -29,6 +30,9 @@ import sparkdet.io.HadoopConf;
  *
  * <p>An image with more pixels than the {@link PixelLimit} (by its annotation's size, or its
  * header's when the annotation gives none) is quarantined: training would refuse to decode it.
+ *
+ * <p>In a segmentation dataset the row's mask is checked last, once the picture's size is known
+ * ({@link MaskChecks}): a mask problem rejects the image.
  */
 public final class RecordValidator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -38,28 +42,41 @@ public final class RecordValidator implements Serializable {
     private final boolean checkImages;
     private final PixelLimit pixelLimit;
     private final HadoopConf hadoop;
+    private final MaskChecks masks;
 
-    public RecordValidator(ClassList classes, double clipTolerance, boolean checkImages, PixelLimit pixelLimit,
-                           HadoopConf hadoop) {
+    /** @param masks the checks of a segmentation row's mask, or null for a detection dataset */
+    RecordValidator(ClassList classes, double clipTolerance, boolean checkImages, PixelLimit pixelLimit,
+                    HadoopConf hadoop, MaskChecks masks) {
         this.classes = classes;
         this.clipTolerance = clipTolerance;
         this.checkImages = checkImages;
         this.pixelLimit = pixelLimit;
         this.hadoop = hadoop;
+        this.masks = masks;
     }
 
     /**
-     * a validated item and the number of boxes clipped in it (a class, not a record: Spark's Kryo
-     * cannot write records, and these are cached and spilled)
+     * a validated item, the number of boxes clipped in it and the warnings about its kept row (a
+     * class, not a record: Spark's Kryo cannot write records, and these are cached and spilled)
      */
     public static final class Validated implements Serializable {
         private static final long serialVersionUID = 1L;
         private final IngestItem item;
         private final int clipped;
+        private final List<DatasetWarning> warnings;
 
         public Validated(IngestItem item, int clipped) {
+            this(item, clipped, List.of());
+        }
+
+        public Validated(IngestItem item, int clipped, List<DatasetWarning> warnings) {
             this.item = item;
             this.clipped = clipped;
+            this.warnings = new ArrayList<>(warnings);
+        }
+
+        public List<DatasetWarning> warnings() {
+            return warnings;
         }
 
         public IngestItem item() {
@@ -71,7 +88,7 @@ public final class RecordValidator implements Serializable {
         }
     }
 
-    public Validated validate(IngestItem in) {
+    public Validated validate(IngestItem in) throws IOException {
         if (in.record == null) {
             return new Validated(in, 0);
         }
@@ -125,7 +142,16 @@ public final class RecordValidator implements Serializable {
                 kept.add(checked);
             }
         }
-        return new Validated(new IngestItem(r.withObjects(kept), problems), clipped);
+        ImageRecord checked = r.withObjects(kept);
+        if (masks == null) {
+            return new Validated(new IngestItem(checked, problems), clipped);
+        }
+        MaskChecks.Outcome mask = masks.attach(checked, classes);
+        if (mask.rejected() != null) {
+            problems.add(mask.rejected());
+            return new Validated(new IngestItem(null, problems), 0);
+        }
+        return new Validated(new IngestItem(mask.record(), problems), clipped, mask.warnings());
     }
 
     /** existence, and the size from the header when the annotation has none */

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import sparkdet.data.ClassList;
 import sparkdet.data.DatasetParquet;
 import sparkdet.data.DatasetStats;
+import sparkdet.data.DatasetWarning;
 import sparkdet.data.ImageRecord;
 import sparkdet.data.Quarantined;
 import sparkdet.image.PixelLimit;
@@ -45,13 +46,15 @@ final class ValidationPass<T> implements VoidFunction<Iterator<T>> {
     private final String dataDir;
     private final String partsDir;
     private final HadoopConf hadoop;
+    private final MaskChecks masks;
 
     /**
      * @param fixedClasses the classes decided before the pass, or null to take each partition's
      *     own (COCO's categories)
+     * @param masks the checks of each row's mask in a segmentation dataset, or null
      */
     ValidationPass(PartitionReader<T> reader, ClassList fixedClasses, double clipTolerance, boolean checkImages,
-                   PixelLimit pixelLimit, Path dataDir, Path partsDir, HadoopConf hadoop) {
+                   PixelLimit pixelLimit, Path dataDir, Path partsDir, HadoopConf hadoop, MaskChecks masks) {
         this.reader = reader;
         this.fixedClasses = fixedClasses;
         this.clipTolerance = clipTolerance;
@@ -60,6 +63,7 @@ final class ValidationPass<T> implements VoidFunction<Iterator<T>> {
         this.dataDir = dataDir.toString();
         this.partsDir = partsDir.toString();
         this.hadoop = hadoop;
+        this.masks = masks;
     }
 
     static Path quarantinePart(Path partsDir, int partition) {
@@ -93,8 +97,9 @@ final class ValidationPass<T> implements VoidFunction<Iterator<T>> {
         }
         long t1 = System.nanoTime();
         ClassList classes = fixedClasses != null ? fixedClasses : input.classes();
-        RecordValidator validator = new RecordValidator(classes, clipTolerance, checkImages, pixelLimit, hadoop);
-        DatasetStats stats = new DatasetStats();
+        RecordValidator validator = new RecordValidator(classes, clipTolerance, checkImages, pixelLimit, hadoop,
+                masks);
+        DatasetStats stats = new DatasetStats(masks != null);
         Path file = new Path(dataDir, String.format(Locale.ROOT, "part-%05d.zstd.parquet", partition));
         try (QuarantineLog log = new QuarantineLog(storage.create(quarantinePart(parts, partition)));
              ParquetWriter<ImageRecord> rows = DatasetParquet.open(file, hadoop.get())) {
@@ -106,6 +111,9 @@ final class ValidationPass<T> implements VoidFunction<Iterator<T>> {
                     stats.addQuarantined(q.reason);
                 }
                 stats.addClipped(v.clipped());
+                for (DatasetWarning w : v.warnings()) {
+                    stats.addWarning(w);
+                }
                 if (v.item().record != null) {
                     stats.addImage(v.item().record);
                     rows.write(v.item().record);

@@ -113,6 +113,27 @@ public final class Storage {
     }
 
     /**
+     * The names in a local folder that the file system's encoding cannot decode (bytes that are
+     * not UTF-8, say): Java reads them with U+FFFD in place of those bytes, so they cannot be
+     * opened by name, and Hadoop's listing leaves them out without a word. Empty for other file
+     * systems, which store names as text.
+     */
+    public List<String> undecodableNames(Path dir) throws IOException {
+        if (!(fs(dir) instanceof RawLocalFileSystem local)) {
+            return List.of();
+        }
+        String[] names = local.pathToFile(dir).list();
+        List<String> out = new ArrayList<>();
+        for (String name : names == null ? new String[0] : names) {
+            if (name.indexOf('\uFFFD') >= 0) {
+                out.add(name);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
      * the files under a folder, recursively, whose names end with one of the suffixes
      * (case-insensitive); hidden files and folders (".", "_": staging folders, _SUCCESS) are left
      * out. Walked with plain listings: FileSystem.listFiles asks the local file system for each

@@ -14,19 +14,35 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 import sparkdet.data.DatasetStats;
 
-/** stats.png: objects per class above, the distribution of box sizes below. */
+/**
+ * stats.png: objects per class above, the distribution of box sizes below; for a segmentation
+ * dataset, mask pixels per class above and the masks holding each class below.
+ */
 public final class StatsPlot {
     private static final int WIDTH = 1200;
+
+    static {
+        // before the first chart: drawing needs no display
+        System.setProperty("java.awt.headless", "true");
+    }
 
     private StatsPlot() {
     }
 
     public static void write(Map<String, Long> perClass, long[] sizeHistogram, OutputStream out) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        CategoryChart classes = perClassChart(perClass);
-        CategoryChart sizes = sizeChart(sizeHistogram);
-        BufferedImage top = BitmapEncoder.getBufferedImage(classes);
-        BufferedImage bottom = BitmapEncoder.getBufferedImage(sizes);
+        stack(perClassChart(perClass, "Objects per class", "objects"), sizeChart(sizeHistogram), out);
+    }
+
+    /** a segmentation dataset's: pixels per class above, masks holding each class below */
+    public static void writeSegmentation(Map<String, Long> pixelsPerClass, Map<String, Long> masksPerClass,
+                                         OutputStream out) throws IOException {
+        stack(perClassChart(pixelsPerClass, "Mask pixels per class", "pixels"),
+                perClassChart(masksPerClass, "Masks holding each class", "masks"), out);
+    }
+
+    private static void stack(CategoryChart upper, CategoryChart lower, OutputStream out) throws IOException {
+        BufferedImage top = BitmapEncoder.getBufferedImage(upper);
+        BufferedImage bottom = BitmapEncoder.getBufferedImage(lower);
         BufferedImage all = new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = all.createGraphics();
         g.setColor(Color.WHITE);
@@ -37,11 +53,11 @@ public final class StatsPlot {
         Png.write(all, out);
     }
 
-    private static CategoryChart perClassChart(Map<String, Long> perClass) {
+    private static CategoryChart perClassChart(Map<String, Long> perClass, String title, String counted) {
         int n = Math.max(perClass.size(), 1);
         int height = 420 + Math.min(n, 200) * 2;
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(height)
-                .title("Objects per class").xAxisTitle("class").yAxisTitle("objects").build();
+                .title(title).xAxisTitle("class").yAxisTitle(counted).build();
         c.getStyler().setLegendVisible(false);
         c.getStyler().setXAxisLabelRotation(n > 8 ? 60 : 0);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -53,7 +69,7 @@ public final class StatsPlot {
             names.add("(none)");
             counts.add(0L);
         }
-        c.addSeries("objects", names, counts);
+        c.addSeries(counted, names, counts);
         return c;
     }
 

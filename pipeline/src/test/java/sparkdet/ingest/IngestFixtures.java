@@ -23,11 +23,19 @@ final class IngestFixtures {
 
     static IngestSummary ingest(IngestFormat format, Path input, String images, String split, Path classes,
                                 Path output, String... settings) throws IOException {
+        return run(request(format, input, images, split, classes, output, settings));
+    }
+
+    /** what {@link #ingest} runs, to be adjusted first (task, --binary-mask) */
+    static IngestRequest request(IngestFormat format, Path input, String images, String split, Path classes,
+                                 Path output, String... settings) {
         List<String> overrides = new ArrayList<>(List.of("spark.master=local[2]"));
         overrides.addAll(List.of(settings));
-        IngestRequest req = IngestRequest.of(format, input.toString(), images, split,
-                classes == null ? null : classes.toString(), output.toString(), false,
-                sparkdet.config.Settings.load(null, overrides));
+        return IngestRequest.of(format, input.toString(), images, split, classes == null ? null : classes.toString(),
+                output.toString(), false, sparkdet.config.Settings.load(null, overrides));
+    }
+
+    static IngestSummary run(IngestRequest req) throws IOException {
         return new IngestJob(TestSpark.session()).run(req);
     }
 

@@ -11,6 +11,10 @@ public final class TestData {
     public static final Path LABELME = Path.of("/usr/share/doc/labelme-examples/examples");
     public static final Path LABELME_VOC = LABELME.resolve("bbox_detection/data_dataset_voc");
     public static final Path LABELME_COCO = LABELME.resolve("instance_segmentation/data_dataset_coco");
+    /** labelme's semantic segmentation export of the three VOC photos: masks with 255 and classes up to 20 */
+    public static final Path LABELME_SEGMENTATION = LABELME.resolve("semantic_segmentation/data_dataset_voc");
+    /** labelme's semantic segmentation export of five video frames (classes car and track) */
+    public static final Path LABELME_VIDEO_SEGMENTATION = LABELME.resolve("video_annotation/data_dataset_voc");
     public static final Path DARKNET = Path.of("/usr/share/darknet/data");
 
     private TestData() {
