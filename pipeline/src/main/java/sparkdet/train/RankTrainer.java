@@ -25,6 +25,7 @@ import sparkdet.batches.Batch;
 import sparkdet.batches.BatchLoader;
 import sparkdet.batches.ImageSource;
 import sparkdet.batches.LoaderOptions;
+import sparkdet.batches.Seeds;
 import sparkdet.data.ImageRecord;
 import sparkdet.io.HadoopConf;
 import sparkdet.io.Storage;
@@ -163,6 +164,8 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         List<EpochTiming> timings = new ArrayList<>();
         for (int epoch = firstEpoch; epoch < recipe.stopEpoch(); epoch++) {
             long t0 = System.nanoTime();
+            // libtorch's own draws (dropout) from a seed of the epoch, so a resumed run draws what a straight one did
+            torch.manual_seed(Seeds.of(recipe.seed(), epoch, rank));
             boolean frozen = recipe.frozen(epoch);
             model.setFrozen(frozen);
             model.train(true);
