@@ -7,6 +7,7 @@ import java.util.Set;
 import sparkdet.image.PixelLimit;
 import sparkdet.infer.Detector;
 import sparkdet.infer.LatencyMeter;
+import sparkdet.model.Task;
 
 /** {@code sparkdet fps}: the latency of one image through the whole detect path and through the network alone. */
 final class FpsCommand implements Command {
@@ -58,7 +59,8 @@ final class FpsCommand implements Command {
             context.out().println(detector.describe());
             print(context, "detect path", r.wholePath());
             print(context, "network only", r.networkOnly());
-            context.out().printf("boxes found: %d%n", r.detections());
+            context.out().printf(detector.spec().task() == Task.SEGMENT ? "classes present besides the background: %d%n"
+                    : "boxes found: %d%n", r.detections());
         }
         return Main.OK;
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.PixelLimit;
 import sparkdet.image.RgbImage;
+import sparkdet.model.Task;
 
 /**
  * The fps mode of the YOLO repositories: after a warm-up, the same image through the whole detect
@@ -35,7 +36,17 @@ public final class LatencyMeter {
         }
     }
 
+    /** @param detections boxes found, or for a segmentation model the classes present besides the background */
     public record Report(Latency wholePath, Latency networkOnly, int detections) {
+    }
+
+    /** the whole path of one picture: its boxes, or its class map at its size */
+    private static int results(Detector detector, RgbImage image, DetectOptions options) {
+        if (detector.spec().task() == Task.SEGMENT) {
+            long[] pixels = detector.segment(List.of(image)).get(0).histogram();
+            return (int) Arrays.stream(pixels, 1, pixels.length).filter(n -> n > 0).count();
+        }
+        return detector.detect(List.of(image), options).get(0).size();
     }
 
     public static Report measure(Detector detector, byte[] encoded, String name, int warmup, int runs,
@@ -45,13 +56,13 @@ public final class LatencyMeter {
         }
         int found = 0;
         for (int i = 0; i < warmup; i++) {
-            found = detector.detect(List.of(ImageDecoder.decode(encoded, name, pixelLimit)), options).get(0).size();
+            found = results(detector, ImageDecoder.decode(encoded, name, pixelLimit), options);
         }
         long[] whole = new long[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
             RgbImage image = ImageDecoder.decode(encoded, name, pixelLimit);
-            found = detector.detect(List.of(image), options).get(0).size();
+            found = results(detector, image, options);
             whole[i] = System.nanoTime() - t0;
         }
         Detector.Prepared prepared = detector.prepare(List.of(ImageDecoder.decode(encoded, name, pixelLimit)));

@@ -21,14 +21,17 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.image.ImageDecoder;
+import sparkdet.image.LabelMap;
+import sparkdet.image.RgbImage;
+import sparkdet.model.Task;
 import sparkdet.image.ImageTooLargeException;
 import sparkdet.image.PixelLimit;
 import sparkdet.infer.DetectOptions;
 import sparkdet.infer.Detector;
 import sparkdet.io.InputUnusableException;
-import sparkdet.postprocess.Detection;
 import sparkdet.runtime.NativeCache;
 import sparkdet.viz.DetectionPainter;
+import sparkdet.viz.MaskPainter;
 
 /**
  * A video file or a camera through the detector, frame by frame, as the YOLO repositories'
@@ -74,6 +77,8 @@ public final class VideoDetection {
             double rate = grabber.getFrameRate() > 0 ? grabber.getFrameRate() : FALLBACK_RATE;
             long frames = 0;
             long started = System.nanoTime();
+            // a segmentation model's frames show its classes blended in, as its predict's overlays
+            boolean segment = detector.spec().task() == Task.SEGMENT;
             long[] recent = new long[FPS_WINDOW];
             try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(partial.toFile(), width, height, 0);
                  OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
@@ -86,10 +91,16 @@ public final class VideoDetection {
                     long t0 = System.nanoTime();
                     try (PointerScope scope = new PointerScope()) {
                         Mat bgr = converter.convert(frame);
-                        List<Detection> found = detector.detect(List.of(ImageDecoder.fromBgr(bgr)), options).get(0);
+                        RgbImage picture = ImageDecoder.fromBgr(bgr);
+                        if (segment) {
+                            LabelMap map = detector.segment(List.of(picture)).get(0);
+                            MaskPainter.draw(bgr, picture, map, MaskPainter.Mix.BLEND);
+                        } else {
+                            DetectionPainter.draw(bgr, detector.detect(List.of(picture), options).get(0),
+                                    detector.classes());
+                        }
                         recent[(int) (frames % FPS_WINDOW)] = System.nanoTime() - t0;
                         double fps = fps(recent, frames + 1);
-                        DetectionPainter.draw(bgr, found, detector.classes());
                         DetectionPainter.caption(bgr, String.format(Locale.ROOT, "FPS %.1f", fps));
                         recorder.record(converter.convert(bgr));
                         frames++;

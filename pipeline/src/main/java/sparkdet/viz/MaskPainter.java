@@ -64,6 +64,14 @@ public final class MaskPainter {
         return new RgbImage(image.width(), image.height(), out);
     }
 
+    /** paints a BGR video frame in place with its class map (the frame's own pixels as {@code image}) */
+    public static void draw(Mat bgr, RgbImage image, LabelMap map, Mix mix) {
+        OpenCv.load();
+        try (PointerScope scope = new PointerScope()) {
+            opencv_imgproc.cvtColor(OpenCv.mat(paint(image, map, mix)), bgr, opencv_imgproc.COLOR_RGB2BGR);
+        }
+    }
+
     /** the painted picture as JPEG bytes */
     public static byte[] jpeg(RgbImage image, LabelMap map, Mix mix) {
         OpenCv.load();

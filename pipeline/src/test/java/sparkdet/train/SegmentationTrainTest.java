@@ -20,6 +20,9 @@ import sparkdet.ingest.IngestFormat;
 import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
 import sparkdet.infer.DetectOptions;
+import sparkdet.infer.Detector;
+import sparkdet.infer.Detectors;
+import sparkdet.infer.LatencyMeter;
 import sparkdet.io.Storage;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelFiles;
@@ -27,6 +30,7 @@ import sparkdet.model.Task;
 import sparkdet.predict.PredictJob;
 import sparkdet.predict.PredictRequest;
 import sparkdet.testing.TestSpark;
+import sparkdet.video.VideoDetection;
 import sparkdet.viz.MaskPainter;
 
 /**
@@ -39,6 +43,7 @@ import sparkdet.viz.MaskPainter;
 class SegmentationTrainTest {
     private static final Path LABELME = Path.of(
             "/usr/share/doc/labelme-examples/examples/semantic_segmentation/data_dataset_voc");
+    private static final Path VTEST = Path.of("/usr/share/doc/opencv-doc/examples/data/vtest.avi");
     @TempDir
     static Path tmp;
     private static String dataset;
@@ -122,5 +127,19 @@ class SegmentationTrainTest {
             assertThat(ratio).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
         }
         assertThat(predicted.resolve(PredictJob.SEGMENTS)).isDirectory();
+
+        // fps and video run segmentation models too: the class map is the result, drawn over the frames
+        try (Detector detector = Detectors.open(storage, out.resolve("model.zip").toString(), 1, "cpu",
+                ModelFiles.MAX_BYTES_CEILING)) {
+            byte[] photo = Files.readAllBytes(LABELME.resolve("JPEGImages/2011_000003.jpg"));
+            LatencyMeter.Report r = LatencyMeter.measure(detector, photo, "2011_000003.jpg", 0, 2,
+                    new DetectOptions(0.25, 0.45, 100), TestSpark.pixelLimit());
+            assertThat(r.detections()).isBetween(0, 20);
+            Path video = tmp.resolve(architecture + ".mp4");
+            VideoDetection.Result v = VideoDetection.run(detector, VTEST.toString(), video,
+                    new DetectOptions(0.25, 0.45, 100), TestSpark.pixelLimit(), (frame, fps) -> frame < 3);
+            assertThat(v.frames()).isEqualTo(3);
+            assertThat(video).isNotEmptyFile();
+        }
     }
 }
