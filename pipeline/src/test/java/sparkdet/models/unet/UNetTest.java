@@ -15,6 +15,7 @@ import sparkdet.model.Fixtures;
 import sparkdet.model.LoadReport;
 import sparkdet.model.ModelFiles;
 import sparkdet.model.Weights;
+import sparkdet.models.segmentation.SegmentationLoss;
 
 /** What UNet does beyond the reference's forward pass (UNetPyTorchParityTest): its start, freezing, input sizes. */
 class UNetTest {
@@ -62,6 +63,23 @@ class UNetTest {
                         .isEqualTo(backbone == UNetBackbone.VGG ? 26 : 159);
                 model.setFrozen(false);
                 model.namedParameters().forEach((name, t) -> assertThat(t.requires_grad()).as(name).isTrue());
+            }
+        }
+    }
+
+    /** the in-place ReLUs and residual sums leave autograd what it needs, as PyTorch's inplace=True modules do */
+    @Test
+    void theSegmentationLossBackpropagatesToEveryParameter() {
+        try (PointerScope scope = new PointerScope()) {
+            for (UNetBackbone backbone : UNetBackbone.values()) {
+                UNet model = backbone.newModel(4);
+                model.train(true);
+                Tensor labels = torch.randint(0, 6, new long[] {2, 32, 32});
+                SegmentationLoss.crossEntropy(4).compute(model.forward(torch.rand(2, 3, 32, 32)), labels).backward();
+                model.namedParameters().forEach((name, t) -> {
+                    assertThat(t.grad().defined()).as(name).isTrue();
+                    assertThat(t.grad().abs().sum().item_double()).as(name).isGreaterThan(0).isFinite();
+                });
             }
         }
     }
