@@ -91,10 +91,6 @@ public final class UNet extends Network {
         return module.matches("(.*\\.)?bn\\d") || module.endsWith(".downsample.1");
     }
 
-    public UNetBackbone backbone() {
-        return backbone;
-    }
-
     @Override
     public int numClasses() {
         return numClasses;

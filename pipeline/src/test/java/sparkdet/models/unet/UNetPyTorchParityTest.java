@@ -71,7 +71,8 @@ class UNetPyTorchParityTest {
             for (int p = 0; p < referenceNames.size(); p++) {
                 Tensor t = model.stateDict().get(referenceNames.get(p));
                 if (t.is_floating_point()) {
-                    assertThat(t.toType(ScalarType.Double).sum().item_double()).as("formula weights of %s", referenceNames.get(p))
+                    assertThat(t.toType(ScalarType.Double).sum().item_double())
+                            .as("formula weights of %s", referenceNames.get(p))
                             .isCloseTo(io.get("weight_sums").get(p).item_double(), within(1e-4));
                 }
             }
@@ -83,8 +84,8 @@ class UNetPyTorchParityTest {
             // on the CPU as training and predict place it: channels-last weights, then the batch norms folded
             model.moveTo(new Device(torch.DeviceType.CPU));
             model.foldForInference();
-            assertClose("eval, channels-last, folded", model.forward(input.contiguous(torch.MemoryFormat.ChannelsLast))[0],
-                    io.get("eval"));
+            Tensor channelsLast = input.contiguous(torch.MemoryFormat.ChannelsLast);
+            assertClose("eval, channels-last, folded", model.forward(channelsLast)[0], io.get("eval"));
             // in float64: batch statistics over layer4's 2 x 2 x 2 values amplify float32 rounding to near
             // 1e-4; eval mode has checked the float32 network
             model.to(ScalarType.Double, false);

@@ -41,7 +41,8 @@ class UNetTest {
             UNet model = UNetBackbone.RESNET50.newModel(21);
             Map<String, Tensor> p = model.namedParameters();
             for (String bn : new String[] {"resnet.bn1", "resnet.layer3.2.bn3", "resnet.layer4.0.downsample.1"}) {
-                assertThat(p.get(bn + ".weight").sub(new Scalar(1)).abs().max().item_double()).as(bn).isGreaterThan(0).isLessThan(0.15);
+                assertThat(p.get(bn + ".weight").sub(new Scalar(1)).abs().max().item_double()).as(bn)
+                        .isGreaterThan(0).isLessThan(0.15);
                 assertThat(p.get(bn + ".bias").abs().max().item_double()).as(bn).isZero();
             }
             assertNormal(p.get("resnet.layer4.2.conv2.weight"), 0, 0.02);
