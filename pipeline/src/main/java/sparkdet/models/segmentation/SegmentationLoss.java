@@ -216,6 +216,6 @@ public final class SegmentationLoss implements Loss {
         if (logits.size(2) == height && logits.size(3) == width) {
             return logits;
         }
-        return torch.upsample_bilinear2d(logits, new long[] {height, width}, true);
+        return SegmentationNetwork.resize(logits, height, width);
     }
 }
