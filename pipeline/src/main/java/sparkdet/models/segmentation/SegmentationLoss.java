@@ -18,9 +18,10 @@ import sparkdet.model.Targets;
  * plus the dice loss when on; with PSPNet's auxiliary output, 0.4 times its loss (and its dice) plus
  * the main output's.
  *
- * <p>Labels are the mask pixels as read: [N, H, W], any integer type. A value in [0, classes) is a
- * class; every other value (255, VOC's white borders, and any value &gt;= classes) is ignored, as
- * the references' dataloader turns them into classes, their ignore_index. Ignored pixels add nothing
+ * <p>Labels are the mask pixels as read: [N, H, W], any integer type, on the logits' device. A value
+ * in [0, classes) is a class; every other value (255, VOC's white borders, and any value &gt;=
+ * classes) is ignored: the references' dataloader sets them to num_classes, the losses'
+ * ignore_index, and so does {@link #loaderLabels} here. Ignored pixels add nothing
  * to the cross-entropy (its mean is over the rest, weighted by the class weights), count 0 in the
  * focal mean (which is over every pixel) and, in the dice loss, count as no class's target while
  * their softmax still counts as false positives: all as in the references. A batch whose every pixel
@@ -31,13 +32,13 @@ import sparkdet.model.Targets;
  */
 public final class SegmentationLoss implements Loss {
     /** the weight of PSPNet's auxiliary output (pspnet-pytorch's utils_fit.py) */
-    public static final double AUX_WEIGHT = 0.4;
+    private static final double AUX_WEIGHT = 0.4;
     /** Focal_Loss's defaults, which fit_one_epoch keeps */
-    static final double FOCAL_ALPHA = 0.5;
-    static final double FOCAL_GAMMA = 2;
+    private static final double FOCAL_ALPHA = 0.5;
+    private static final double FOCAL_GAMMA = 2;
     /** Dice_loss's defaults, which fit_one_epoch keeps */
-    static final double DICE_BETA = 1;
-    static final double DICE_SMOOTH = 1e-5;
+    private static final double DICE_BETA = 1;
+    private static final double DICE_SMOOTH = 1e-5;
 
     /** at::Reduction */
     private static final long NO_REDUCTION = 0;
@@ -120,12 +121,16 @@ public final class SegmentationLoss implements Loss {
                     + outputs.length + " outputs");
         }
         if (labels.dim() != 3) {
-            throw new IllegalArgumentException("labels must be [N, H, W], got " + Arrays.toString(labels.sizes().vec().get()));
+            throw new IllegalArgumentException("labels must be [N, H, W], got "
+                    + Arrays.toString(labels.sizes().vec().get()));
         }
         Tensor pngs = loaderLabels(labels, numClasses);
         Tensor segLabels = dice ? oneHot(pngs, numClasses, outputs[0].scalar_type()) : null;
         Tensor main = outputLoss(outputs[0], pngs, segLabels);
-        return outputs.length == 1 ? main : outputLoss(outputs[1], pngs, segLabels).mul(new Scalar(AUX_WEIGHT)).add(main);
+        if (outputs.length == 1) {
+            return main;
+        }
+        return outputLoss(outputs[1], pngs, segLabels).mul(new Scalar(AUX_WEIGHT)).add(main);
     }
 
     /** one output's cross-entropy or focal loss, plus its dice */
@@ -168,7 +173,8 @@ public final class SegmentationLoss implements Loss {
     Tensor focal(Tensor logits, Tensor pngs) {
         Tensor logpt = torch.cross_entropy_loss(logits, pngs, weights(logits), NO_REDUCTION, numClasses, 0).neg();
         Tensor pt = logpt.exp();
-        return pt.neg().add(new Scalar(1)).pow(new Scalar(FOCAL_GAMMA)).mul(logpt.mul(new Scalar(FOCAL_ALPHA))).neg().mean();
+        Tensor modulation = pt.neg().add(new Scalar(1)).pow(new Scalar(FOCAL_GAMMA));
+        return modulation.mul(logpt.mul(new Scalar(FOCAL_ALPHA))).neg().mean();
     }
 
     /**
@@ -210,6 +216,6 @@ public final class SegmentationLoss implements Loss {
         if (logits.size(2) == height && logits.size(3) == width) {
             return logits;
         }
-        return torch.upsample_bilinear2d(logits, new long[] {height, width}, true);
+        return SegmentationNetwork.resize(logits, height, width);
     }
 }

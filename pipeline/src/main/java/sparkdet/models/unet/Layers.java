@@ -4,7 +4,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.models.segmentation.SegmentationNetwork;
 
 /** The two layers unet-pytorch writes the same way in VGG16 and in the decoder. */
 final class Layers {
@@ -20,6 +20,6 @@ final class Layers {
 
     /** nn.UpsamplingBilinear2d(scale_factor=2): bilinear with aligned corners, twice the height and width */
     static Tensor upsample(Tensor x) {
-        return torch.upsample_bilinear2d(x, new long[] {x.size(2) * 2, x.size(3) * 2}, true);
+        return SegmentationNetwork.resize(x, x.size(2) * 2, x.size(3) * 2);
     }
 }

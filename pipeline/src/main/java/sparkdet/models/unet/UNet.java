@@ -43,8 +43,9 @@ public final class UNet extends Network {
      * @param numClasses the classes scored, background included (the reference's num_classes)
      */
     UNet(int numClasses, UNetBackbone backbone) {
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("a segmentation network needs at least one class, got " + numClasses);
+        if (numClasses < 2) {
+            throw new IllegalArgumentException("a segmentation network needs at least two classes (the background and"
+                    + " one), got " + numClasses);
         }
         this.numClasses = numClasses;
         this.backbone = backbone;
@@ -89,10 +90,6 @@ public final class UNet extends Network {
     /** ResNet-50's batch norms: bn1..bn3 of the stem and the bottlenecks, and each projection's downsample.1 */
     private static boolean isBatchNorm(String module) {
         return module.matches("(.*\\.)?bn\\d") || module.endsWith(".downsample.1");
-    }
-
-    public UNetBackbone backbone() {
-        return backbone;
     }
 
     @Override

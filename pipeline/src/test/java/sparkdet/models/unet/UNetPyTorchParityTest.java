@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,7 +24,7 @@ import sparkdet.models.segmentation.FormulaWeights;
  * scripts/make_unet_fixture.py builds it (checked there against the repository's own): its
  * state-dict names, shapes and order, a PyTorch-written .pth loaded by name, and the logits from the
  * same weights (scripts/formula_weights.py, which {@link FormulaWeights} computes too) in eval mode,
- * after folding and in train mode (batch statistics), to 1e-4.
+ * channels-last and folded, and in train mode (batch statistics), to 1e-4.
  */
 class UNetPyTorchParityTest {
     private static final int CLASSES = 3;
@@ -35,8 +35,10 @@ class UNetPyTorchParityTest {
         try (PointerScope scope = new PointerScope()) {
             UNet model = backbone.newModel(CLASSES);
             Map<String, Tensor> reference = Fixtures.tensors(positions(backbone));
-            assertThat(new ArrayList<>(shapes(model.stateDict()).entrySet()))
-                    .containsExactlyElementsOf(shapes(reference).entrySet());
+            Map<String, Tensor> state = model.stateDict();
+            assertThat(state.keySet()).containsExactlyElementsOf(reference.keySet());
+            reference.forEach((name, t) ->
+                    assertThat(state.get(name).sizes().vec().get()).as(name).containsExactly(t.sizes().vec().get()));
             assertThat(reference).hasSize(backbone == UNetBackbone.VGG ? 44 : 340);
         }
     }
@@ -66,12 +68,12 @@ class UNetPyTorchParityTest {
             List<String> referenceNames = new ArrayList<>(Fixtures.tensors(positions(backbone)).keySet());
             UNet model = backbone.newModel(CLASSES);
             FormulaWeights.fill(model, referenceNames);
-            double[] sums = doubles(io.get("weight_sums"));
             for (int p = 0; p < referenceNames.size(); p++) {
                 Tensor t = model.stateDict().get(referenceNames.get(p));
                 if (t.is_floating_point()) {
-                    assertThat(t.toType(ScalarType.Double).sum().item_double()).as("formula weights of %s", referenceNames.get(p))
-                            .isCloseTo(sums[p], within(1e-4));
+                    assertThat(t.toType(ScalarType.Double).sum().item_double())
+                            .as("formula weights of %s", referenceNames.get(p))
+                            .isCloseTo(io.get("weight_sums").get(p).item_double(), within(1e-4));
                 }
             }
             Tensor input = io.get("input");
@@ -79,8 +81,11 @@ class UNetPyTorchParityTest {
             Tensor eval = model.forward(input)[0];
             assertThat(eval.sizes().vec().get()).containsExactly(2, CLASSES, 64, 64);
             assertClose("eval", eval, io.get("eval"));
+            // on the CPU as training and predict place it: channels-last weights, then the batch norms folded
+            model.moveTo(new Device(torch.DeviceType.CPU));
             model.foldForInference();
-            assertClose("eval, folded", model.forward(input)[0], io.get("eval"));
+            Tensor channelsLast = input.contiguous(torch.MemoryFormat.ChannelsLast);
+            assertClose("eval, channels-last, folded", model.forward(channelsLast)[0], io.get("eval"));
             // in float64: batch statistics over layer4's 2 x 2 x 2 values amplify float32 rounding to near
             // 1e-4; eval mode has checked the float32 network
             model.to(ScalarType.Double, false);
@@ -97,18 +102,5 @@ class UNetPyTorchParityTest {
 
     private static String positions(UNetBackbone backbone) {
         return "unet_" + backbone.variant() + "_c3_positions.pth";
-    }
-
-    private static Map<String, List<Long>> shapes(Map<String, Tensor> tensors) {
-        Map<String, List<Long>> out = new LinkedHashMap<>();
-        tensors.forEach((k, v) -> out.put(k, Arrays.stream(v.sizes().vec().get()).boxed().toList()));
-        return out;
-    }
-
-    private static double[] doubles(Tensor t) {
-        Tensor c = t.contiguous();
-        double[] out = new double[(int) c.numel()];
-        c.data_ptr_double().get(out);
-        return out;
     }
 }

@@ -15,6 +15,7 @@ import sparkdet.model.Fixtures;
 import sparkdet.model.LoadReport;
 import sparkdet.model.ModelFiles;
 import sparkdet.model.Weights;
+import sparkdet.models.segmentation.SegmentationLoss;
 
 /** What UNet does beyond the reference's forward pass (UNetPyTorchParityTest): its start, freezing, input sizes. */
 class UNetTest {
@@ -40,7 +41,8 @@ class UNetTest {
             UNet model = UNetBackbone.RESNET50.newModel(21);
             Map<String, Tensor> p = model.namedParameters();
             for (String bn : new String[] {"resnet.bn1", "resnet.layer3.2.bn3", "resnet.layer4.0.downsample.1"}) {
-                assertThat(p.get(bn + ".weight").sub(new Scalar(1)).abs().max().item_double()).as(bn).isGreaterThan(0).isLessThan(0.15);
+                assertThat(p.get(bn + ".weight").sub(new Scalar(1)).abs().max().item_double()).as(bn)
+                        .isGreaterThan(0).isLessThan(0.15);
                 assertThat(p.get(bn + ".bias").abs().max().item_double()).as(bn).isZero();
             }
             assertNormal(p.get("resnet.layer4.2.conv2.weight"), 0, 0.02);
@@ -62,6 +64,23 @@ class UNetTest {
                         .isEqualTo(backbone == UNetBackbone.VGG ? 26 : 159);
                 model.setFrozen(false);
                 model.namedParameters().forEach((name, t) -> assertThat(t.requires_grad()).as(name).isTrue());
+            }
+        }
+    }
+
+    /** the in-place ReLUs and residual sums leave autograd what it needs, as PyTorch's inplace=True modules do */
+    @Test
+    void theSegmentationLossBackpropagatesToEveryParameter() {
+        try (PointerScope scope = new PointerScope()) {
+            for (UNetBackbone backbone : UNetBackbone.values()) {
+                UNet model = backbone.newModel(4);
+                model.train(true);
+                Tensor labels = torch.randint(0, 6, new long[] {2, 32, 32});
+                SegmentationLoss.crossEntropy(4).compute(model.forward(torch.rand(2, 3, 32, 32)), labels).backward();
+                model.namedParameters().forEach((name, t) -> {
+                    assertThat(t.grad().defined()).as(name).isTrue();
+                    assertThat(t.grad().abs().sum().item_double()).as(name).isGreaterThan(0).isFinite();
+                });
             }
         }
     }
