@@ -12,7 +12,7 @@ class ModelFamiliesTest {
     void anUnknownArchitectureIsRefusedNamingTheKnownOnes() {
         assertThat(ModelFamilies.of("yolov4-tiny").architecture()).isEqualTo("yolov4-tiny");
         assertThatThrownBy(() -> ModelFamilies.of("yolov9000")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown architecture 'yolov9000' (known: yolov3, yolov4, yolov4-tiny, yolov5, yolox)");
+                .hasMessage("unknown architecture 'yolov9000' (known: deeplabv3plus, pspnet, unet, yolov3, yolov4, yolov4-tiny, yolov5, yolox)");
         assertThatThrownBy(() -> ModelFamilies.layout("ssd-boxes")).hasMessageContaining("yolo-anchors, yolov5, yolov8, yolox")
                 .hasMessageContaining("'ssd-boxes'");
     }
@@ -23,7 +23,7 @@ class ModelFamiliesTest {
         String json = "{\"format\": 2, \"architecture\": \"yolov9000\"}";
         assertThatThrownBy(() -> ModelSpec.fromJson(json, "m.zip!/model.json"))
                 .isInstanceOf(InputUnusableException.class)
-                .hasMessage("m.zip!/model.json: unknown architecture 'yolov9000' (known: yolov3, yolov4, yolov4-tiny, yolov5, yolox)");
+                .hasMessage("m.zip!/model.json: unknown architecture 'yolov9000' (known: deeplabv3plus, pspnet, unet, yolov3, yolov4, yolov4-tiny, yolov5, yolox)");
     }
 
     /**
