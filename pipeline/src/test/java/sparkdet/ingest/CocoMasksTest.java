@@ -63,6 +63,18 @@ class CocoMasksTest {
         }
     }
 
+    /** a zigzag of 100 image-wide edges would take 15M boundary points: refused, not allocated */
+    @Test
+    void aPolygonTooLongToDrawIsRefused() {
+        double[] zigzag = new double[200];
+        for (int i = 0; i < 100; i++) {
+            zigzag[2 * i] = i % 2 == 0 ? -10000 : 20000;
+            zigzag[2 * i + 1] = i;
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CocoMasks.polygonRuns(zigzag, 10000, 10000))
+                .isInstanceOf(CocoMasks.BadSegmentationException.class).hasMessageContaining("too long to draw");
+    }
+
     /** labelme's export: its first category is _background_ (id 0), so the categories are the classes as they are */
     @Test
     void labelmeInstancesBecomeClassMasks() throws Exception {
@@ -109,7 +121,8 @@ class CocoMasksTest {
               {"id": 4, "file_name": "size.jpg", "width": 6, "height": 6},
               {"id": 5, "file_name": "none.jpg", "width": 6, "height": 6},
               {"id": 6, "file_name": "short.jpg", "width": 6, "height": 6},
-              {"id": 7, "file_name": "empty.jpg", "width": 6, "height": 6}],
+              {"id": 7, "file_name": "empty.jpg", "width": 6, "height": 6},
+              {"id": 8, "file_name": "far.jpg", "width": 6, "height": 6}],
              "categories": [{"id": 7, "name": "b"}, {"id": 3, "name": "a"}],
              "annotations": [
               {"id": 1, "image_id": 1, "category_id": 3, "bbox": [1, 1, 3, 3], "iscrowd": 0,
@@ -125,7 +138,9 @@ class CocoMasksTest {
                "segmentation": {"counts": [0, 81], "size": [9, 9]}},
               {"id": 7, "image_id": 5, "category_id": 3, "bbox": [1, 1, 2, 2]},
               {"id": 8, "image_id": 6, "category_id": 3, "bbox": [1, 1, 2, 2], "iscrowd": 1,
-               "segmentation": {"counts": [0, 10], "size": [6, 6]}}]}
+               "segmentation": {"counts": [0, 10], "size": [6, 6]}},
+              {"id": 9, "image_id": 8, "category_id": 7, "bbox": [1, 1, 2, 2],
+               "segmentation": [[0, 0, 1e12, 0, 3, 3]]}]}
             """;
         Path file = Files.writeString(tmp.resolve("instances_small.json"), json);
         Path out = tmp.resolve("small-seg");
@@ -162,12 +177,13 @@ class CocoMasksTest {
             String src = q.get("source").asText();
             reasons.put(src.substring(src.indexOf('#')), q.get("reason").asText() + ": " + q.get("detail").asText());
         }
-        assertThat(reasons).hasSize(4);
+        assertThat(reasons).hasSize(5);
         assertThat(reasons.get("#images[2]")).startsWith("malformed_annotation").contains("object 1 ('a')")
                 .contains("a polygon of 4 numbers");
         assertThat(reasons.get("#images[3]")).contains("RLE size [9,9] is not the image's [height, width] [6, 6]");
         assertThat(reasons.get("#images[4]")).contains("has no segmentation").contains("the image is left out");
         assertThat(reasons.get("#images[5]")).contains("its runs cover 10 pixels, not the image's 6x6");
+        assertThat(reasons.get("#images[7]")).contains("object 1 ('b')").contains("lies far outside the 6x6 image");
         JsonNode stats = IngestFixtures.json(out.resolve("stats.json"));
         assertThat(stats.get("warnings").get("mask_background_only").asLong()).as("image 7 has no object").isEqualTo(1);
         assertThat(stats.get("ignored_pixels").asLong()).isEqualTo(7);

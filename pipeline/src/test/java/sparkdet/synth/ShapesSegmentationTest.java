@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +18,7 @@ import sparkdet.image.LabelMap;
 import sparkdet.image.LabelPng;
 import sparkdet.ingest.VocParser;
 import sparkdet.model.Task;
+import sparkdet.testing.TestFiles;
 import sparkdet.testing.TestSpark;
 
 /** synth --task segment: the detection files unchanged, and masks whose class pixels are the drawn shapes. */
@@ -43,8 +42,8 @@ class ShapesSegmentationTest {
 
     @Test
     void theDetectionFilesAreTheSameBytesAndTheMasksComeBeside() throws IOException {
-        Map<String, byte[]> det = files(detection);
-        Map<String, byte[]> seg = files(segmentation);
+        Map<String, byte[]> det = TestFiles.contents(detection);
+        Map<String, byte[]> seg = TestFiles.contents(segmentation);
         assertThat(det.keySet()).noneMatch(f -> f.startsWith("SegmentationClass") || f.contains("Segmentation/"));
         det.forEach((name, bytes) -> assertThat(seg.get(name)).as(name).isEqualTo(bytes));
         List<String> added = new ArrayList<>(seg.keySet());
@@ -183,15 +182,5 @@ class ShapesSegmentationTest {
         Path xml = segmentation.resolve("Annotations/" + stem + ".xml");
         return new VocParser().parse(Files.readAllBytes(xml), xml.toUri().toString(),
                 new org.apache.hadoop.fs.Path(segmentation.resolve("JPEGImages").toUri()), null).record.objects;
-    }
-
-    private static Map<String, byte[]> files(Path root) throws IOException {
-        Map<String, byte[]> out = new TreeMap<>();
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.filter(Files::isRegularFile).toList()) {
-                out.put(root.relativize(p).toString(), Files.readAllBytes(p));
-            }
-        }
-        return out;
     }
 }
