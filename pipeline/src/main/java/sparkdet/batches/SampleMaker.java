@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import sparkdet.data.BoxObject;
 import sparkdet.data.ImageRecord;
 import sparkdet.image.ImageDecoder;
+import sparkdet.image.LabelMap;
+import sparkdet.image.LabelPng;
 import sparkdet.image.RgbImage;
 import sparkdet.transforms.Augmentation;
 import sparkdet.transforms.Box;
@@ -126,7 +128,7 @@ final class SampleMaker {
                 throw new IOException("decodes to " + image.width() + "x" + image.height()
                         + " but the dataset records " + r.width + "x" + r.height);
             }
-            return Optional.of(new Sample(image, boxes(r)));
+            return Optional.of(new Sample(image, boxes(r), r.hasMask() ? mask(r) : null));
         } catch (IOException | RuntimeException e) {
             if (e instanceof InterruptedIOException || Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("loader closed while reading " + r.uri);
@@ -137,6 +139,16 @@ final class SampleMaker {
             }
             return Optional.empty();
         }
+    }
+
+    /** the record's mask, which must cover its picture pixel for pixel */
+    private LabelMap mask(ImageRecord r) throws IOException {
+        LabelMap mask = LabelPng.decode(source.read(r.maskUri), r.maskUri, options.pixelLimit());
+        if (mask.width() != r.width || mask.height() != r.height) {
+            throw new IOException("its mask " + r.maskUri + " is " + mask.width() + "x" + mask.height()
+                    + ", the picture " + r.width + "x" + r.height);
+        }
+        return mask;
     }
 
     private List<Box> boxes(ImageRecord r) {

@@ -4,11 +4,11 @@ package sparkdet.batches;
  * Seeds derived from several numbers. Mixed (SplitMix64's finaliser) rather than added, so that
  * neighbouring seeds, epochs and positions give unrelated streams.
  */
-final class Seeds {
+public final class Seeds {
     private Seeds() {
     }
 
-    static long of(long... parts) {
+    public static long of(long... parts) {
         long h = 0x9E3779B97F4A7C15L;
         for (long p : parts) {
             h = mix(h ^ mix(p));

@@ -2,9 +2,11 @@ package sparkdet.infer;
 
 import java.util.ArrayList;
 import java.util.List;
+import sparkdet.image.LabelMap;
 import sparkdet.image.RgbImage;
 import sparkdet.model.RawOutputs;
 import sparkdet.postprocess.Detection;
+import sparkdet.postprocess.MaskDecoder;
 import sparkdet.transforms.Box;
 import sparkdet.transforms.Letterbox;
 
@@ -67,7 +69,34 @@ public final class Detector implements AutoCloseable {
         return runner.run(b.input(), b.count(), b.size(), b.size());
     }
 
+    /** per image, its class map at its own size (a segmentation model) */
+    public List<LabelMap> segment(List<RgbImage> images) {
+        if (images.isEmpty()) {
+            return List.of();
+        }
+        Prepared prepared = prepare(images);
+        return finishMasks(prepared, run(prepared));
+    }
+
+    /** a segmentation model's outputs: its first output's logits, per image, decoded at the picture's size */
+    public List<LabelMap> finishMasks(Prepared prepared, RawOutputs outputs) {
+        if (spec.masks() == null) {
+            throw new IllegalStateException(describe() + " is a detection model: it gives boxes, not masks");
+        }
+        List<LabelMap> maps = new ArrayList<>(prepared.count());
+        for (int i = 0; i < prepared.count(); i++) {
+            Letterbox lb = prepared.batch.letterboxes().get(i);
+            maps.add(spec.masks().decode(outputs.values()[0], outputs.shapes()[0], i, new MaskDecoder.Placement(
+                    lb.offsetX(), lb.offsetY(), lb.contentWidth(), lb.contentHeight(), lb.sourceWidth(),
+                    lb.sourceHeight())));
+        }
+        return maps;
+    }
+
     public List<List<Detection>> finish(Prepared prepared, RawOutputs outputs, DetectOptions options) {
+        if (spec.decoder() == null) {
+            throw new IllegalStateException(describe() + " is a segmentation model: it gives masks, not boxes");
+        }
         List<List<Detection>> decoded = spec.decoder().decode(outputs.values(), outputs.shapes(), options.score(),
                 options.nmsIou(), options.maxDets());
         List<List<Detection>> result = new ArrayList<>(decoded.size());

@@ -13,6 +13,7 @@ import sparkdet.model.Devices;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelFiles;
 import sparkdet.model.ModelSpec;
+import sparkdet.model.Task;
 import sparkdet.model.Torch;
 import sparkdet.model.Network;
 import sparkdet.model.Weights;
@@ -62,7 +63,9 @@ public final class Detectors {
                 throw new InputUnusableException(path + ": non-square input " + s.inputWidth() + "x" + s.inputHeight()
                         + "; predict takes square inputs so far");
             }
-            InferenceSpec spec = new InferenceSpec(s.classes().names(), s.inputHeight(), s.pixels(), s.resize(), 128,
+            InferenceSpec spec = s.task() == Task.SEGMENT
+                    ? InferenceSpec.segmentation(s.classes().names(), s.inputHeight(), s.pixels(), s.resize(), 128)
+                    : new InferenceSpec(s.classes().names(), s.inputHeight(), s.pixels(), s.resize(), 128,
                     s.newDecoder());
             detector = ownNetwork(loaded.model(), s, spec, path, threads, device);
         } else {

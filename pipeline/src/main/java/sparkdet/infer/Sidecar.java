@@ -18,6 +18,7 @@ import sparkdet.model.ModelFamilies;
 import sparkdet.model.ModelFamily;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.SidecarLayout;
+import sparkdet.model.Task;
 import sparkdet.postprocess.OutputDecoder;
 import sparkdet.transforms.Resize;
 
@@ -109,6 +110,9 @@ public final class Sidecar {
             // reference's anchors) for what it leaves out; one naming only the layout gives the layout's keys
             SidecarLayout layout = ModelFamilies.layout(c.getString("layout"));
             PixelFormat pixels = pixels(c, layout.pixels());
+            if (layout.task() == Task.SEGMENT) {
+                return new Described(InferenceSpec.segmentation(classes, inputSize, pixels, resize, fill), c, sidecar);
+            }
             OutputDecoder decoder = c.hasPath("architecture")
                     ? familySpec(c, classes, inputSize, pixels, resize).newDecoder()
                     : layout.decoder(c, classes.size(), inputSize);

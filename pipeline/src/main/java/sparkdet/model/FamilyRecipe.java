@@ -26,4 +26,17 @@ public interface FamilyRecipe extends Serializable {
 
     /** how the networks this recipe trains take their pixels */
     PixelFormat pixels();
+
+    /** how the reference scales and schedules the learning rate: the YOLO repositories' unless said otherwise */
+    default LrScaling lrScaling() {
+        return LrScaling.YOLO;
+    }
+
+    /**
+     * whether weight decay applies to every parameter (the segmentation repositories' optimisers over
+     * model.parameters()) rather than to convolution weights only (the YOLO repositories' groups)
+     */
+    default boolean decaysEveryParameter() {
+        return false;
+    }
 }

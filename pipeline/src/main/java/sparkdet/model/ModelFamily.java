@@ -52,8 +52,14 @@ public interface ModelFamily {
 
     Loss newLoss(ModelSpec spec, double labelSmoothing);
 
-    /** raw outputs to results in input pixels, for the family's own network and for its exports */
-    OutputDecoder newDecoder(ModelSpec spec);
+    /**
+     * raw outputs to boxes in input pixels, for the family's own network and for its exports. A
+     * segmentation family has none: its logits decode alike for every family ({@code MaskDecoder})
+     */
+    default OutputDecoder newDecoder(ModelSpec spec) {
+        throw new UnsupportedOperationException(architecture() + " is a " + task().label()
+                + " model: its outputs are not boxes");
+    }
 
     /** the sidecar {@code layout} of ONNX/TorchScript exports of this family's network */
     String sidecarLayout();

@@ -13,7 +13,14 @@ public interface SidecarLayout {
     /** the sidecar's {@code layout} value */
     String name();
 
+    /** what the outputs are: boxes, or for a segmentation layout class maps (decoded by {@code MaskDecoder}) */
+    default Task task() {
+        return Task.DETECT;
+    }
+
     /**
+     * the box decoder of a detection layout
+     *
      * @param sidecar the sidecar (HOCON), for the layout's own keys (e.g. anchors)
      * @throws IllegalArgumentException naming the key that is missing or wrong
      */

@@ -69,10 +69,19 @@ public final class TrainingStep {
      */
     public static Optimizer optimizer(Collection<Tensor> parameters, Kind kind, double lr, double momentum,
                                       boolean nesterov, double weightDecay) {
+        return optimizer(parameters, kind, lr, momentum, nesterov, weightDecay, false);
+    }
+
+    /**
+     * @param decayEveryParameter the segmentation repositories' optimisers: weight decay on every
+     *        parameter (model.parameters()), where the YOLO repositories' decay convolution weights only
+     */
+    public static Optimizer optimizer(Collection<Tensor> parameters, Kind kind, double lr, double momentum,
+                                      boolean nesterov, double weightDecay, boolean decayEveryParameter) {
         List<Tensor> decayed = new ArrayList<>();
         List<Tensor> plain = new ArrayList<>();
         for (Tensor p : parameters) {
-            (p.dim() == 4 ? decayed : plain).add(p);
+            (p.dim() == 4 || decayEveryParameter ? decayed : plain).add(p);
         }
         if (kind == Kind.SGD) {
             SGDOptions plainOptions = sgdOptions(lr, momentum, nesterov, 0);

@@ -20,6 +20,7 @@ import sparkdet.infer.SharedDetectors;
 import sparkdet.io.AtomicOutput;
 import sparkdet.io.HadoopConf;
 import sparkdet.io.Storage;
+import sparkdet.model.Task;
 
 /**
  * {@code predict}: the input listed as a Spark dataset, split into tasks, each task running the
@@ -32,6 +33,9 @@ public final class PredictJob {
     public static final String DETECTIONS_JSON = "detections.json";
     public static final String DETECTIONS = "detections";
     public static final String SUMMARY = "summary.json";
+    /** a segmentation model's rows, and its pixels per image and class */
+    public static final String SEGMENTS = "segments";
+    public static final String COUNTS_JSON = "counts.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final SparkSession spark;
@@ -40,8 +44,13 @@ public final class PredictJob {
         this.spark = spark;
     }
 
-    /** what a run did; failed images are listed in detections/ with their error */
-    public record Summary(String output, long images, long failed, long detections, double seconds) {
+    /**
+     * what a run did; failed images are listed in detections/ (segments/) with their error
+     *
+     * @param detections boxes found, or for a segmentation model masks written
+     * @param segment whether the model was a segmentation model
+     */
+    public record Summary(String output, long images, long failed, long detections, double seconds, boolean segment) {
         public double imagesPerSecond() {
             return images / Math.max(seconds, 1e-9);
         }
@@ -60,24 +69,30 @@ public final class PredictJob {
             // a bad model fails here with its own message, not four task failures later; in local
             // mode the driver is the executor, so the tasks find it loaded
             int taskCores = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+            boolean segment;
             try (SharedDetectors.Lease model = SharedDetectors.acquire(hadoop, request.model(), taskCores,
                     request.device(), request.modelMaxBytes())) {
                 LOG.info("model: {}", model.detector().describe());
+                segment = model.detector().spec().task() == Task.SEGMENT;
             }
             JavaRDD<Row> rows = refs.mapPartitions(new PredictPartition(request, out.dir().toString(), hadoop));
-            Dataset<Row> frame = spark.createDataFrame(rows, PredictionSchema.IMAGE);
-            frame.write().parquet(out.resolve(DETECTIONS).toString());
-            Row counts = spark.read().parquet(out.resolve(DETECTIONS).toString()).agg(functions.count("*"),
-                    functions.count("error"), functions.sum(functions.size(functions.col("detections")))).first();
+            String table = segment ? SEGMENTS : DETECTIONS;
+            Dataset<Row> frame = spark.createDataFrame(rows, segment ? PredictionSchema.SEGMENT : PredictionSchema.IMAGE);
+            frame.write().parquet(out.resolve(table).toString());
+            // a segmentation model's "detections" are its masks
+            Row counts = spark.read().parquet(out.resolve(table).toString()).agg(functions.count("*"),
+                    functions.count("error"), segment ? functions.count("mask")
+                            : functions.sum(functions.size(functions.col("detections")))).first();
             long images = counts.getLong(0);
             long failed = counts.getLong(1);
             long detections = counts.isNullAt(2) ? 0 : counts.getLong(2);
-            splice(storage, out.dir());
+            splice(storage, out.dir(), segment ? COUNTS_JSON : DETECTIONS_JSON);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            Summary summary = new Summary(out.target().toString(), images, failed, detections, seconds);
-            writeSummary(storage, out.resolve(SUMMARY), request, summary);
+            Summary summary = new Summary(out.target().toString(), images, failed, detections, seconds, segment);
+            writeSummary(storage, out.resolve(SUMMARY), request, summary, segment);
             out.commit();
-            LOG.info("predicted {} images ({} failed), {} detections, in {} s", images, failed, detections,
+            LOG.info("predicted {} images ({} failed), {} {}, in {} s", images, failed, detections,
+                    segment ? "masks" : "detections",
                     String.format(java.util.Locale.ROOT, "%.1f", seconds));
             return summary;
         } catch (IOException | RuntimeException e) {
@@ -86,11 +101,11 @@ public final class PredictJob {
         }
     }
 
-    /** the tasks' runs of COCO results, in partition order, into one JSON array, streamed */
-    private static void splice(Storage storage, Path dir) throws IOException {
+    /** the tasks' runs of JSON objects (COCO results, or pixel counts), in partition order, into one JSON array, streamed */
+    private static void splice(Storage storage, Path dir, String file) throws IOException {
         Path parts = new Path(dir, SideOutputs.PARTS);
         List<Path> files = storage.exists(parts) ? storage.listFiles(parts, ".json") : List.of();
-        try (OutputStream json = storage.create(new Path(dir, DETECTIONS_JSON))) {
+        try (OutputStream json = storage.create(new Path(dir, file))) {
             json.write('[');
             boolean first = true;
             for (Path f : files) {
@@ -110,13 +125,14 @@ public final class PredictJob {
         storage.fs(parts).delete(parts, true);
     }
 
-    private static void writeSummary(Storage storage, Path file, PredictRequest request, Summary s) throws IOException {
+    private static void writeSummary(Storage storage, Path file, PredictRequest request, Summary s, boolean segment)
+            throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", request.model());
         root.put("input", request.input());
         root.put("images", s.images());
         root.put("failed", s.failed());
-        root.put("detections", s.detections());
+        root.put(segment ? "masks" : "detections", s.detections());
         root.put("score", request.options().score());
         root.put("nms_iou", request.options().nmsIou());
         root.put("max_dets", request.options().maxDets());

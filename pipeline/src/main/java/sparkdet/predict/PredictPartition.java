@@ -1,5 +1,6 @@
 package sparkdet.predict;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,11 +12,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparkdet.image.LabelMap;
 import sparkdet.image.RgbImage;
 import sparkdet.infer.Detector;
 import sparkdet.infer.SharedDetectors;
 import sparkdet.io.HadoopConf;
 import sparkdet.io.Storage;
+import sparkdet.model.Task;
 import sparkdet.postprocess.Detection;
 
 /**
@@ -53,9 +56,9 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
                 request.modelMaxBytes());
              DecodedImages images = new DecodedImages(refs, hadoop.get(), request.loaderThreads(), 2 * request.batch(),
                      request.pixelLimit());
-             SideOutputs side = new SideOutputs(storage, new Path(stagingDir), model.detector().classes(),
-                     request.draw(), partition)) {
-            Detector detector = model.detector();
+             BatchWriter writer = model.detector().spec().task() == Task.SEGMENT
+                     ? new MaskWriter(storage, model.detector(), partition)
+                     : new BoxWriter(storage, model.detector(), partition)) {
             List<DecodedImages.Decoded> batch = new ArrayList<>(request.batch());
             while (images.hasNext()) {
                 long w = System.nanoTime();
@@ -63,7 +66,7 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
                 while (batch.size() < request.batch() && images.hasNext()) {
                     DecodedImages.Decoded d = images.next();
                     if (d.image() == null) {
-                        rows.add(failed(d));
+                        rows.add(failed(d, writer instanceof MaskWriter));
                     } else {
                         batch.add(d);
                     }
@@ -72,15 +75,7 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
                 if (batch.isEmpty()) {
                     continue;
                 }
-                long n0 = System.nanoTime();
-                List<RgbImage> pictures = batch.stream().map(DecodedImages.Decoded::image).toList();
-                List<List<Detection>> found = detector.detect(pictures, request.options());
-                network += System.nanoTime() - n0;
-                for (int i = 0; i < batch.size(); i++) {
-                    DecodedImages.Decoded d = batch.get(i);
-                    side.write(d.ref(), d.image(), found.get(i));
-                    rows.add(row(d.ref(), d.image(), found.get(i), detector.classes()));
-                }
+                network += writer.write(batch, rows);
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -92,9 +87,95 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
         return rows.iterator();
     }
 
-    private static Row failed(DecodedImages.Decoded d) {
+    private static Row failed(DecodedImages.Decoded d, boolean segment) {
         ImageRef r = d.ref();
-        return RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), null, null, new Row[0], d.error());
+        return segment
+                ? RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), null, null, null, null, d.error())
+                : RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), null, null, new Row[0],
+                        d.error());
+    }
+
+    /** a batch's results as rows and side outputs; returns the nanoseconds the network and decoding took */
+    private interface BatchWriter extends AutoCloseable {
+        long write(List<DecodedImages.Decoded> batch, List<Row> rows) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** a detection model's boxes: rows of {@link PredictionSchema#IMAGE}, txt files, drawings, COCO results */
+    private final class BoxWriter implements BatchWriter {
+        private final Detector detector;
+        private final SideOutputs side;
+
+        BoxWriter(Storage storage, Detector detector, int partition) throws IOException {
+            this.detector = detector;
+            this.side = new SideOutputs(storage, new Path(stagingDir), detector.classes(), request.draw(), partition);
+        }
+
+        @Override
+        public long write(List<DecodedImages.Decoded> batch, List<Row> rows) throws IOException {
+            long n0 = System.nanoTime();
+            List<List<Detection>> found = detector.detect(pictures(batch), request.options());
+            long spent = System.nanoTime() - n0;
+            for (int i = 0; i < batch.size(); i++) {
+                DecodedImages.Decoded d = batch.get(i);
+                side.write(d.ref(), d.image(), found.get(i));
+                rows.add(row(d.ref(), d.image(), found.get(i), detector.classes()));
+            }
+            return spent;
+        }
+
+        @Override
+        public void close() throws IOException {
+            side.close();
+        }
+    }
+
+    /** a segmentation model's class maps: rows of {@link PredictionSchema#SEGMENT}, masks, overlays, counts */
+    private final class MaskWriter implements BatchWriter {
+        private final Detector detector;
+        private final SegmentOutputs side;
+
+        MaskWriter(Storage storage, Detector detector, int partition) throws IOException {
+            this.detector = detector;
+            this.side = new SegmentOutputs(storage, new Path(stagingDir), detector.classes(), request.mix(), partition);
+        }
+
+        @Override
+        public long write(List<DecodedImages.Decoded> batch, List<Row> rows) throws IOException {
+            long n0 = System.nanoTime();
+            List<LabelMap> maps = detector.segment(pictures(batch));
+            long spent = System.nanoTime() - n0;
+            int classes = detector.classes().size();
+            for (int i = 0; i < batch.size(); i++) {
+                DecodedImages.Decoded d = batch.get(i);
+                long[] pixels = java.util.Arrays.copyOf(maps.get(i).histogram(), classes);
+                String mask = side.write(d.ref(), d.image(), maps.get(i), pixels);
+                ImageRef r = d.ref();
+                rows.add(RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), d.image().width(),
+                        d.image().height(), mask, boxed(pixels), null));
+            }
+            return spent;
+        }
+
+        @Override
+        public void close() throws IOException {
+            side.close();
+        }
+    }
+
+    private static List<RgbImage> pictures(List<DecodedImages.Decoded> batch) {
+        return batch.stream().map(DecodedImages.Decoded::image).toList();
+    }
+
+    /** Spark's row encoder takes arrays of objects */
+    private static Long[] boxed(long[] values) {
+        Long[] out = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 
     private static Row row(ImageRef r, RgbImage image, List<Detection> detections, List<String> classes) {

@@ -30,6 +30,22 @@ final class PredictionSchema {
         DataTypes.createStructField("error", DataTypes.StringType, true),
     });
 
+    /**
+     * a segmentation model's rows ({@code segments/}): per image, its mask's path in the output
+     * folder and its pixels per class index; an error instead when the image could not be used
+     */
+    static final StructType SEGMENT = new StructType(new StructField[] {
+        DataTypes.createStructField("image_id", DataTypes.StringType, false),
+        DataTypes.createStructField("coco_image_id", DataTypes.LongType, false),
+        DataTypes.createStructField("uri", DataTypes.StringType, false),
+        DataTypes.createStructField("file_name", DataTypes.StringType, false),
+        DataTypes.createStructField("width", DataTypes.IntegerType, true),
+        DataTypes.createStructField("height", DataTypes.IntegerType, true),
+        DataTypes.createStructField("mask", DataTypes.StringType, true),
+        DataTypes.createStructField("pixels", DataTypes.createArrayType(DataTypes.LongType, false), true),
+        DataTypes.createStructField("error", DataTypes.StringType, true),
+    });
+
     private PredictionSchema() {
     }
 }

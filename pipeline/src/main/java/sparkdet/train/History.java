@@ -10,26 +10,28 @@ import sparkdet.io.Storage;
 import sparkdet.viz.TrainPlots;
 
 /**
- * history.csv (epoch, phase, train_loss, val_mAP50, lr, seconds) and its two plots, loss.png and
- * map.png, rewritten after every epoch so that a run can be watched, and resumed with its past.
+ * history.csv (epoch, phase, train_loss, the task's validation metric (val_mAP50 or val_mIoU), lr,
+ * seconds) and its two plots, loss.png and map.png or miou.png, rewritten after every epoch so that a
+ * run can be watched, and resumed with its past.
  */
 final class History {
-    static final String HEADER = "epoch,phase,train_loss,val_mAP50,lr,seconds";
-
-    record Epoch(int epoch, String phase, double loss, double map50, double lr, double seconds) {
+    /** @param score the validation metric, NaN in an epoch without validation */
+    record Epoch(int epoch, String phase, double loss, double score, double lr, double seconds) {
         String csv() {
             return String.format(Locale.ROOT, "%d,%s,%.6f,%s,%.6g,%.2f", epoch, phase, loss,
-                    Double.isNaN(map50) ? "" : String.format(Locale.ROOT, "%.6f", map50), lr, seconds);
+                    Double.isNaN(score) ? "" : String.format(Locale.ROOT, "%.6f", score), lr, seconds);
         }
     }
 
     private final Storage storage;
     private final Path output;
+    private final ValidationMetric metric;
     private final List<Epoch> epochs = new ArrayList<>();
 
-    History(Storage storage, Path output) {
+    History(Storage storage, Path output, ValidationMetric metric) {
         this.storage = storage;
         this.output = output;
+        this.metric = metric;
     }
 
     /** the rows of a run being resumed, up to and including a (1-based) epoch */
@@ -52,18 +54,19 @@ final class History {
 
     void add(Epoch e) throws IOException {
         epochs.add(e);
-        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        StringBuilder sb = new StringBuilder(metric.header()).append('\n');
         epochs.forEach(x -> sb.append(x.csv()).append('\n'));
         storage.writeText(new Path(output, "history.csv"), sb.toString());
         double[] x = epochs.stream().mapToDouble(Epoch::epoch).toArray();
         try (OutputStream png = storage.create(new Path(output, "loss.png"))) {
             TrainPlots.curve("Training loss", "loss", x, epochs.stream().mapToDouble(Epoch::loss).toArray(), png);
         }
-        List<Epoch> validated = epochs.stream().filter(v -> !Double.isNaN(v.map50())).toList();
+        List<Epoch> validated = epochs.stream().filter(v -> !Double.isNaN(v.score())).toList();
         if (!validated.isEmpty()) {
-            try (OutputStream png = storage.create(new Path(output, "map.png"))) {
-                TrainPlots.curve("Validation mAP@0.5", "mAP@0.5", validated.stream().mapToDouble(Epoch::epoch).toArray(),
-                        validated.stream().mapToDouble(Epoch::map50).toArray(), png);
+            try (OutputStream png = storage.create(new Path(output, metric.plot()))) {
+                TrainPlots.curve("Validation " + metric.title(), metric.title(),
+                        validated.stream().mapToDouble(Epoch::epoch).toArray(),
+                        validated.stream().mapToDouble(Epoch::score).toArray(), png);
             }
         }
     }

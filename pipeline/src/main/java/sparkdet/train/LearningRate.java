@@ -1,13 +1,14 @@
 package sparkdet.train;
 
+import sparkdet.model.LrScaling;
+
 /**
  * The learning rate of each epoch, as the reference repositories schedule it: the base rate
- * scaled by the global batch over 64 images (within the optimiser's sane bounds), a quadratic
- * warm-up from a fraction of it, then cosine decay to the floor with the last epochs at the floor
- * ("cos"), or ten equal steps down to the floor ("step").
+ * scaled by the global batch over the family's nominal batch (within the optimiser's sane bounds:
+ * {@link LrScaling}), a quadratic warm-up from a fraction of it, then cosine decay to the floor
+ * with the last epochs at the floor ("cos"), or ten equal steps down to the floor ("step").
  */
 public final class LearningRate {
-    private static final double NOMINAL_BATCH = 64;
 
     private final double start;
     private final double min;
@@ -19,15 +20,17 @@ public final class LearningRate {
 
     public LearningRate(Recipe r, int globalBatch) {
         boolean adam = r.optimizer().equals("adam");
-        double lo = adam ? 3e-4 : 5e-4;
-        double hi = adam ? 1e-3 : 5e-2;
-        start = Math.min(Math.max(globalBatch / NOMINAL_BATCH * r.lr(), lo), hi);
-        min = Math.min(Math.max(globalBatch / NOMINAL_BATCH * r.lr() * r.minLrRatio(), lo * 0.01), hi * 0.01);
+        LrScaling scaling = r.family().lrScaling();
+        double lo = scaling.min(adam);
+        double hi = scaling.max(adam);
+        double nominal = scaling.nominalBatch();
+        start = Math.min(Math.max(globalBatch / nominal * r.lr(), lo), hi);
+        min = Math.min(Math.max(globalBatch / nominal * r.lr() * r.minLrRatio(), lo * 0.01), hi * 0.01);
         epochs = r.epochs();
-        warmupEpochs = Math.min(Math.max(r.warmupEpochs() == 0 ? 0 : 0.05 * epochs, r.warmupEpochs() == 0 ? 0 : 1),
-                r.warmupEpochs());
+        warmupEpochs = Math.min(Math.max(r.warmupEpochs() == 0 ? 0 : scaling.warmupRatio() * epochs,
+                r.warmupEpochs() == 0 ? 0 : 1), r.warmupEpochs());
         warmupStart = Math.max(r.warmupLrRatio() * start, 1e-6);
-        flatEpochs = Math.min(Math.max(0.05 * epochs, 1), 15);
+        flatEpochs = Math.min(Math.max(scaling.floorRatio() * epochs, 1), 15);
         cosine = r.schedule().equals("cos");
     }
 

@@ -23,7 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparkdet.batches.Batch;
 import sparkdet.batches.BatchLoader;
+import sparkdet.batches.ImageSource;
 import sparkdet.batches.LoaderOptions;
+import sparkdet.batches.Seeds;
 import sparkdet.data.ImageRecord;
 import sparkdet.io.HadoopConf;
 import sparkdet.io.Storage;
@@ -32,6 +34,7 @@ import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
 import sparkdet.model.Network;
 import sparkdet.model.Targets;
+import sparkdet.model.Task;
 import sparkdet.model.Torch;
 import sparkdet.model.TrainingStep;
 import sparkdet.model.Weights;
@@ -149,13 +152,11 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         Network evaluated = average != null ? average.network() : model;
 
         TrainingStep step = new TrainingStep(model, spec.newLoss(recipe.labelSmoothing()), optimizer);
-        History history = rank == 0 ? new History(storage, output) : null;
+        Validation validator = rank == 0 ? validation(spec) : null;
+        History history = rank == 0 ? new History(storage, output, validator.metric()) : null;
         if (history != null && restored) {
             history.readExisting(firstEpoch);
         }
-        Validator validator = rank == 0 ? new Validator(validation.value(), hadoop.get(),
-                LoaderOptions.validation(recipe.batchSize(), recipe.inputSize(), spec.pixels(), recipe.pixelLimit()),
-                spec.classes().size(), spec.newDecoder()) : null;
         long steps = 0;
         long images = 0;
         long skipped = 0;
@@ -163,6 +164,8 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         List<EpochTiming> timings = new ArrayList<>();
         for (int epoch = firstEpoch; epoch < recipe.stopEpoch(); epoch++) {
             long t0 = System.nanoTime();
+            // libtorch's own draws (dropout) from a seed of the epoch, so a resumed run draws what a straight one did
+            torch.manual_seed(Seeds.of(recipe.seed(), epoch, rank));
             boolean frozen = recipe.frozen(epoch);
             model.setFrozen(frozen);
             model.train(true);
@@ -194,7 +197,7 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
                     clock.load();
                     try (PointerScope scope = new PointerScope()) {
                         lossSum += step.train(model.input(b.images(), b.count(), b.size(), b.size()),
-                                new Targets(b.boxes()), hooks);
+                                new Targets(b.boxes(), b.masks()), hooks);
                         if (average != null) {
                             average.update(model);
                         }
@@ -225,13 +228,14 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             images += epochImages;
             if (rank == 0) {
                 boolean last = epoch == recipe.epochs() - 1;
-                double map = (epoch + 1) % recipe.evalPeriod() == 0 || last ? validator.map50(evaluated) : Double.NaN;
+                double map = (epoch + 1) % recipe.evalPeriod() == 0 || last ? validator.score(evaluated) : Double.NaN;
                 boolean best = !Double.isNaN(map) && map > bestMap;
                 bestMap = best ? map : bestMap;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 history.add(new History.Epoch(epoch + 1, frozen ? "frozen" : "unfrozen", lastLoss, map, lr, seconds));
-                LOG.info("epoch {}/{} ({}): loss {}, val mAP@0.5 {}, lr {}, {} s; rank 0 trained at {}", epoch + 1,
+                LOG.info("epoch {}/{} ({}): loss {}, val {} {}, lr {}, {} s; rank 0 trained at {}", epoch + 1,
                         recipe.epochs(), frozen ? "frozen" : "unfrozen", String.format(Locale.ROOT, "%.4f", lastLoss),
+                        validator.metric().title(),
                         Double.isNaN(map) ? "-" : String.format(Locale.ROOT, "%.4f", map),
                         String.format(Locale.ROOT, "%.3g", lr), String.format(Locale.ROOT, "%.1f", seconds),
                         timings.get(timings.size() - 1).summary());
@@ -251,6 +255,26 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
             ModelArchive.write(storage, new Path(output, MODEL_FILE).toString(), spec, evaluated);
         }
         return new RankResult(rank, steps, images, skipped, crc(parameters), lastLoss, bestMap, timings);
+    }
+
+    /** the task's validation: mAP@0.5 of boxes, or mIoU of masks */
+    private Validation validation(ModelSpec spec) {
+        if (spec.task() == Task.SEGMENT) {
+            List<SegmentationValidator.Pair> pairs = validation.value().stream()
+                    .map(RankTrainer::validationPair).toList();
+            return new SegmentationValidator(pairs, ImageSource.hadoop(hadoop.get()), spec, recipe.batchSize(),
+                    recipe.pixelLimit());
+        }
+        return new Validator(validation.value(), hadoop.get(), LoaderOptions.validation(recipe.batchSize(),
+                recipe.inputSize(), spec.pixels(), recipe.pixelLimit()), spec.classes().size(), spec.newDecoder());
+    }
+
+    private static SegmentationValidator.Pair validationPair(ImageRecord r) {
+        if (!r.hasMask()) {
+            throw new IllegalArgumentException("validation image " + r.imageId + " has no mask: a segmentation model "
+                    + "validates on a segmentation dataset (ingest --format voc-seg, or coco --task segment)");
+        }
+        return new SegmentationValidator.Pair(r.imageId, r.uri, r.maskUri);
     }
 
     private LoaderOptions loaderOptions(ModelSpec spec, int epoch, int batch, int rank) {

@@ -20,7 +20,7 @@ import sparkdet.postprocess.OutputDecoder;
  * all-point AP per class by the evaluation code. Ground truth and detections are compared in the
  * letterboxed input's pixels: a uniform scale and shift leave every IoU unchanged.
  */
-final class Validator {
+final class Validator implements Validation {
     private static final double SCORE = 0.001;
     private static final double NMS_IOU = 0.5;
     private static final int MAX_DETS = 100;
@@ -41,8 +41,14 @@ final class Validator {
         this.decoder = decoder;
     }
 
+    @Override
+    public ValidationMetric metric() {
+        return ValidationMetric.MAP50;
+    }
+
     /** VOC all-point mAP@0.5 over the classes with ground truth; NaN without validation images */
-    double map50(Network model) {
+    @Override
+    public double score(Network model) {
         if (images.isEmpty()) {
             return Double.NaN;
         }

@@ -3,6 +3,7 @@ package sparkdet.transforms;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import sparkdet.image.LabelMap;
 import sparkdet.image.RgbImage;
 
 /**
@@ -25,7 +26,8 @@ public final class TrainTransforms {
     /** validation and {@link Augmentation#none()}: the letterbox, boxes mapped into it */
     public static Sample letterboxed(Sample source, int size) {
         Letterbox lb = Letterbox.of(source.image(), size);
-        return new Sample(lb.image(), lb.toInput(source.boxes()));
+        LabelMap mask = source.mask() == null ? null : Masks.letterboxed(source.mask(), lb, size);
+        return new Sample(lb.image(), lb.toInput(source.boxes()), mask);
     }
 
     /**
@@ -42,7 +44,12 @@ public final class TrainTransforms {
         Region all = Region.of(size, size);
         Pixels.paste(p.image, canvas, dx, dy, all);
         List<Box> boxes = p.place(all, dx, dy);
-        return finish(canvas, boxes, aug, rng);
+        LabelMap mask = null;
+        if (p.mask != null) {
+            mask = Masks.filled(size, size, Masks.FILL);
+            Masks.paste(p.mask, mask, dx, dy, all);
+        }
+        return finish(canvas, boxes, mask, aug, rng);
     }
 
     /**
@@ -54,6 +61,7 @@ public final class TrainTransforms {
         if (four.size() != 4) {
             throw new IllegalArgumentException("a mosaic takes 4 images, got " + four.size());
         }
+        requireNoMasks("a mosaic", four);
         List<Sample> order = new ArrayList<>(four);
         Draws.shuffle(order, rng);
         int cx = (int) (size * Draws.uniform(rng, MOSAIC_CUT_MIN, MOSAIC_CUT_MAX));
@@ -72,7 +80,7 @@ public final class TrainTransforms {
             Pixels.paste(p.image, canvas, dx, dy, quadrant);
             boxes.addAll(p.place(quadrant, dx, dy));
         }
-        return finish(canvas, boxes, aug, rng);
+        return finish(canvas, boxes, null, aug, rng);
     }
 
     /**
@@ -81,6 +89,7 @@ public final class TrainTransforms {
      * both.
      */
     public static Sample mixup(Sample first, Sample second) {
+        requireNoMasks("mixup", List.of(first, second));
         RgbImage a = first.image();
         RgbImage b = second.image();
         if (a.width() != b.width() || a.height() != b.height()) {
@@ -96,7 +105,18 @@ public final class TrainTransforms {
         return new Sample(new RgbImage(a.width(), a.height(), blend), boxes);
     }
 
-    private static Sample finish(RgbImage canvas, List<Box> boxes, Augmentation aug, RandomGenerator rng) {
+    /** the segmentation repositories train on single images: a mosaic or mixup would have to blend masks */
+    private static void requireNoMasks(String what, List<Sample> samples) {
+        for (Sample s : samples) {
+            if (s.mask() != null) {
+                throw new IllegalArgumentException(what + " is for boxes: set train.mosaic and train.mixup to 0 "
+                        + "for a segmentation model");
+            }
+        }
+    }
+
+    private static Sample finish(RgbImage canvas, List<Box> boxes, LabelMap mask, Augmentation aug,
+                                 RandomGenerator rng) {
         RgbImage image = canvas;
         if (Draws.chance(rng, aug.hsvProbability())) {
             image = Pixels.hsvScaled(canvas, 1 + Draws.uniform(rng, -1, 1) * aug.hue(),
@@ -105,11 +125,11 @@ public final class TrainTransforms {
         // the repositories shuffle boxes too: which of two objects sharing an anchor cell wins is left to chance
         List<Box> shuffled = new ArrayList<>(boxes);
         Draws.shuffle(shuffled, rng);
-        return new Sample(image, shuffled);
+        return new Sample(image, shuffled, mask);
     }
 
     /** a source image resized with a jittered aspect ratio, maybe mirrored, with its boxes in its pixels */
-    private record Picture(RgbImage image, List<Box> boxes) {
+    private record Picture(RgbImage image, List<Box> boxes, LabelMap mask) {
         static Picture draw(Sample source, int size, double jitter, double minScale, double maxScale,
                             double flipProbability, RandomGenerator rng) {
             RgbImage src = source.image();
@@ -135,7 +155,12 @@ public final class TrainTransforms {
                 Box scaled = b.scaled(sx, sy, 0, 0);
                 boxes.add(flip ? scaled.mirrored(resized.width()) : scaled);
             }
-            return new Picture(flip ? Pixels.mirrored(resized) : resized, boxes);
+            LabelMap mask = null;
+            if (source.mask() != null) {
+                LabelMap scaled = Masks.resizeNearest(source.mask(), resized.width(), resized.height());
+                mask = flip ? Masks.mirrored(scaled) : scaled;
+            }
+            return new Picture(flip ? Pixels.mirrored(resized) : resized, boxes, mask);
         }
 
         List<Box> place(Region clip, int dx, int dy) {

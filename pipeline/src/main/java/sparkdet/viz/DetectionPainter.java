@@ -33,15 +33,19 @@ public final class DetectionPainter {
             Mat bgr = new Mat();
             opencv_imgproc.cvtColor(OpenCv.mat(image), bgr, opencv_imgproc.COLOR_RGB2BGR);
             draw(bgr, detections, classes);
-            BytePointer encoded = new BytePointer();
-            if (!opencv_imgcodecs.imencode(".jpg", bgr, encoded)) {
-                throw new IllegalStateException("OpenCV could not encode a " + image.width() + "x" + image.height()
-                        + " JPEG");
-            }
-            byte[] out = new byte[(int) encoded.limit()];
-            encoded.get(out);
-            return out;
+            return jpeg(bgr);
         }
+    }
+
+    /** a BGR frame as JPEG bytes (OpenCV's default quality) */
+    static byte[] jpeg(Mat bgr) {
+        BytePointer encoded = new BytePointer();
+        if (!opencv_imgcodecs.imencode(".jpg", bgr, encoded)) {
+            throw new IllegalStateException("OpenCV could not encode a " + bgr.cols() + "x" + bgr.rows() + " JPEG");
+        }
+        byte[] out = new byte[(int) encoded.limit()];
+        encoded.get(out);
+        return out;
     }
 
     /** draws on a BGR frame in place */

@@ -90,7 +90,7 @@ class TrainJobTest {
             assertThat(out.resolve(f)).as(f).exists();
         }
         List<String> history = Files.readAllLines(out.resolve("history.csv"));
-        assertThat(history.get(0)).isEqualTo(History.HEADER);
+        assertThat(history.get(0)).isEqualTo(ValidationMetric.MAP50.header());
         assertThat(history).hasSize(5);
         assertThat(history.get(1)).startsWith("1,frozen,");
         assertThat(history.get(4)).startsWith("4,unfrozen,");

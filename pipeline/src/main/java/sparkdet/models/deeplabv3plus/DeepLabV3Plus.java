@@ -1,0 +1,93 @@
+package sparkdet.models.deeplabv3plus;
+
+import java.util.List;
+import org.bytedeco.pytorch.Conv2dImpl;
+import org.bytedeco.pytorch.DropoutImpl;
+import org.bytedeco.pytorch.Module;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import sparkdet.models.segmentation.Backbone;
+import sparkdet.models.segmentation.ConvBatchNorm;
+import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvSpec;
+import sparkdet.models.segmentation.MobileNetV2;
+import sparkdet.models.segmentation.SegmentationNetwork;
+
+/**
+ * DeepLabv3+ as bubbliiiing/deeplabv3-plus-pytorch defines it (nets/deeplabv3_plus.py's DeepLab):
+ * a backbone (mobilenetv2: {@link MobileNetV2}, xception: {@link Xception}) dilated to a downsample
+ * factor of 8 or 16, the {@link Aspp} on its last features, resized bilinearly to the low-level
+ * features' size and concatenated with them after shortcut_conv (1x1 to 48 channels), then cat_conv
+ * (two 3x3 convolutions with batch norm, ReLU and dropout 0.5 and 0.1) and cls_conv (1x1 to the
+ * classes), resized bilinearly (align_corners=True) to the input's size. Every parameter and buffer
+ * has that repository's state-dict name, so its .pth files load by name.
+ */
+public final class DeepLabV3Plus extends SegmentationNetwork {
+    /** the backbones, by sparkdet's names (the reference's "mobilenet" and "xception") */
+    public static final List<String> BACKBONES = List.of("mobilenetv2", "xception");
+    private static final long ASPP_CHANNELS = 256;
+    private static final long SHORTCUT_CHANNELS = 48;
+
+    private final Backbone backbone;
+    private final Aspp aspp;
+    /** the nn.Sequentials shortcut_conv and cat_conv, held since libtorch calls back into every module's Java peer */
+    private final Module shortcutSequential;
+    private final Module catSequential;
+    private final ConvBatchNorm shortcutConv;
+    private final ConvBatchNorm catConv1;
+    private final DropoutImpl catDropout1;
+    private final ConvBatchNorm catConv2;
+    private final DropoutImpl catDropout2;
+    private final Conv2dImpl clsConv;
+
+    /**
+     * Package-private: creating the first Module loads libtorch, which crashes on an empty JavaCPP
+     * cache; the family unpacks the cache first (Torch.load).
+     *
+     * @param backbone one of {@link #BACKBONES}
+     * @param downsampleFactor 8 or 16: the stride of the last features
+     */
+    DeepLabV3Plus(int numClasses, String backbone, int downsampleFactor) {
+        super(numClasses, downsampleFactor, name -> name.startsWith("cls_conv."));
+        this.backbone = register_module("backbone", switch (backbone) {
+            case "mobilenetv2" -> new MobileNetV2(downsampleFactor, 4);
+            case "xception" -> new Xception(downsampleFactor);
+            default -> throw new IllegalArgumentException("DeepLabv3+ backbone '" + backbone + "': one of " + BACKBONES);
+        });
+        aspp = register_module("aspp", new Aspp(this.backbone.deepChannels(), ASPP_CHANNELS, 16 / downsampleFactor));
+        shortcutSequential = register_module("shortcut_conv", new Module());
+        shortcutConv = new ConvBatchNorm(shortcutSequential, "0", "1",
+                ConvSpec.of(this.backbone.shallowChannels(), SHORTCUT_CHANNELS, 1).withBias(), Activation.RELU);
+        catSequential = register_module("cat_conv", new Module());
+        catConv1 = new ConvBatchNorm(catSequential, "0", "1",
+                ConvSpec.of(SHORTCUT_CHANNELS + ASPP_CHANNELS, ASPP_CHANNELS, 3).withBias(), Activation.RELU);
+        catDropout1 = catSequential.register_module("3", new DropoutImpl(0.5));
+        catConv2 = new ConvBatchNorm(catSequential, "4", "5", ConvSpec.of(ASPP_CHANNELS, ASPP_CHANNELS, 3).withBias(),
+                Activation.RELU);
+        catDropout2 = catSequential.register_module("7", new DropoutImpl(0.1));
+        clsConv = register_module("cls_conv", ConvSpec.of(ASPP_CHANNELS, numClasses, 1).withBias().newModule());
+        initWeights();
+    }
+
+    /** @return {the logits, [N, classes, H, W] at the input's size} */
+    @Override
+    public Tensor[] forward(Tensor images) {
+        Tensor[] features = backbone.forward(images);
+        Tensor lowLevel = shortcutConv.forward(features[0]);
+        Tensor x = resize(aspp.forward(features[1]), lowLevel.size(2), lowLevel.size(3));
+        x = catConv1.forward(torch.cat(new TensorVector(x, lowLevel), 1));
+        x = catDropout2.forward(catConv2.forward(catDropout1.forward(x)));
+        return new Tensor[] {resize(clsConv.forward(x), images.size(2), images.size(3))};
+    }
+
+    /** every convolution + batch norm pair runs as one convolution in eval mode ({@link ConvBatchNorm#fuseBatchNorm}) */
+    @Override
+    public void foldForInference() {
+        backbone.fuseBatchNorm();
+        aspp.fuseBatchNorm();
+        shortcutConv.fuseBatchNorm();
+        catConv1.fuseBatchNorm();
+        catConv2.fuseBatchNorm();
+    }
+}

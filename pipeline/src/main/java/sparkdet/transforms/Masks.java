@@ -1,0 +1,82 @@
+package sparkdet.transforms;
+
+import java.util.Arrays;
+import sparkdet.image.LabelMap;
+
+/**
+ * The geometry of a segmentation mask, moved with its picture: what the segmentation repositories'
+ * dataloader does to the label with PIL (nearest-neighbour resize, mirror, paste onto a background
+ * canvas). Class indices are never blended.
+ */
+public final class Masks {
+    /** what the canvas around a placed mask holds: background, as the reference pastes onto Image.new('L', .., 0) */
+    public static final int FILL = 0;
+
+    private Masks() {
+    }
+
+    /**
+     * PIL's NEAREST resize: each output pixel takes the source pixel under its centre,
+     * floor((x + 0.5) * sourceWidth / width)
+     */
+    public static LabelMap resizeNearest(LabelMap src, int width, int height) {
+        if (width == src.width() && height == src.height()) {
+            return src;
+        }
+        int[] columns = new int[width];
+        for (int x = 0; x < width; x++) {
+            columns[x] = Math.min(src.width() - 1, (int) ((x + 0.5) * src.width() / width));
+        }
+        byte[] out = new byte[width * height];
+        byte[] in = src.pixels();
+        for (int y = 0; y < height; y++) {
+            int row = Math.min(src.height() - 1, (int) ((y + 0.5) * src.height() / height)) * src.width();
+            for (int x = 0; x < width; x++) {
+                out[y * width + x] = in[row + columns[x]];
+            }
+        }
+        return new LabelMap(width, height, out);
+    }
+
+    public static LabelMap mirrored(LabelMap src) {
+        int w = src.width();
+        byte[] in = src.pixels();
+        byte[] out = new byte[in.length];
+        for (int y = 0; y < src.height(); y++) {
+            int row = y * w;
+            for (int x = 0; x < w; x++) {
+                out[row + w - 1 - x] = in[row + x];
+            }
+        }
+        return new LabelMap(w, src.height(), out);
+    }
+
+    public static LabelMap filled(int width, int height, int value) {
+        byte[] pixels = new byte[width * height];
+        Arrays.fill(pixels, (byte) value);
+        return new LabelMap(width, height, pixels);
+    }
+
+    /** copies {@code src} onto {@code dst} with its top-left corner at (dx, dy), only inside {@code clip} */
+    public static void paste(LabelMap src, LabelMap dst, int dx, int dy, Region clip) {
+        int x0 = Math.max(Math.max(clip.x0(), 0), dx);
+        int x1 = Math.min(Math.min(clip.x1(), dst.width()), dx + src.width());
+        int y0 = Math.max(Math.max(clip.y0(), 0), dy);
+        int y1 = Math.min(Math.min(clip.y1(), dst.height()), dy + src.height());
+        if (x0 >= x1) {
+            return;
+        }
+        for (int y = y0; y < y1; y++) {
+            System.arraycopy(src.pixels(), (y - dy) * src.width() + (x0 - dx), dst.pixels(), y * dst.width() + x0,
+                    x1 - x0);
+        }
+    }
+
+    /** the mask placed where {@code box} put its picture: resized to the content, background around */
+    public static LabelMap letterboxed(LabelMap src, Letterbox box, int size) {
+        LabelMap canvas = filled(size, size, FILL);
+        paste(resizeNearest(src, box.contentWidth(), box.contentHeight()), canvas, box.offsetX(), box.offsetY(),
+                Region.of(size, size));
+        return canvas;
+    }
+}
