@@ -44,7 +44,8 @@ final class IngestCommand implements Command {
                            or labels.txt in the root, labelme's __ignore__ left out)
               --task       detect (default; voc-seg: segment) or segment: with coco, paint each image's
                            polygons and RLE into a class mask under URI/masks/ as pycocotools draws them
-                           (class = category position in id order + 1, 0 background, crowds 255)
+                           (class = category position in id order + 1, 0 background unless the first
+                           category is named background, crowds 255)
               --binary-mask  voc-seg: masks of 0 and 255 mark one class with 255: read 255 as class 1,
                            not "ignore" (the changed masks are written under URI/masks/); without a
                            classes file the classes are background and foreground
