@@ -85,6 +85,16 @@ final class Args {
         return value(name, fallback, Double::parseDouble, "a number");
     }
 
+    /** --task: detect or segment */
+    sparkdet.model.Task task(sparkdet.model.Task fallback) {
+        String v = get("task");
+        try {
+            return v == null ? fallback : sparkdet.model.Task.of(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--task must be detect or segment, not '" + v + "'");
+        }
+    }
+
     private <T> T value(String name, T fallback, java.util.function.Function<String, T> parse, String what) {
         String v = get(name);
         try {

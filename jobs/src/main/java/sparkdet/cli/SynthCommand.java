@@ -5,6 +5,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import sparkdet.io.AtomicOutput;
 import sparkdet.io.Storage;
+import sparkdet.model.Task;
 import sparkdet.synth.ShapesGenerator;
 
 /** {@code sparkdet synth}: a synthetic shapes dataset in the VOC layout. */
@@ -22,7 +23,8 @@ final class SynthCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet synth --out DIR [--images N] [--seed S] [--size PX] [--overwrite]
+            usage: sparkdet synth --out DIR [--images N] [--seed S] [--size PX] [--task detect|segment]
+                                  [--overwrite]
 
               --out     the folder to create: Annotations/, JPEGImages/,
                         ImageSets/Main/{train,val}.txt (80/20), classes.txt (circle, square,
@@ -31,15 +33,19 @@ final class SynthCommand implements Command {
               --images  how many images (default 200)
               --seed    the random seed (default 1): the same seed gives the same files
               --size    the side of the square images in pixels (default 160, at least 16)
+              --task    detect (default) or segment: the same files, and beside them
+                        SegmentationClass/ (VOC-palette masks: 0 background, 1 circle, 2 square,
+                        3 triangle), ImageSets/Segmentation/{train,val}.txt (the same splits) and
+                        class_names.txt (background first), for `ingest --format voc-seg`
             Each image: a noisy colour gradient with 1 to 6 filled shapes, their boxes 16 to 64
             pixels a side whatever --size is (but no larger than the image), overlapping at most
-            at box IoU 0.3.
+            at box IoU 0.3. A mask pixel holds the class of the last shape drawn over its centre.
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("out", "images", "seed", "size");
+        return Set.of("out", "images", "seed", "size", "task");
     }
 
     @Override
@@ -58,15 +64,17 @@ final class SynthCommand implements Command {
         if (size < ShapesGenerator.MIN_SIDE) {
             throw new UsageException("--size must be at least " + ShapesGenerator.MIN_SIDE + " (the smallest box)");
         }
+        Task task = args.task(Task.DETECT);
         AtomicOutput staged = AtomicOutput.begin(new Storage(new Configuration()), Storage.path(out.toString()),
                 args.flag("overwrite"));
         try {
-            ShapesGenerator.generate(Path.of(staged.dir().toUri()), images, args.intValue("seed", 1), size);
+            ShapesGenerator.generate(Path.of(staged.dir().toUri()), images, args.intValue("seed", 1), size, task);
             staged.commit();
         } finally {
             staged.abort();
         }
-        context.out().printf("wrote %d images of %dx%d to %s%n", images, size, size, out.toAbsolutePath());
+        context.out().printf("wrote %d images of %dx%d%s to %s%n", images, size, size,
+                task == Task.SEGMENT ? " with their masks" : "", out.toAbsolutePath());
         return Main.OK;
     }
 }

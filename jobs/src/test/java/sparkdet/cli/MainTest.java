@@ -19,10 +19,11 @@ class MainTest {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out, String err) {
+    record Result(int code, String out, String err) {
     }
 
-    private static Result run(String... argv) {
+    /** a command line run as a user would, its exit code and what it printed (other command tests use it too) */
+    static Result run(String... argv) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -24,6 +24,11 @@ final class CocoMasks {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** rleFrPoly walks the boundary at 5 times the pixel resolution */
     private static final double SCALE = 5;
+    /**
+     * the most boundary points a polygon may take to draw (two ints each): a real one takes 5
+     * points a pixel of its perimeter, a hostile one could ask for billions
+     */
+    private static final long MAX_BOUNDARY_POINTS = 1 << 23;
 
     private CocoMasks() {
     }
@@ -73,7 +78,7 @@ final class CocoMasks {
                 throw new BadSegmentationException("its segmentation is an empty list");
             }
             for (JsonNode polygon : s) {
-                paintRuns(polygonRuns(numbers(polygon), height, width), width, height, pixels, value);
+                paintRuns(polygonRuns(numbers(polygon, width, height), height, width), width, height, pixels, value);
             }
         } else if (s.isObject() && s.has("counts") && s.has("size")) {
             JsonNode size = s.get("size");
@@ -103,7 +108,8 @@ final class CocoMasks {
         }
     }
 
-    private static double[] numbers(JsonNode polygon) throws BadSegmentationException {
+    /** a polygon's coordinates, none further out than the image's own size (or not a number) */
+    private static double[] numbers(JsonNode polygon, int width, int height) throws BadSegmentationException {
         if (!polygon.isArray()) {
             throw new BadSegmentationException("a polygon is not a list of numbers");
         }
@@ -119,6 +125,12 @@ final class CocoMasks {
             throw new BadSegmentationException("a polygon of " + xy.length
                     + " numbers: it needs x, y pairs for at least 3 points");
         }
+        for (int i = 0; i < xy.length; i += 2) {
+            if (!(xy[i] >= -width && xy[i] <= 2.0 * width && xy[i + 1] >= -height && xy[i + 1] <= 2.0 * height)) {
+                throw new BadSegmentationException("a polygon point (" + xy[i] + ", " + xy[i + 1]
+                        + ") lies far outside the " + width + "x" + height + " image");
+            }
+        }
         return xy;
     }
 
@@ -128,7 +140,7 @@ final class CocoMasks {
      *
      * @param xy x0, y0, x1, y1, ... in pixels
      */
-    static long[] polygonRuns(double[] xy, int h, int w) {
+    static long[] polygonRuns(double[] xy, int h, int w) throws BadSegmentationException {
         int k = xy.length / 2;
         int[] x = new int[k + 1];
         int[] y = new int[k + 1];
@@ -138,10 +150,15 @@ final class CocoMasks {
         }
         x[k] = x[0];
         y[k] = y[0];
-        int m = 0;
+        long boundary = 0;
         for (int j = 0; j < k; j++) {
-            m += Math.max(Math.abs(x[j] - x[j + 1]), Math.abs(y[j] - y[j + 1])) + 1;
+            boundary += Math.max(Math.abs((long) x[j] - x[j + 1]), Math.abs((long) y[j] - y[j + 1])) + 1;
         }
+        if (boundary > MAX_BOUNDARY_POINTS) {
+            throw new BadSegmentationException("a polygon whose boundary is " + boundary / (long) SCALE
+                    + " pixels long, too long to draw");
+        }
+        int m = (int) boundary;
         // upsampled points densely along the boundary
         int[] u = new int[m];
         int[] v = new int[m];

@@ -92,7 +92,7 @@ final class MaskChecks implements Serializable {
                         + "; --task segment paints every object, so the image is left out rather than taught"
                         + " background where the object is");
             }
-            return counted(r, painted, classes, true, storage);
+            return counted(r, painted, painted.histogram(), classes, true, storage);
         }
         Path file = new Path(r.source);
         LabelMap read;
@@ -101,22 +101,29 @@ final class MaskChecks implements Serializable {
         } catch (Rejection e) {
             return Outcome.rejected(r, e.reason, e.getMessage());
         }
+        long[] counts = read.histogram();
         boolean mapped = false;
-        if (binaryMask) {
-            mapped = mapIgnoreToOne(read);
-        } else if (onlyZeroAnd255(read.histogram()) && classes.size() == 2) {
+        if (binaryMask && counts[ImageRecord.MASK_IGNORE] > 0) {
+            mapIgnoreToOne(read);
+            counts[1] += counts[ImageRecord.MASK_IGNORE];
+            counts[ImageRecord.MASK_IGNORE] = 0;
+            mapped = true;
+        } else if (!binaryMask && onlyZeroAnd255(counts) && classes.size() == 2) {
             return Outcome.rejected(r, QuarantineReason.MASK_ONLY_0_255, file + " holds only 0 and 255: 255 means"
                     + " 'ignore', so with the classes " + classes.names() + " its object would never be learned"
                     + " (the all-background result). If 255 marks the object, --binary-mask reads 255 as class 1;"
                     + " or write the mask with 1 for the object");
         }
-        return counted(r, read, classes, mapped, storage);
+        return counted(r, read, counts, classes, mapped, storage);
     }
 
-    /** a row's mask after the checks of its own: its histogram, warnings, and the file if made here */
-    private Outcome counted(ImageRecord r, LabelMap mask, ClassList classes, boolean madeHere, Storage storage)
-            throws IOException {
-        long[] counts = mask.histogram();
+    /**
+     * a row's mask after the checks of its own: warnings, and the file written if made here
+     *
+     * @param counts the mask's histogram
+     */
+    private Outcome counted(ImageRecord r, LabelMap mask, long[] counts, ClassList classes, boolean madeHere,
+                            Storage storage) throws IOException {
         List<DatasetWarning> warnings = new ArrayList<>(2);
         if (counts[0] == mask.pixels().length) {
             warnings.add(DatasetWarning.MASK_BACKGROUND_ONLY);
@@ -207,16 +214,13 @@ final class MaskChecks implements Serializable {
         return counts[ImageRecord.MASK_IGNORE] > 0;
     }
 
-    /** --binary-mask: 255 is the object, class 1; whether any pixel changed */
-    private static boolean mapIgnoreToOne(LabelMap mask) {
+    /** --binary-mask: 255 is the object, class 1 */
+    private static void mapIgnoreToOne(LabelMap mask) {
         byte[] p = mask.pixels();
-        boolean changed = false;
         for (int i = 0; i < p.length; i++) {
             if (p[i] == (byte) ImageRecord.MASK_IGNORE) {
                 p[i] = 1;
-                changed = true;
             }
         }
-        return changed;
     }
 }

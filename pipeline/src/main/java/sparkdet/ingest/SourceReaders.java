@@ -267,6 +267,11 @@ final class SourceReaders {
     private static final java.util.Set<String> BACKGROUND_NAMES = java.util.Set.of("background", "_background_",
             "__background__", "bg");
 
+    /** whether a class name is one the reference repositories give the background */
+    private static boolean isBackground(String name) {
+        return BACKGROUND_NAMES.contains(name.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /** a voc-seg row before its checks: the mask is its source, the picture's size still unknown */
     private IngestItem vocSegItem(String stem, Path mask, Path images) {
         Optional<Path> image = ImagePaths.under(images, stem + ".jpg");
@@ -310,7 +315,7 @@ final class SourceReaders {
             throw new InputUnusableException("classes file " + from + " names " + names.size() + " classes; a mask"
                     + " holds class indices 0.." + (ImageRecord.MASK_IGNORE - 1) + " (255 is 'ignore')");
         }
-        if (!BACKGROUND_NAMES.contains(names.get(0).toLowerCase(java.util.Locale.ROOT))) {
+        if (!isBackground(names.get(0))) {
             LOG.warn("{}: the first class is '{}', and mask value 0 is background: a segmentation classes file"
                     + " lists the background first, or every class is off by one", from, names.get(0));
         }
@@ -361,16 +366,21 @@ final class SourceReaders {
             return new Input(draining(result.items()), classes);
         }
 
-        /** background, then the categories in id order: a category's mask value is its position + 1 */
+        /**
+         * background, then the categories in id order: a category's mask value is its position
+         * + 1; unless the first category is itself the background (labelme's `_background_`, id
+         * 0), which is then class 0 under its own name
+         */
         private static ClassList backgroundFirst(ClassList categories, Path in) {
-            if (categories.size() >= ImageRecord.MASK_IGNORE) {
-                throw new InputUnusableException(in + " has " + categories.size() + " categories; --task segment"
-                        + " paints class indices 1.." + (ImageRecord.MASK_IGNORE - 1) + " into 8-bit masks");
-            }
-            String background = categories.indexOf("background") < 0 ? "background" : "_background_";
             List<String> names = new ArrayList<>(categories.size() + 1);
-            names.add(background);
+            if (categories.size() == 0 || !isBackground(categories.name(0))) {
+                names.add(categories.indexOf("background") < 0 ? "background" : "_background_");
+            }
             names.addAll(categories.names());
+            if (names.size() > ImageRecord.MASK_IGNORE) {
+                throw new InputUnusableException(in + " has " + categories.size() + " categories; --task segment"
+                        + " paints class indices up to " + (ImageRecord.MASK_IGNORE - 1) + " into 8-bit masks");
+            }
             return new ClassList(names);
         }
 

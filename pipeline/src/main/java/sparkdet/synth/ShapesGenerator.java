@@ -26,6 +26,9 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparkdet.image.LabelMap;
+import sparkdet.image.LabelPng;
+import sparkdet.model.Task;
 
 /**
  * A synthetic detection dataset in the VOC layout: square JPEG images of circles, squares and
@@ -36,9 +39,18 @@ import org.slf4j.LoggerFactory;
  * of the background under its box, so that a grey-scale detector can see it too; overlaps are
  * capped at box IoU {@value #MAX_IOU} so that no object is hidden beyond what a detector's
  * non-maximum suppression can keep apart.
+ *
+ * <p>For segmentation ({@link Task#SEGMENT}) the same files are written, byte for byte, and beside
+ * them each image's class mask in VOC's SegmentationClass layout: the pixels whose centre lies
+ * inside a shape's outline (the outline that painted the picture) hold its class index + 1, a
+ * later shape over an earlier one as in the picture, 0 elsewhere.
  */
 public final class ShapesGenerator {
     public static final List<String> CLASSES = List.of("circle", "square", "triangle");
+    /** the segmentation classes, background first: mask value i is class i */
+    public static final List<String> SEGMENTATION_CLASSES = List.of("background", "circle", "square", "triangle");
+    /** the segmentation classes file, where ingest --format voc-seg looks for it */
+    public static final String SEGMENTATION_CLASSES_FILE = "class_names.txt";
     public static final int DEFAULT_SIZE = 160;
     public static final int MIN_SIDE = 16;
     static final int MAX_SIDE = 64;
@@ -62,20 +74,29 @@ public final class ShapesGenerator {
         generate(root, images, seed, DEFAULT_SIZE);
     }
 
+    /** {@link #generate(Path, int, long, int, Task)} for detection */
+    public static void generate(Path root, int images, long seed, int size) throws IOException {
+        generate(root, images, seed, size, Task.DETECT);
+    }
+
     /**
      * Writes Annotations/, JPEGImages/, ImageSets/Main/{train,val}.txt (every fifth image to val)
-     * and classes.txt.
+     * and classes.txt; for segmentation also SegmentationClass/ (VOC-palette masks),
+     * ImageSets/Segmentation/{train,val}.txt (the same splits) and class_names.txt (background,
+     * circle, square, triangle), which is what ingest --format voc-seg reads with no more options.
      *
      * @param size the images' side in pixels; box sides are drawn from {@value #MIN_SIDE} to
      *     {@value #MAX_SIDE} whatever the size (at most the size), so small images are crowded
      */
-    public static void generate(Path root, int images, long seed, int size) throws IOException {
+    public static void generate(Path root, int images, long seed, int size, Task task) throws IOException {
         if (size < MIN_SIDE) {
             throw new IllegalArgumentException("the image size must be at least " + MIN_SIDE + ", not " + size);
         }
+        boolean masks = task == Task.SEGMENT;
         Path annotations = Files.createDirectories(root.resolve("Annotations"));
         Path jpegs = Files.createDirectories(root.resolve("JPEGImages"));
         Path sets = Files.createDirectories(root.resolve("ImageSets/Main"));
+        Path maskDir = masks ? Files.createDirectories(root.resolve("SegmentationClass")) : null;
         Random rnd = new Random(seed);
         List<String> train = new ArrayList<>();
         List<String> val = new ArrayList<>();
@@ -97,11 +118,40 @@ public final class ShapesGenerator {
             }
             writeJpeg(image, jpegs.resolve(stem + ".jpg"));
             Files.writeString(annotations.resolve(stem + ".xml"), annotation(stem, size, shapes), StandardCharsets.UTF_8);
+            if (masks) {
+                Files.write(maskDir.resolve(stem + ".png"), LabelPng.encodeVocPalette(mask(shapes, size)));
+            }
             (i % 5 == 4 ? val : train).add(stem);
         }
         writeLines(sets.resolve("train.txt"), train);
         writeLines(sets.resolve("val.txt"), val);
         writeLines(root.resolve("classes.txt"), CLASSES);
+        if (masks) {
+            Path segmentationSets = Files.createDirectories(root.resolve("ImageSets/Segmentation"));
+            writeLines(segmentationSets.resolve("train.txt"), train);
+            writeLines(segmentationSets.resolve("val.txt"), val);
+            writeLines(root.resolve(SEGMENTATION_CLASSES_FILE), SEGMENTATION_CLASSES);
+        }
+    }
+
+    /**
+     * the class mask of the shapes in drawing order: a pixel whose centre lies inside a shape's
+     * outline holds the shape's class index + 1, the last such shape's
+     */
+    static LabelMap mask(List<PlacedShape> shapes, int size) {
+        byte[] pixels = new byte[size * size];
+        for (PlacedShape s : shapes) {
+            Shape outline = s.outline();
+            byte value = (byte) (s.classIndex() + 1);
+            for (int py = s.y(); py < s.y() + s.side(); py++) {
+                for (int px = s.x(); px < s.x() + s.side(); px++) {
+                    if (outline.contains(px + 0.5, py + 0.5)) {
+                        pixels[py * size + px] = value;
+                    }
+                }
+            }
+        }
+        return new LabelMap(size, size, pixels);
     }
 
     /**

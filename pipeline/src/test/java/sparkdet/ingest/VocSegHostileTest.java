@@ -20,6 +20,7 @@ import sparkdet.image.LabelMap;
 import sparkdet.image.LabelPng;
 import sparkdet.io.InputUnusableException;
 import sparkdet.testing.Bombs;
+import sparkdet.testing.TestFiles;
 
 /**
  * Every kind of bad mask in one voc-seg root: each ends in quarantine with its reason, or is kept
@@ -77,7 +78,7 @@ class VocSegHostileTest {
     void everyBadMaskIsQuarantinedWithItsReason() throws Exception {
         Path root = root(STEMS);
         Path classes = Files.writeString(tmp.resolve("classes.txt"), "background\nthing\n");
-        Map<String, byte[]> before = snapshot(root);
+        Map<String, byte[]> before = TestFiles.contents(root);
         Path out = tmp.resolve("ds");
         IngestSummary s = IngestFixtures.ingest(IngestFormat.VOC_SEG, root, null, "train", classes, out);
 
@@ -119,8 +120,8 @@ class VocSegHostileTest {
         assertThat(stats.get("quarantined").asLong()).isEqualTo(9);
         assertThat(s.stats().quarantineReasons()).containsEntry("mask_unreadable", 2L);
 
-        assertThat(snapshot(root)).as("the source is left as it was").containsOnlyKeys(before.keySet());
-        snapshot(root).forEach((k, v) -> assertThat(v).as(k).isEqualTo(before.get(k)));
+        assertThat(TestFiles.contents(root)).as("the source is left as it was").containsOnlyKeys(before.keySet());
+        TestFiles.contents(root).forEach((k, v) -> assertThat(v).as(k).isEqualTo(before.get(k)));
         try (Stream<Path> beside = Files.list(tmp)) {
             assertThat(beside.map(p -> p.getFileName().toString()))
                     .as("no staging folder left").containsExactlyInAnyOrder("voc", "classes.txt", "secret.png", "ds");
@@ -212,15 +213,5 @@ class VocSegHostileTest {
                 .hasMessageContaining("background first").hasMessageContaining("--classes FILE")
                 .hasMessageContaining("class_names.txt or labels.txt");
         assertThat(out).doesNotExist();
-    }
-
-    private static Map<String, byte[]> snapshot(Path dir) throws Exception {
-        Map<String, byte[]> files = new TreeMap<>();
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.filter(Files::isRegularFile).toList()) {
-                files.put(dir.relativize(p).toString(), Files.readAllBytes(p));
-            }
-        }
-        return files;
     }
 }

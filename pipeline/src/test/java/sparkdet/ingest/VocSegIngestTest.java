@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.data.ImageRecord;
+import sparkdet.model.Task;
+import sparkdet.synth.ShapesGenerator;
 import sparkdet.testing.TestData;
 
 /**
@@ -96,6 +98,27 @@ class VocSegIngestTest {
         JsonNode stats = IngestFixtures.json(out.resolve("stats.json"));
         assertThat(stats.get("pixels_per_class").get("car").asLong()).isEqualTo(car).isPositive();
         assertThat(stats.get("ignored_pixels").asLong()).isZero();
+    }
+
+    /** synth --task segment then ingest --format voc-seg, with no more options */
+    @Test
+    void synthesizedShapesIngestCleanly() throws Exception {
+        Path shapes = tmp.resolve("shapes");
+        ShapesGenerator.generate(shapes, 30, 3, 96, Task.SEGMENT);
+        Path out = tmp.resolve("shapes-train");
+        IngestSummary s = IngestFixtures.ingest(IngestFormat.VOC_SEG, shapes, null, "train", null, out);
+
+        assertThat(s.stats().quarantined()).isZero();
+        assertThat(s.stats().images()).isEqualTo(24);
+        assertThat(s.classes().names()).containsExactly("background", "circle", "square", "triangle");
+        JsonNode stats = IngestFixtures.json(out.resolve("stats.json"));
+        for (String name : s.classes().names()) {
+            assertThat(stats.get("pixels_per_class").get(name).asLong()).as(name).isPositive();
+        }
+        assertThat(stats.get("ignored_pixels").asLong()).isZero();
+        assertThat(stats.get("warnings").size()).isZero();
+        assertThat(IngestFixtures.records(out).values()).allMatch(r -> r.split.equals("train") && r.width == 96
+                && r.maskPixels[0] + r.maskPixels[1] + r.maskPixels[2] + r.maskPixels[3] == 96 * 96);
     }
 
     private static final Pattern SHAPE = Pattern.compile("'shape': \\((\\d+), (\\d+)\\)");
