@@ -134,6 +134,22 @@ class ClusterIT {
         return dir;
     }
 
+    /** the same kind of shapes with their masks, ingested as a segmentation dataset in local mode */
+    private static Path segmentationShapes() throws Exception {
+        Path dir = tmp.resolve("shapes-seg");
+        if (Files.exists(dir.resolve("val/_SUCCESS"))) {
+            return dir;
+        }
+        assertThat(Launch.sparkdet("synth", "--out", dir.resolve("voc").toString(), "--images", "40", "--seed", "3",
+                "--size", "96", "--task", "segment").code()).isZero();
+        for (String split : new String[] {"train", "val"}) {
+            Launch.Run r = Launch.sparkdet("ingest", "--master", "local[2]", "--format", "voc-seg", "--input",
+                    dir.resolve("voc").toString(), "--split", split, "--output", dir.resolve(split).toString());
+            assertThat(r.code()).as(r.output()).isZero();
+        }
+        return dir;
+    }
+
     private static String[] train(Path data, Path out, int epochs, String... more) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--master",
                 cluster.masterUrl(), "--conf", Launch.root().resolve("conf/shapes.conf").toString(),
@@ -148,13 +164,18 @@ class ClusterIT {
         return args.toArray(new String[0]);
     }
 
-    /** the default family, and the anchor-free YOLOX with the weight average, through the same barrier stage */
+    /**
+     * the default family, the anchor-free YOLOX with the weight average, and a segmentation family
+     * on masks (validated by mIoU), through the same barrier stage
+     */
     @ParameterizedTest
     @ValueSource(strings = {"train.model=yolov4-tiny",
-        "train.model=yolox train.variant=nano train.width=0.25 train.ema=true"})
+        "train.model=yolox train.variant=nano train.width=0.25 train.ema=true",
+        "train.model=deeplabv3plus train.variant=mobilenetv2 train.width=1.0"})
     void twoRanksInTwoExecutorsTrainToIdenticalWeights(String family) throws Exception {
         Path out = tmp.resolve("train2-" + family.hashCode());
-        Launch.Run r = Launch.sparkdet(train(shapes(), out, 3, family.split(" ")));
+        Path data = family.contains("deeplabv3plus") ? segmentationShapes() : shapes();
+        Launch.Run r = Launch.sparkdet(train(data, out, 3, family.split(" ")));
         assertThat(r.code()).as(r.output()).isZero();
         assertThat(r.output()).contains("2 rank(s)").contains("parameters identical on all ranks: yes")
                 .containsPattern("rank 0: [1-9]\\d* steps").containsPattern("rank 1: [1-9]\\d* steps");
