@@ -34,6 +34,10 @@ Outputs, in pipeline/src/test/resources/fixtures/:
                         running_mean and running_var after that one train-mode forward (their momentum at work)
   <family>_<backbone>_state_dict.txt   "name [shape]" per line of the full-size network with 21 classes
         (PSPNet with the auxiliary branch), in state-dict order
+  <family>_<backbone>_indexed.pth   that network's state dict as torch.save writes it, tensor i (in state-dict
+        order) filled with the value i in its own dtype (float32, int64 for num_batches_tracked); each tensor is
+        a stride-0 view of one element of a shared storage, so the file holds the names and shapes, not the
+        full-size tensors
 
 Copyright (c) 2021 Bubbliiiing (deeplabv3-plus-pytorch); Copyright (c) 2020 Bubbliiiing (pspnet-pytorch)
 
@@ -55,6 +59,7 @@ DEALINGS IN THE SOFTWARE.
 import math
 import os
 import sys
+from collections import OrderedDict
 from functools import partial
 
 import numpy as np
@@ -927,6 +932,12 @@ def check_against_references(deeplab_path, pspnet_path):
         print("matches the repository:", label)
 
 
+def indexed(state):
+    """the state dict's names and shapes, tensor i all i: stride-0 views of one float32 and one int64 storage"""
+    values = {dtype: torch.arange(len(state), dtype=dtype) for dtype in (torch.float32, torch.int64)}
+    return OrderedDict((k, values[v.dtype][i].expand(v.shape)) for i, (k, v) in enumerate(state.items()))
+
+
 def main():
     if os.environ.get("DEEPLAB_REFERENCE") and os.environ.get("PSPNET_REFERENCE"):
         check_against_references(os.environ["DEEPLAB_REFERENCE"], os.environ["PSPNET_REFERENCE"])
@@ -945,10 +956,12 @@ def main():
             label, float(out["eval"].abs().max()), float(out["train"].abs().max()), error))
     for family, backbones in (("deeplabv3plus", DEEPLAB_BACKBONES), ("pspnet", PSPNET_BACKBONES)):
         for backbone in backbones:
-            model = new_network(DeepLab, PSPNet, family, backbone, 16, 21)
+            state = new_network(DeepLab, PSPNet, family, backbone, 16, 21).state_dict()
             with open(os.path.join(OUT, "%s_%s_state_dict.txt" % (family, backbone)), "w") as f:
-                for k, v in model.state_dict().items():
+                for k, v in state.items():
                     f.write("%s %s\n" % (k, list(v.shape)))
+            torch.save(indexed(state), os.path.join(OUT, "%s_%s_indexed.pth" % (family, backbone)))
+
 
 
 if __name__ == "__main__":

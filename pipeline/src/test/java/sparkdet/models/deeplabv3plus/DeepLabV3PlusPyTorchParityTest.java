@@ -20,10 +20,10 @@ class DeepLabV3PlusPyTorchParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mobilenetv2", "xception"})
-    void fullSizeNamesAndShapesEqualTheReferences(String backbone) {
+    void fullSizeStateDictIsTheReferences(String backbone) throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            SegmentationFixtures.assertNamesAndShapes(new DeepLabV3Plus(SegmentationFixtures.FULL_CLASSES, backbone, 16),
-                    "deeplabv3plus_" + backbone + "_state_dict.txt");
+            SegmentationFixtures.assertFullSizeIsTheReferences(
+                    new DeepLabV3Plus(SegmentationFixtures.FULL_CLASSES, backbone, 16), "deeplabv3plus_" + backbone);
         }
     }
 }

@@ -45,10 +45,10 @@ class PSPNetPyTorchParityTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"mobilenetv2", "resnet50"})
-    void fullSizeNamesAndShapesEqualTheReferences(String backbone) {
+    void fullSizeStateDictIsTheReferences(String backbone) throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            SegmentationFixtures.assertNamesAndShapes(new PSPNet(SegmentationFixtures.FULL_CLASSES, backbone, 16, true),
-                    "pspnet_" + backbone + "_state_dict.txt");
+            SegmentationFixtures.assertFullSizeIsTheReferences(
+                    new PSPNet(SegmentationFixtures.FULL_CLASSES, backbone, 16, true), "pspnet_" + backbone);
         }
     }
 }

@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.StringSharedModuleDict;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import sparkdet.model.Fixtures;
 import sparkdet.model.Network;
@@ -102,7 +105,7 @@ public final class SegmentationFixtures {
     }
 
     /**
-     * The network, filled as the reference was, gives the fixture's outputs to 1e-4: in eval mode,
+     * The network, filled as the reference was and moved to the CPU, gives the fixture's outputs to 1e-4: in eval mode,
      * again with the batch norms folded, and in train mode (in float64) with the dropout layers off
      * (batch statistics, then the running statistics they updated).
      *
@@ -114,6 +117,8 @@ public final class SegmentationFixtures {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Map<String, Tensor> io = Fixtures.tensors(fixture + "_io.pt");
             fill(model);
+            // as training and predict run it on the CPU: convolution weights channels-last
+            model.moveTo(new Device(torch.DeviceType.CPU));
             Tensor x = input();
             model.eval();
             assertOutputs(model.forward(x), io, fixture + " eval", "eval");
@@ -171,10 +176,43 @@ public final class SegmentationFixtures {
         }
     }
 
-    /** the network's state-dict names and shapes, in order, equal the reference's full-size list */
-    public static void assertNamesAndShapes(Network model, String list) {
-        List<String> expected = new String(Fixtures.bytes(list), StandardCharsets.UTF_8).lines().toList();
+    /**
+     * The full-size network's state-dict names and shapes, in order, equal the reference's
+     * ({@code <fixture>_state_dict.txt}), and the reference's state dict as torch.save wrote it
+     * ({@code <fixture>_indexed.pth}, tensor i all i) loads into it by name and shape, every tensor
+     * taking its own values.
+     *
+     * @param fixture e.g. deeplabv3plus_xception
+     */
+    public static void assertFullSizeIsTheReferences(Network model, String fixture) throws Exception {
+        List<String> expected = new String(Fixtures.bytes(fixture + "_state_dict.txt"), StandardCharsets.UTF_8).lines()
+                .toList();
         assertThat(expected).isNotEmpty();
         NetworkChecks.namesAndShapesEqual(model, expected);
+        NetworkChecks.loadsEveryTensorByName(model, fixture + "_indexed.pth", expected.size(),
+                expected.get(0).split(" ")[0], expected.get(expected.size() - 1).split(" ")[0]);
+    }
+
+    /**
+     * A fresh network's frozen backbone gets no gradients (so the optimiser leaves it as it is) while every other
+     * weight does; unfreezing brings its gradients back. (Not the YOLO networks' SGD-step check: the
+     * biases of convolutions before a batch norm get zero gradients in train mode and stay.)
+     */
+    public static void assertFrozenBackboneGetsNoGradients(Network model) {
+        try (PointerScope scope = new PointerScope()) {
+            model.train(true);
+            for (boolean frozen : new boolean[] {true, false}) {
+                model.setFrozen(frozen);
+                Map<String, Tensor> params = model.namedParameters();
+                Tensor loss = torch.zeros(1);
+                for (Tensor out : model.forward(torch.rand(2, 3, 64, 48))) {
+                    loss = loss.add(out.pow(new Scalar(2)).mean());
+                }
+                loss.backward();
+                params.forEach((name, p) -> assertThat(p.grad().defined()).as("%s frozen %s", name, frozen)
+                        .isEqualTo(!frozen || !name.startsWith("backbone.")));
+                assertThat(params.keySet()).anyMatch(name -> name.startsWith("backbone."));
+            }
+        }
     }
 }
