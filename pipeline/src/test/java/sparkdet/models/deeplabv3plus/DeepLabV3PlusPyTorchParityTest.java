@@ -14,7 +14,7 @@ class DeepLabV3PlusPyTorchParityTest {
         try (PointerScope scope = new PointerScope()) {
             SegmentationFixtures.assertMatchesReference(
                     new DeepLabV3Plus(SegmentationFixtures.CLASSES, backbone, downsampleFactor),
-                    "deeplabv3plus_" + backbone + "_df" + downsampleFactor, "train");
+                    "deeplabv3plus_" + backbone, downsampleFactor, "train");
         }
     }
 

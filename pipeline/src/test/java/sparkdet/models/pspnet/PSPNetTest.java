@@ -30,7 +30,7 @@ class PSPNetTest {
     void otherClassCountLoadsAllButTheClassifiers() {
         try (PointerScope scope = new PointerScope()) {
             PSPNet model = new PSPNet(3, "resnet50", 16, true);
-            NetworkChecks.otherClassCountSkipsOnlyTheHeadOutputs(model, "pspnet_resnet50_indexed.pth",
+            NetworkChecks.otherClassCountSkipsOnlyTheHeadOutputs(model, "pspnet_resnet50_positions.pth",
                     model.stateDict().size(),
                     "master_branch.1.weight: file [21, 512, 1, 1], model [3, 512, 1, 1] (class count changed)",
                     "master_branch.1.bias: file [21], model [3] (class count changed)",
