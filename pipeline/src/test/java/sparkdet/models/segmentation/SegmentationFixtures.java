@@ -34,7 +34,7 @@ public final class SegmentationFixtures {
     }
 
     /** the reference's state-dict names, in its order, of a network such as pspnet_resnet50 */
-    public static List<String> referenceNames(String network) throws Exception {
+    private static List<String> referenceNames(String network) throws Exception {
         return List.copyOf(Fixtures.tensors(network + "_positions.pth").keySet());
     }
 
