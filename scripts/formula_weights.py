@@ -15,6 +15,9 @@ with (lo, hi) by the tensor's role, so that the network computes something of or
     other floating (biases, means)   -0.1, 0.1 (... and from 0)
 Integer buffers (num_batches_tracked) keep their values. No product exceeds 2^62, so int64
 arithmetic is exact in both languages.
+
+positions(state) is what such a fixture keeps of the reference's state dict: its names, shapes and
+order, tensor p holding p (loading it by name puts p where the reference has tensor p).
 """
 import math
 
@@ -58,3 +61,14 @@ def fill(model):
         for p, (name, t) in enumerate(model.state_dict().items()):
             if t.is_floating_point():
                 t.copy_(values(p, name, t.shape))
+
+
+def positions(state):
+    """the state dict with tensor p holding p everywhere, each a stride-0 view of one shared storage"""
+    floats = torch.arange(len(state), dtype=torch.float32)
+    integers = torch.arange(len(state), dtype=torch.int64)
+    out = {}
+    for p, (name, t) in enumerate(state.items()):
+        storage = floats if t.is_floating_point() else integers
+        out[name] = storage.as_strided(t.shape, [0] * t.dim(), p)
+    return out

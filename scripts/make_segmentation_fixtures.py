@@ -2,7 +2,7 @@
 """Writes the PyTorch fixtures that sparkdet's segmentation networks (sparkdet.models.deeplabv3plus,
 sparkdet.models.pspnet) are tested against.
 
-Run with Debian's PyTorch (apt-get install -y python3-torch python3-numpy; /usr/bin/python3), from the
+Run with Debian's PyTorch (apt-get install -y python3-torch; /usr/bin/python3), from the
 repository root:  /usr/bin/python3 scripts/make_segmentation_fixtures.py
 
 The networks below are the reference repositories' own code, copied (MIT licence, notice at the end of
@@ -14,15 +14,14 @@ pspnet-pytorch> the script first checks these copies against the repositories' c
 and shapes, and with the same weights the outputs in eval and train mode, for every backbone and both
 downsample factors.
 
-The networks have no width multiplier, so the fixtures hold no weights: the full-size networks get
-deterministic weights from a formula of each tensor's state-dict name and each element's index
-(deterministic_weights; SegmentationFixtures.fill in the tests computes the same float32 values), and the
-input comes from the same formula (named "input", [2, 3, 64, 48], values in [0, 1)). The outputs are
-computed in float64 from those float32 weights and stored in float32 (the running statistics in float64).
-
-Outputs, in pipeline/src/test/resources/fixtures/:
-  <family>_<backbone>_df<8|16>_io.pt   for deeplabv3plus (mobilenetv2, xception) and pspnet (mobilenetv2,
-        resnet50, with the auxiliary branch), CLASSES classes:
+The networks have no width multiplier and their random weights would take up to 220 MB, so the weights
+come from formula_weights.py, which the Java tests compute too (FormulaWeights). Outputs, in
+pipeline/src/test/resources/fixtures/, for deeplabv3plus (backbones mobilenetv2, xception) and pspnet
+(mobilenetv2, resnet50, with the auxiliary branch):
+  <family>_<backbone>_positions.pth   the full-size network's state dict (21 classes) as
+        formula_weights.positions keeps it: names, shapes and order, tensor p holding p
+  <family>_<backbone>_df<8|16>_io.pt   with CLASSES classes and the formula weights:
+        "input"         [2, 3, 64, 48], uniform in [0, 1)
         "eval"          the eval-mode output, [2, CLASSES, 64, 48] (PSPNet's main output)
         "train"         the train-mode output of the same input, the dropout layers off (in eval mode) so
                         that it is deterministic; batch norms use the batch's statistics. The tests compare
@@ -32,8 +31,7 @@ Outputs, in pipeline/src/test/resources/fixtures/:
         "train_aux"     PSPNet only: the auxiliary branch's train-mode output
         "running_stats" [batch norms, 2], float64: per batch norm in state-dict order, the means of its
                         running_mean and running_var after that one train-mode forward (their momentum at work)
-  <family>_<backbone>_state_dict.txt   "name [shape]" per line of the full-size network with 21 classes
-        (PSPNet with the auxiliary branch), in state-dict order
+  computed in float64 from the float32 formula weights, stored in float32 (the running statistics in float64).
 
 Copyright (c) 2021 Bubbliiiing (deeplabv3-plus-pytorch); Copyright (c) 2020 Bubbliiiing (pspnet-pytorch)
 
@@ -57,10 +55,11 @@ import os
 import sys
 from functools import partial
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import formula_weights
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "pipeline", "src", "test", "resources", "fixtures")
@@ -790,56 +789,10 @@ class PSPNet(nn.Module):
 DEEPLAB_BACKBONES = {"mobilenetv2": "mobilenet", "xception": "xception"}
 PSPNET_BACKBONES = {"mobilenetv2": "mobilenet", "resnet50": "resnet50"}
 FACTORS = (8, 16)
-U32 = np.uint64(0xFFFFFFFF)
-
-
-def lowbias32(x):
-    """Chris Wellons' 32-bit integer hash, on uint64 arrays holding 32-bit values"""
-    x = x ^ (x >> np.uint64(16))
-    x = (x * np.uint64(0x7FEB352D)) & U32
-    x = x ^ (x >> np.uint64(15))
-    x = (x * np.uint64(0x846CA68B)) & U32
-    return x ^ (x >> np.uint64(16))
-
-
-def fnv1a32(name):
-    h = 0x811C9DC5
-    for b in name.encode("utf-8"):
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
-def uniform(name, n):
-    """n values in [0, 1) from the name and each element's index, in float64"""
-    index = np.arange(n, dtype=np.uint64)
-    return lowbias32(lowbias32(index) ^ np.uint64(fnv1a32(name))).astype(np.float64) / 2.0 ** 32
-
-
-def deterministic_weights(model):
-    """every parameter and batch-norm statistic from uniform(name): convolution weights uniform with He's
-    variance (2 / fan-in), their biases in [-0.1, 0.1), batch-norm scales in [0.5, 1), shifts and running means
-    in [-0.1, 0.1), running variances in [0.5, 1.5); each value computed in float64 and rounded to float32"""
-    state = model.state_dict()
-    batch_norms = {k[:-len(".running_mean")] for k in state if k.endswith(".running_mean")}
-    with torch.no_grad():
-        for name, t in state.items():
-            module, kind = name.rsplit(".", 1)
-            if kind == "num_batches_tracked":
-                continue
-            u = uniform(name, t.numel())
-            if module in batch_norms:
-                v = {"weight": 0.5 + 0.5 * u, "bias": 0.2 * u - 0.1, "running_mean": 0.2 * u - 0.1,
-                     "running_var": 0.5 + u}[kind]
-            elif kind == "weight":
-                v = (2 * u - 1) * math.sqrt(6.0 / t[0].numel())
-            else:
-                v = 0.2 * u - 0.1
-            t.copy_(torch.from_numpy(v.astype(np.float32)).view(t.shape))
 
 
 def fixture_input():
-    n = int(np.prod(INPUT_SHAPE))
-    return torch.from_numpy(uniform("input", n).astype(np.float32)).view(INPUT_SHAPE)
+    return torch.rand(INPUT_SHAPE, generator=torch.Generator().manual_seed(0))
 
 
 def dropouts_off(model):
@@ -851,7 +804,7 @@ def dropouts_off(model):
 
 
 def outputs(model, x):
-    """{"eval", "train" (, "train_aux"), "running_stats"} of a network with deterministic weights, in float64"""
+    """{"eval", "train" (, "train_aux"), "running_stats"} of a network with the formula weights, in float64"""
     model.double()
     x = x.double()
     out = {}
@@ -874,7 +827,7 @@ def outputs(model, x):
 def float32_error(model, x, reference):
     """how far PyTorch's float32 eval-mode forward is from the float64 one: the rounding error any float32
     implementation of the network has, which must stay well under the tests' 1e-4"""
-    deterministic_weights(model)
+    formula_weights.fill(model)
     model.eval()
     with torch.no_grad():
         evaluated = model(x)
@@ -919,7 +872,7 @@ def check_against_references(deeplab_path, pspnet_path):
         label = "%s %s df%d" % (family, backbone, factor)
         assert [(k, v.shape) for k, v in mine.state_dict().items()] == \
             [(k, v.shape) for k, v in theirs.state_dict().items()], label
-        deterministic_weights(mine)
+        formula_weights.fill(mine)
         theirs.load_state_dict(mine.state_dict())
         mine_out, their_out = outputs(mine, x), outputs(theirs, x)
         for key in mine_out:
@@ -935,20 +888,19 @@ def main():
     for family, backbone, factor in variants():
         label = "%s_%s_df%d" % (family, backbone, factor)
         model = new_network(DeepLab, PSPNet, family, backbone, factor, CLASSES)
-        deterministic_weights(model)
+        formula_weights.fill(model)
         out = outputs(model, x)
         error = float32_error(new_network(DeepLab, PSPNet, family, backbone, factor, CLASSES), x, out)
         assert error < 1e-5, (label, error)
-        torch.save({k: v if k == "running_stats" else v.float() for k, v in out.items()},
-                   os.path.join(OUT, label + "_io.pt"))
+        saved = {k: v if k == "running_stats" else v.float() for k, v in out.items()}
+        saved["input"] = x
+        torch.save(saved, os.path.join(OUT, label + "_io.pt"))
         print("%-28s eval max |out| %.3g, train max |out| %.3g, eval's float32 rounding %.2g" % (
             label, float(out["eval"].abs().max()), float(out["train"].abs().max()), error))
     for family, backbones in (("deeplabv3plus", DEEPLAB_BACKBONES), ("pspnet", PSPNET_BACKBONES)):
         for backbone in backbones:
-            model = new_network(DeepLab, PSPNet, family, backbone, 16, 21)
-            with open(os.path.join(OUT, "%s_%s_state_dict.txt" % (family, backbone)), "w") as f:
-                for k, v in model.state_dict().items():
-                    f.write("%s %s\n" % (k, list(v.shape)))
+            state = new_network(DeepLab, PSPNet, family, backbone, 16, 21).state_dict()
+            torch.save(formula_weights.positions(state), os.path.join(OUT, "%s_%s_positions.pth" % (family, backbone)))
 
 
 if __name__ == "__main__":

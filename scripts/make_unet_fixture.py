@@ -285,23 +285,12 @@ def check_against_reference(path):
     print("matches", path, "(vgg, resnet50: names and shapes; outputs in eval and train mode)")
 
 
-def positions(state):
-    """the state dict with tensor p holding p everywhere, each a stride-0 view of one shared storage"""
-    floats = torch.arange(len(state), dtype=torch.float32)
-    integers = torch.arange(len(state), dtype=torch.int64)
-    out = {}
-    for p, (name, t) in enumerate(state.items()):
-        storage = floats if t.is_floating_point() else integers
-        out[name] = storage.as_strided(t.shape, [0] * t.dim(), p)
-    return out
-
-
 def write_fixtures(backbone, gen):
     name = "unet_%s_c%d" % (backbone, CLASSES)
     model = Unet(CLASSES, False, backbone)
     formula_weights.fill(model)
     state = model.state_dict()
-    torch.save(positions(state), os.path.join(OUT, name + "_positions.pth"))
+    torch.save(formula_weights.positions(state), os.path.join(OUT, name + "_positions.pth"))
     sums = torch.tensor([float(t.double().sum()) if t.is_floating_point() else 0.0 for t in state.values()],
                         dtype=torch.float64)
     x = torch.rand(2, 3, SIZE, SIZE, generator=gen)

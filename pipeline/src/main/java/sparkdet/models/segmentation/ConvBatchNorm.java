@@ -32,7 +32,7 @@ public final class ConvBatchNorm {
     }
 
     /** PyTorch's BatchNorm2d momentum, which most of the reference's batch norms keep */
-    public static final double DEFAULT_MOMENTUM = 0.1;
+    private static final double DEFAULT_MOMENTUM = 0.1;
 
     private final ConvSpec spec;
     private final Conv2dImpl conv;

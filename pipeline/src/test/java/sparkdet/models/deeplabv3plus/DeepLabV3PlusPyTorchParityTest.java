@@ -14,16 +14,16 @@ class DeepLabV3PlusPyTorchParityTest {
         try (PointerScope scope = new PointerScope()) {
             SegmentationFixtures.assertMatchesReference(
                     new DeepLabV3Plus(SegmentationFixtures.CLASSES, backbone, downsampleFactor),
-                    "deeplabv3plus_" + backbone + "_df" + downsampleFactor, "train");
+                    "deeplabv3plus_" + backbone, downsampleFactor, "train");
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"mobilenetv2", "xception"})
-    void fullSizeNamesAndShapesEqualTheReferences(String backbone) {
+    void fullSizeStateDictIsTheReferences(String backbone) throws Exception {
         try (PointerScope scope = new PointerScope()) {
-            SegmentationFixtures.assertNamesAndShapes(new DeepLabV3Plus(SegmentationFixtures.FULL_CLASSES, backbone, 16),
-                    "deeplabv3plus_" + backbone + "_state_dict.txt");
+            SegmentationFixtures.assertFullSizeIsTheReferences(
+                    new DeepLabV3Plus(SegmentationFixtures.FULL_CLASSES, backbone, 16), "deeplabv3plus_" + backbone);
         }
     }
 }

@@ -2,15 +2,16 @@ package sparkdet.models.segmentation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.StringSharedModuleDict;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import sparkdet.model.Fixtures;
 import sparkdet.model.Network;
@@ -19,102 +20,48 @@ import sparkdet.models.yolo.NetworkChecks;
 /**
  * The files scripts/make_segmentation_fixtures.py wrote with the reference networks, and the checks
  * the segmentation networks' parity tests make with them. The fixtures hold no weights: both sides
- * fill the full-size networks from the same formula of each tensor's state-dict name and element
- * index ({@link #fill}), so a Java tensor gets the reference's values only under the reference's
- * name and shape.
+ * fill the full-size networks with scripts/formula_weights.py's weights ({@link FormulaWeights}),
+ * each tensor's from its position in the reference's state dict, so a Java tensor gets the
+ * reference's values only under the reference's name and shape.
  */
 public final class SegmentationFixtures {
     public static final int CLASSES = 3;
-    public static final long[] INPUT_SHAPE = {2, 3, 64, 48};
-    /** the class count of the *_state_dict.txt lists */
+    /** the class count of the *_positions.pth state dicts */
     public static final int FULL_CLASSES = 21;
     private static final double TOLERANCE = 1e-4;
 
     private SegmentationFixtures() {
     }
 
-    /** the script's lowbias32 (Chris Wellons' 32-bit integer hash) */
-    static int lowbias32(int x) {
-        x ^= x >>> 16;
-        x *= 0x7FEB352D;
-        x ^= x >>> 15;
-        x *= 0x846CA68B;
-        return x ^ (x >>> 16);
+    /** the reference's state-dict names, in its order, of a network such as pspnet_resnet50 */
+    private static List<String> referenceNames(String network) throws Exception {
+        return List.copyOf(Fixtures.tensors(network + "_positions.pth").keySet());
     }
 
-    static int fnv1a32(String name) {
-        int h = 0x811C9DC5;
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-            h = (h ^ (b & 0xFF)) * 0x01000193;
+    /** the model with the formula weights of the reference's network such as pspnet_resnet50 */
+    public static void fill(Network model, String network) throws Exception {
+        try (PointerScope scope = new PointerScope()) {
+            FormulaWeights.fill(model, referenceNames(network));
         }
-        return h;
-    }
-
-    /** the script's uniform: n values in [0, 1) from the name and each element's index */
-    static double[] uniform(String name, int n) {
-        int seed = fnv1a32(name);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = Integer.toUnsignedLong(lowbias32(lowbias32(i) ^ seed)) / 4294967296.0;
-        }
-        return out;
     }
 
     /**
-     * The script's deterministic_weights: every parameter and batch-norm statistic from
-     * uniform(name), computed in double as there and rounded to float.
-     */
-    public static void fill(Network model) {
-        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Map<String, Tensor> state = model.stateDict();
-            Set<String> batchNorms = state.keySet().stream().filter(k -> k.endsWith(".running_mean"))
-                    .map(k -> k.substring(0, k.lastIndexOf('.'))).collect(Collectors.toSet());
-            state.forEach((name, t) -> {
-                String module = name.substring(0, name.lastIndexOf('.'));
-                String kind = name.substring(name.lastIndexOf('.') + 1);
-                if (kind.equals("num_batches_tracked")) {
-                    return;
-                }
-                double[] u = uniform(name, (int) t.numel());
-                double fanIn = (double) t.numel() / t.size(0);
-                float[] v = new float[u.length];
-                for (int i = 0; i < u.length; i++) {
-                    v[i] = (float) (batchNorms.contains(module) ? switch (kind) {
-                        case "weight" -> 0.5 + 0.5 * u[i];
-                        case "running_var" -> 0.5 + u[i];
-                        default -> 0.2 * u[i] - 0.1;
-                    } : kind.equals("weight") ? (2 * u[i] - 1) * Math.sqrt(6.0 / fanIn) : 0.2 * u[i] - 0.1);
-                }
-                t.copy_(Tensor.create(v).view(t.sizes().vec().get()));
-            });
-        }
-    }
-
-    /** the script's fixture_input */
-    public static Tensor input() {
-        int n = (int) (INPUT_SHAPE[0] * INPUT_SHAPE[1] * INPUT_SHAPE[2] * INPUT_SHAPE[3]);
-        double[] u = uniform("input", n);
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) u[i];
-        }
-        return Tensor.create(v).view(INPUT_SHAPE);
-    }
-
-    /**
-     * The network, filled as the reference was, gives the fixture's outputs to 1e-4: in eval mode,
-     * again with the batch norms folded, and in train mode (in float64) with the dropout layers off
-     * (batch statistics, then the running statistics they updated).
+     * The network, with the formula weights and moved to the CPU, gives the fixture's outputs to
+     * 1e-4: in eval mode, again with the batch norms folded, and in train mode (in float64) with the
+     * dropout layers off (batch statistics, then the running statistics they updated).
      *
-     * @param fixture the file name before _io.pt, e.g. deeplabv3plus_mobilenetv2_df16
+     * @param network e.g. deeplabv3plus_mobilenetv2
      * @param trainOutputs the fixture's train-mode outputs in the network's order ("train", "train_aux")
      */
-    public static void assertMatchesReference(Network model, String fixture, String... trainOutputs)
-            throws Exception {
+    public static void assertMatchesReference(Network model, String network, int downsampleFactor,
+            String... trainOutputs) throws Exception {
+        String fixture = network + "_df" + downsampleFactor;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             Map<String, Tensor> io = Fixtures.tensors(fixture + "_io.pt");
-            fill(model);
-            Tensor x = input();
+            fill(model, network);
+            // as training and predict run it on the CPU: convolution weights channels-last
+            model.moveTo(new Device(torch.DeviceType.CPU));
+            Tensor x = io.get("input");
             model.eval();
             assertOutputs(model.forward(x), io, fixture + " eval", "eval");
             model.foldForInference();
@@ -132,10 +79,10 @@ public final class SegmentationFixtures {
 
     private static void assertOutputs(Tensor[] out, Map<String, Tensor> io, String label, String... names) {
         assertThat(out).as(label).hasSize(names.length);
+        long[] input = io.get("input").sizes().vec().get();
         for (int i = 0; i < names.length; i++) {
             Tensor expected = io.get(names[i]);
-            assertThat(out[i].sizes().vec().get()).as(label).containsExactly(INPUT_SHAPE[0], CLASSES, INPUT_SHAPE[2],
-                    INPUT_SHAPE[3]);
+            assertThat(out[i].sizes().vec().get()).as(label).containsExactly(input[0], CLASSES, input[2], input[3]);
             double d = out[i].sub(expected).abs().max().item_double();
             System.out.printf("%s %s: max |Java - PyTorch| %.3g, max |PyTorch| %.3g%n", label, names[i], d,
                     expected.abs().max().item_double());
@@ -171,10 +118,44 @@ public final class SegmentationFixtures {
         }
     }
 
-    /** the network's state-dict names and shapes, in order, equal the reference's full-size list */
-    public static void assertNamesAndShapes(Network model, String list) {
-        List<String> expected = new String(Fixtures.bytes(list), StandardCharsets.UTF_8).lines().toList();
+    /**
+     * The full-size network's state-dict names and shapes, in order, are the reference's, and the
+     * reference's state dict as torch.save wrote it ({@code <network>_positions.pth}, tensor p all
+     * p) loads into it by name and shape, every tensor taking its own values.
+     *
+     * @param network e.g. deeplabv3plus_xception
+     */
+    public static void assertFullSizeIsTheReferences(Network model, String network) throws Exception {
+        Map<String, Tensor> reference = Fixtures.tensors(network + "_positions.pth");
+        List<String> expected = reference.entrySet().stream()
+                .map(e -> e.getKey() + " " + Arrays.toString(e.getValue().sizes().vec().get())).toList();
         assertThat(expected).isNotEmpty();
         NetworkChecks.namesAndShapesEqual(model, expected);
+        List<String> names = List.copyOf(reference.keySet());
+        NetworkChecks.loadsEveryTensorByName(model, network + "_positions.pth", names.size(), names.get(0),
+                names.get(names.size() - 1));
+    }
+
+    /**
+     * A fresh network's frozen backbone gets no gradients (so the optimiser leaves it as it is) while every other
+     * weight does; unfreezing brings its gradients back. (Not the YOLO networks' SGD-step check: the
+     * biases of convolutions before a batch norm get zero gradients in train mode and stay.)
+     */
+    public static void assertFrozenBackboneGetsNoGradients(Network model) {
+        try (PointerScope scope = new PointerScope()) {
+            model.train(true);
+            for (boolean frozen : new boolean[] {true, false}) {
+                model.setFrozen(frozen);
+                Map<String, Tensor> params = model.namedParameters();
+                Tensor loss = torch.zeros(1);
+                for (Tensor out : model.forward(torch.rand(2, 3, 64, 48))) {
+                    loss = loss.add(out.pow(new Scalar(2)).mean());
+                }
+                loss.backward();
+                params.forEach((name, p) -> assertThat(p.grad().defined()).as("%s frozen %s", name, frozen)
+                        .isEqualTo(!frozen || !name.startsWith("backbone.")));
+                assertThat(params.keySet()).anyMatch(name -> name.startsWith("backbone."));
+            }
+        }
     }
 }
