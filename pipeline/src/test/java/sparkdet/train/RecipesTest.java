@@ -1,6 +1,7 @@
 package sparkdet.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import sparkdet.config.Settings;
 import sparkdet.model.ModelFamilies;
 import sparkdet.models.yolo.AnchorOptions;
+import sparkdet.models.segmentation.SegmentationOptions;
 import sparkdet.models.yolo.AnchorYoloFamily;
 import sparkdet.models.yolox.YoloXOptions;
 
@@ -37,10 +39,37 @@ class RecipesTest {
     @MethodSource("recipes")
     void everyShippedRecipeLoadsAndNamesAFamilyThatTakesIt(Path file) {
         Recipe r = load(file);
-        assertThat(r.model()).as(file.toString()).isIn("yolov3", "yolov4", "yolov4-tiny", "yolov5", "yolox");
-        assertThat(r.inputSize() % 32).isZero();
-        assertThat(r.family().fit(List::of, r.seed()))
-                .isInstanceOf(r.model().equals("yolox") ? YoloXOptions.class : AnchorOptions.class);
+        assertThat(r.model()).as(file.toString()).isIn("yolov3", "yolov4", "yolov4-tiny", "yolov5", "yolox",
+                "deeplabv3plus", "pspnet", "unet");
+        assertThat(r.inputSize() % ModelFamilies.of(r.model()).inputMultiple()).isZero();
+        Class<?> options = switch (r.model()) {
+            case "yolox" -> YoloXOptions.class;
+            case "deeplabv3plus", "pspnet", "unet" -> SegmentationOptions.class;
+            default -> AnchorOptions.class;
+        };
+        assertThat(r.family().fit(List::of, r.seed())).isInstanceOf(options);
+    }
+
+    /** the segmentation repositories' train.py defaults, and the learning-rate rules of their train.py */
+    @Test
+    void segmentationRecipesCarryTheirTrainPyDefaults() {
+        Recipe deeplab = load(CONF.resolve("deeplabv3plus.conf"));
+        assertThat(List.of(deeplab.variant(), deeplab.inputSize(), deeplab.epochs(), deeplab.freezeEpochs(),
+                deeplab.freezeBatchSize(), deeplab.batchSize())).containsExactly("mobilenetv2", 512, 100, 50, 8, 4);
+        assertThat(deeplab.family().fit(List::of, 0)).isEqualTo(new SegmentationOptions(1.0, 16, false, false, false,
+                new float[0]));
+        // SGD 7e-3 at batch 4 over nbs 16, then the floor: 1 % of it within the SGD bounds
+        assertThat(new LearningRate(deeplab, 4).at(10)).isLessThanOrEqualTo(7e-3 * 4 / 16);
+        assertThat(new LearningRate(deeplab, 4).at(99)).isCloseTo(7e-3 * 4 / 16 * 0.01,
+                org.assertj.core.api.Assertions.within(1e-12));
+        Recipe pspnet = load(CONF.resolve("pspnet.conf"));
+        assertThat(List.of(pspnet.inputSize(), pspnet.lr())).containsExactly(473, 1e-2);
+        Recipe unet = load(CONF.resolve("unet.conf"));
+        assertThat(List.of(unet.variant(), unet.optimizer(), unet.batchSize())).containsExactly("vgg", "adam", 2);
+        // Adam 1e-4 at batch 2 is 1.25e-5 over nbs 16, raised to UNet's lr_limit_min of 1e-4
+        assertThat(new LearningRate(unet, 2).at(50)).isLessThanOrEqualTo(1e-4);
+        assertThatThrownBy(() -> Recipe.of(Settings.load(CONF.resolve("unet.conf").toString(),
+                List.of("train.augment.mosaic=true")), "d", "o")).hasMessageContaining("augment.mosaic");
     }
 
     @Test
