@@ -49,25 +49,44 @@ public final class DeepLabV3Plus extends SegmentationNetwork {
      * @param downsampleFactor 8 or 16: the stride of the last features
      */
     DeepLabV3Plus(int numClasses, String backbone, int downsampleFactor) {
+        this(numClasses, backbone, downsampleFactor, 1.0);
+    }
+
+    /**
+     * @param width sparkdet's width multiplier (1 = the reference's network): MobileNetV2's width_mult,
+     *        and the ASPP and decoder channels scaled alike (multiples of 8); the xception backbone has none
+     */
+    DeepLabV3Plus(int numClasses, String backbone, int downsampleFactor, double width) {
         super(numClasses, downsampleFactor, name -> name.startsWith("cls_conv."));
+        if (width != 1.0 && !backbone.equals("mobilenetv2")) {
+            throw new IllegalArgumentException("a width multiplier applies to the mobilenetv2 backbone, not "
+                    + backbone + " (width " + width + ")");
+        }
+        long asppChannels = scaled(ASPP_CHANNELS, width);
+        long shortcutChannels = scaled(SHORTCUT_CHANNELS, width);
         this.backbone = register_module("backbone", switch (backbone) {
-            case "mobilenetv2" -> new MobileNetV2(downsampleFactor, 4);
+            case "mobilenetv2" -> new MobileNetV2(downsampleFactor, 4, width);
             case "xception" -> new Xception(downsampleFactor);
             default -> throw new IllegalArgumentException("DeepLabv3+ backbone '" + backbone + "': one of " + BACKBONES);
         });
-        aspp = register_module("aspp", new Aspp(this.backbone.deepChannels(), ASPP_CHANNELS, 16 / downsampleFactor));
+        aspp = register_module("aspp", new Aspp(this.backbone.deepChannels(), asppChannels, 16 / downsampleFactor));
         shortcutSequential = register_module("shortcut_conv", new Module());
         shortcutConv = new ConvBatchNorm(shortcutSequential, "0", "1",
-                ConvSpec.of(this.backbone.shallowChannels(), SHORTCUT_CHANNELS, 1).withBias(), Activation.RELU);
+                ConvSpec.of(this.backbone.shallowChannels(), shortcutChannels, 1).withBias(), Activation.RELU);
         catSequential = register_module("cat_conv", new Module());
         catConv1 = new ConvBatchNorm(catSequential, "0", "1",
-                ConvSpec.of(SHORTCUT_CHANNELS + ASPP_CHANNELS, ASPP_CHANNELS, 3).withBias(), Activation.RELU);
+                ConvSpec.of(shortcutChannels + asppChannels, asppChannels, 3).withBias(), Activation.RELU);
         catDropout1 = catSequential.register_module("3", new DropoutImpl(0.5));
-        catConv2 = new ConvBatchNorm(catSequential, "4", "5", ConvSpec.of(ASPP_CHANNELS, ASPP_CHANNELS, 3).withBias(),
+        catConv2 = new ConvBatchNorm(catSequential, "4", "5", ConvSpec.of(asppChannels, asppChannels, 3).withBias(),
                 Activation.RELU);
         catDropout2 = catSequential.register_module("7", new DropoutImpl(0.1));
-        clsConv = register_module("cls_conv", ConvSpec.of(ASPP_CHANNELS, numClasses, 1).withBias().newModule());
+        clsConv = register_module("cls_conv", ConvSpec.of(asppChannels, numClasses, 1).withBias().newModule());
         initWeights();
+    }
+
+    /** channels scaled by the width multiplier, multiples of 8, at least 8 */
+    private static long scaled(long channels, double width) {
+        return width == 1.0 ? channels : Math.max(8, Math.round(channels * width / 8) * 8);
     }
 
     /** @return {the logits, [N, classes, H, W] at the input's size} */

@@ -11,7 +11,8 @@ import sparkdet.models.segmentation.SegmentationRecipe;
 
 /**
  * DeepLabv3+ of bubbliiiing/deeplabv3-plus-pytorch: backbones mobilenetv2 (the default) and
- * xception, downsample factor 8 or 16 ({@link DeepLabV3Plus}); its train.py's learning-rate bounds
+ * xception, downsample factor 8 or 16, and for mobilenetv2 sparkdet's width multiplier
+ * ({@link DeepLabV3Plus}); its train.py's learning-rate bounds
  * (Adam 3e-4..5e-4, 1e-4 for xception) and scheduler (10 % warm-up, 30 % at the floor). Registered in
  * META-INF/services/sparkdet.model.ModelFamily.
  */
@@ -43,7 +44,8 @@ public final class DeepLabV3PlusFamily extends SegmentationFamily {
     @Override
     public Network newNetwork(ModelSpec spec) {
         Torch.load();
-        return new DeepLabV3Plus(spec.classes().size(), spec.variant(), options(spec).downsampleFactor());
+        return new DeepLabV3Plus(spec.classes().size(), spec.variant(), options(spec).downsampleFactor(),
+                options(spec).width());
     }
 
     /** the first family of the segmentation layout: a sidecar naming only the layout means DeepLabv3+ */

@@ -43,7 +43,7 @@ public final class PSPNetFamily extends SegmentationFamily {
     @Override
     public Network newNetwork(ModelSpec spec) {
         Torch.load();
-        SegmentationOptions o = options(spec);
+        SegmentationOptions o = referenceWidth(spec);
         return new PSPNet(spec.classes().size(), spec.variant(), o.downsampleFactor(), o.auxBranch());
     }
 }

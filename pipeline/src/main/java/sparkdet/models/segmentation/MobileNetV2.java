@@ -14,7 +14,8 @@ import sparkdet.models.segmentation.ConvBatchNorm.Activation;
  * feature 7 and 14 dilated instead of strided to a downsample factor of 8 or 16. The two families
  * split the features differently: DeepLabv3+ takes features.3's output (stride 4, 24 channels) as
  * its low-level features, PSPNet features.13's (96 channels) for its auxiliary branch; the last
- * features have 320 channels.
+ * features have 320 channels. A width multiplier scales every stage's channels as the reference's
+ * width_mult does (int(c * width)); 1 is the reference's network.
  */
 public final class MobileNetV2 extends Backbone {
     /** the reference's interverted_residual_setting: expand ratio t, channels c, repeats n, stride s */
@@ -33,31 +34,43 @@ public final class MobileNetV2 extends Backbone {
     /** features[:split] gives the shallower features */
     private final int split;
     private final long shallowChannels;
+    private final long deepChannels;
 
     /**
      * @param downsampleFactor 8 or 16
      * @param split how many features give the shallower features: 4 (DeepLabv3+), 14 (PSPNet)
      */
     public MobileNetV2(int downsampleFactor, int split) {
+        this(downsampleFactor, split, 1.0);
+    }
+
+    /** @param width the reference's width_mult: each stage's channels int(c * width) */
+    public MobileNetV2(int downsampleFactor, int split, double width) {
+        if (!(width > 0) || width > 4) {
+            throw new IllegalArgumentException("MobileNetV2 width must be in (0, 4], got " + width);
+        }
         this.split = split;
         features = register_module("features", new Module());
         stem = features.register_module("0", new Module());
-        stemConv = new ConvBatchNorm(stem, "0", "1", ConvSpec.of(3, STEM_CHANNELS, 3).withStride(2), Activation.RELU6);
-        long in = STEM_CHANNELS;
-        long shallow = STEM_CHANNELS;
+        long stemChannels = (long) (STEM_CHANNELS * width);
+        stemConv = new ConvBatchNorm(stem, "0", "1", ConvSpec.of(3, stemChannels, 3).withStride(2), Activation.RELU6);
+        long in = stemChannels;
+        long shallow = stemChannels;
         for (int[] stage : SETTING) {
+            long out = (long) (stage[1] * width);
             for (int i = 0; i < stage[2]; i++) {
                 int index = blocks.size() + 1;
-                InvertedResidual block = new InvertedResidual(in, stage[1], i == 0 ? stage[3] : 1, stage[0],
+                InvertedResidual block = new InvertedResidual(in, out, i == 0 ? stage[3] : 1, stage[0],
                         dilate(downsampleFactor, index));
                 blocks.add(features.register_module(String.valueOf(index), block));
-                in = stage[1];
+                in = out;
                 if (index == split - 1) {
                     shallow = in;
                 }
             }
         }
         shallowChannels = shallow;
+        deepChannels = in;
     }
 
     /** the dilate the reference's wrapper gives feature {@code index} ({@link ConvSpec#noStrideDilate}) */
@@ -88,7 +101,7 @@ public final class MobileNetV2 extends Backbone {
 
     @Override
     public long deepChannels() {
-        return SETTING[SETTING.length - 1][1];
+        return deepChannels;
     }
 
     @Override

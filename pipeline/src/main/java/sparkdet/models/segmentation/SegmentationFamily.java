@@ -64,9 +64,15 @@ public abstract class SegmentationFamily implements ModelFamily {
             throw new IllegalArgumentException("a " + spec.architecture() + " description holds options of another "
                     + "family: " + spec.options().getClass().getName());
         }
+        return o;
+    }
+
+    /** the spec's options, refusing a width multiplier: the family builds the reference's widths only */
+    protected static SegmentationOptions referenceWidth(ModelSpec spec) {
+        SegmentationOptions o = options(spec);
         if (o.width() != 1.0) {
-            throw new IllegalArgumentException(spec.architecture() + ": width " + o.width() + " is not built yet; "
-                    + "the reference's networks have width 1");
+            throw new IllegalArgumentException(spec.architecture() + " has no width multiplier (width " + o.width()
+                    + "): leave train.width = 1.0");
         }
         return o;
     }

@@ -41,7 +41,7 @@ public final class UNetFamily extends SegmentationFamily {
     @Override
     public Network newNetwork(ModelSpec spec) {
         Torch.load();
-        options(spec);
+        referenceWidth(spec);
         return new UNet(spec.classes().size(), UNetBackbone.of(spec.variant()));
     }
 }

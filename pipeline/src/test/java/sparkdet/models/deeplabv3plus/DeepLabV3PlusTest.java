@@ -53,6 +53,29 @@ class DeepLabV3PlusTest {
         }
     }
 
+    /**
+     * sparkdet's width multiplier keeps the reference's module tree and names, MobileNetV2's channels
+     * as its width_mult makes them, ASPP and decoder scaled alike, and the logits at the input size
+     */
+    @Test
+    void aNarrowerNetworkKeepsTheNamesAndTheOutput() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            DeepLabV3Plus full = new DeepLabV3Plus(4, "mobilenetv2", 16);
+            DeepLabV3Plus half = new DeepLabV3Plus(4, "mobilenetv2", 16, 0.5);
+            assertThat(half.stateDict().keySet()).containsExactlyElementsOf(full.stateDict().keySet());
+            assertThat(half.stateDict().get("backbone.features.0.0.weight").sizes().vec().get())
+                    .containsExactly(16, 3, 3, 3);
+            assertThat(half.stateDict().get("backbone.features.17.conv.7.weight").size(0)).isEqualTo(160);
+            assertThat(half.stateDict().get("aspp.branch1.0.weight").size(0)).isEqualTo(128);
+            assertThat(half.stateDict().get("shortcut_conv.0.weight").size(0)).isEqualTo(24);
+            half.eval();
+            Tensor[] out = half.forward(torch.rand(new long[] {1, 3, 64, 48}));
+            assertThat(out[0].sizes().vec().get()).containsExactly(1, 4, 64, 48);
+            assertThatThrownBy(() -> new DeepLabV3Plus(4, "xception", 16, 0.5))
+                    .hasMessageContaining("mobilenetv2");
+        }
+    }
+
     @Test
     void refusesUnknownBackbonesFactorsAndSingleClasses() {
         assertThatThrownBy(() -> new DeepLabV3Plus(21, "resnet50", 16)).isInstanceOf(IllegalArgumentException.class)
