@@ -140,6 +140,14 @@ public final class Storage {
      * file's permissions, one `ls` process per file (minutes for 100,000 pictures).
      */
     public List<Path> listFiles(Path dir, String... suffixes) throws IOException {
+        return listFiles(dir, true, suffixes);
+    }
+
+    /**
+     * {@link #listFiles(Path, String...)}, or only the folder's own files when not recursive (a
+     * folder of masks whose file names are the keys)
+     */
+    public List<Path> listFiles(Path dir, boolean recursive, String... suffixes) throws IOException {
         List<Path> out = new ArrayList<>();
         FileSystem fs = fs(dir);
         java.util.Deque<Path> folders = new java.util.ArrayDeque<>(List.of(dir));
@@ -152,7 +160,9 @@ public final class Storage {
                     continue;
                 }
                 if (st.isDirectory()) {
-                    folders.push(st.getPath());
+                    if (recursive) {
+                        folders.push(st.getPath());
+                    }
                     continue;
                 }
                 for (String s : suffixes) {
