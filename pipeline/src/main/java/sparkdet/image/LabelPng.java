@@ -6,7 +6,10 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -28,6 +31,9 @@ public final class LabelPng {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final int GREY = 0;
     private static final int PALETTE = 3;
+    /** eight bytes of a row as one long */
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
 
     private LabelPng() {
     }
@@ -179,15 +185,17 @@ public final class LabelPng {
                 case 0 -> {
                 }
                 case 1 -> {
+                    // the running value kept in an int: read back from the array, each byte waited
+                    // for the previous one's store (15 % slower; a byte variable, twice as slow)
+                    int left = raw[row];
                     for (int i = 1; i < rowBytes; i++) {
-                        raw[row + i] += raw[row + i - 1];
+                        left += raw[row + i];
+                        raw[row + i] = (byte) left;
                     }
                 }
                 case 2 -> {
                     if (y > 0) {
-                        for (int i = 0; i < rowBytes; i++) {
-                            raw[row + i] += raw[above + i];
-                        }
+                        addRowAbove(raw, row, above, rowBytes);
                     }
                 }
                 case 3 -> {
@@ -209,6 +217,23 @@ public final class LabelPng {
             }
         }
         return raw;
+    }
+
+    /**
+     * the Up filter, eight bytes at a time (each byte modulo 256: the sum of the low seven bits,
+     * the top bit set by an exclusive or): a byte loop over one array is not vectorised, and PIL
+     * filters a fifth of a grey mask's rows so
+     */
+    private static void addRowAbove(byte[] raw, int row, int above, int rowBytes) {
+        int i = 0;
+        for (; i + Long.BYTES <= rowBytes; i += Long.BYTES) {
+            long x = (long) WORDS.get(raw, row + i);
+            long up = (long) WORDS.get(raw, above + i);
+            WORDS.set(raw, row + i, ((x & LOW_SEVEN_BITS) + (up & LOW_SEVEN_BITS)) ^ ((x ^ up) & ~LOW_SEVEN_BITS));
+        }
+        for (; i < rowBytes; i++) {
+            raw[row + i] += raw[above + i];
+        }
     }
 
     private static int paeth(int a, int b, int c) {
