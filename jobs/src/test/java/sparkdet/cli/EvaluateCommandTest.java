@@ -1,24 +1,21 @@
 package sparkdet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static sparkdet.cli.MainTest.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkdet.cli.MainTest.Result;
 import sparkdet.testing.TestData;
 
 /** evaluate --task segment as users run it: the golden numbers, the options, the exit codes. */
@@ -27,17 +24,6 @@ class EvaluateCommandTest {
 
     @TempDir
     Path tmp;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... argv) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static Path seed1() {
         return TestData.golden().resolve("seg/seed1");
@@ -48,22 +34,6 @@ class EvaluateCommandTest {
                 gt.toString(), "--predictions", predictions.toString(), "--output", output.toString()));
         argv.addAll(Arrays.asList(more));
         return run(argv.toArray(String[]::new));
-    }
-
-    /** a writable copy of the golden case, to break */
-    private Path copyOfSeed1() throws IOException {
-        Path copy = tmp.resolve("case");
-        try (Stream<Path> files = Files.walk(seed1())) {
-            for (Path f : files.toList()) {
-                Path target = copy.resolve(seed1().relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-        return copy;
     }
 
     @Test
@@ -139,7 +109,7 @@ class EvaluateCommandTest {
 
     @Test
     void unusableMasksExitWithThreeNamingTheFile() throws Exception {
-        Path c = copyOfSeed1();
+        Path c = MainTest.copyTree(seed1(), tmp.resolve("case"));  // a writable copy, to break
         Files.delete(c.resolve("predictions/img_0004.png"));
         assertUnusable(c, c.resolve("predictions"), "predictions", "lack 1 of the 12 masks", "img_0004.png");
         Files.copy(seed1().resolve("predictions/img_0004.png"), c.resolve("predictions/img_0004.png"));

@@ -83,11 +83,7 @@ public final class EvalPlots {
         int labelSpace = Math.min(220, 40 + 7 * names.stream().mapToInt(String::length).max().orElse(5));
         int size = labelSpace + n * cell + 50;
         BufferedImage img = new BufferedImage(Math.max(size, 640), size + 40, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        g.setColor(Color.BLACK);
+        Graphics2D g = whiteCanvas(img);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString("Confusion matrix: rows ground truth, columns predicted", 10, 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
@@ -153,11 +149,7 @@ public final class EvalPlots {
         int plotHeight = n * slot;
         BufferedImage img = new BufferedImage(labelSpace + plotWidth + valueSpace, top + plotHeight + 60,
                 BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        g.setColor(Color.BLACK);
+        Graphics2D g = whiteCanvas(img);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
         g.drawString(title, (img.getWidth() - g.getFontMetrics().stringWidth(title)) / 2, 28);
         Color royalBlue = new Color(65, 105, 225);
@@ -189,6 +181,16 @@ public final class EvalPlots {
         g.drawString(axis, labelSpace + (plotWidth - g.getFontMetrics().stringWidth(axis)) / 2, top + plotHeight + 42);
         g.dispose();
         Png.write(img, out);
+    }
+
+    /** a picture's graphics, painted white, drawing in black with smoothed text */
+    private static Graphics2D whiteCanvas(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        return g;
     }
 
     private static String clip(String name) {

@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import sparkdet.io.Storage;
+import sparkdet.testing.MiniHdfs;
 import sparkdet.testing.TestData;
 import sparkdet.testing.TestSpark;
 
@@ -29,31 +26,16 @@ import sparkdet.testing.TestSpark;
  */
 class SegmentationHdfsTest {
     private static final Offset<Double> EXACT = Offset.offset(1e-9);
-    private static MiniDFSCluster cluster;
-    private static String hdfs;
-
-    @TempDir
-    static Path base;
+    @RegisterExtension
+    static final MiniHdfs HDFS = new MiniHdfs();
 
     @BeforeAll
-    static void startHdfsWithTheGoldenCase() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base.toFile(), "dfs").getAbsolutePath());
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
-        hdfs = "hdfs://localhost:" + cluster.getNameNodePort();
+    static void copyTheGoldenCaseThere() throws Exception {
         Path seed = TestData.golden().resolve("seg/seed1");
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = HDFS.fileSystem();
         for (String part : List.of("SegmentationClass", "ImageSets", "classes.txt", "predictions")) {
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(seed.resolve(part).toUri()),
                     new org.apache.hadoop.fs.Path("/seg/seed1/" + part));
-        }
-    }
-
-    @AfterAll
-    static void stopHdfs() {
-        if (cluster != null) {
-            cluster.shutdown();
         }
     }
 
@@ -61,14 +43,14 @@ class SegmentationHdfsTest {
     @ValueSource(strings = {"local", "cluster"})
     void masksOnHdfsGiveTheGoldenNumbersWrittenToHdfs(String mode) throws Exception {
         JsonNode expected = new ObjectMapper().readTree(TestData.golden().resolve("seg/seed1/expected.json").toFile());
-        String output = hdfs + "/eval/seg-" + mode;
+        String output = HDFS.uri() + "/eval/seg-" + mode;
         EvalJob.Summary s = new SegmentationEvalJob(new Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
-                TestSpark::session, 2).run(new SegmentationEvalRequest(hdfs + "/seg/seed1", hdfs + "/seg/seed1/predictions",
+                TestSpark::session, 2).run(new SegmentationEvalRequest(HDFS.uri() + "/seg/seed1", HDFS.uri() + "/seg/seed1/predictions",
                 output, null, "val", false, mode, Long.MAX_VALUE, 2, TestSpark.pixelLimit()));
         assertThat(s.output()).isEqualTo(output);
         assertThat(s.metrics().get("mode").toString()).startsWith(mode);
 
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = HDFS.fileSystem();
         try (InputStream in = fs.open(new org.apache.hadoop.fs.Path("/eval/seg-" + mode + "/metrics.json"))) {
             JsonNode m = new ObjectMapper().readTree(in).get("segmentation");
             for (String key : List.of("mIoU", "mPA", "mPrecision", "accuracy")) {
