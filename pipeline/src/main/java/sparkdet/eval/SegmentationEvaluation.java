@@ -91,25 +91,27 @@ final class SegmentationEvaluation {
     static SegmentationConfusion sum(Iterator<MaskPair> pairs, int classes, Storage storage, PixelLimit limit)
             throws IOException {
         SegmentationConfusion confusion = new SegmentationConfusion(classes);
-        while (pairs.hasNext()) {
-            MaskPair p = pairs.next();
-            LabelMap label = read(storage, p.label(), "label", limit);
-            LabelMap prediction = read(storage, p.prediction(), "prediction", limit);
-            confusion.add(p.index(), label, prediction, p.prediction());
+        try (LabelPng.Decoder labels = new LabelPng.Decoder(); LabelPng.Decoder predictions = new LabelPng.Decoder()) {
+            while (pairs.hasNext()) {
+                MaskPair p = pairs.next();
+                LabelMap label = read(storage, p.label(), "label", limit, labels);
+                LabelMap prediction = read(storage, p.prediction(), "prediction", limit, predictions);
+                confusion.add(p.index(), label, prediction, p.prediction());
+            }
         }
         return confusion;
     }
 
     /**
-     * a mask as class indices
+     * a mask as class indices, in the decoder's buffer
      *
      * @throws InputUnusableException naming the file: missing, not a one-value-per-pixel PNG (an
      *     RGB mask), truncated or corrupt, larger than the pixel limit
      */
-    static LabelMap read(Storage storage, String uri, String role, PixelLimit limit) {
+    static LabelMap read(Storage storage, String uri, String role, PixelLimit limit, LabelPng.Decoder decoder) {
         Path p = new Path(uri);
         try {
-            return LabelPng.decode(storage.readBytes(p, maxFileBytes(limit)), p.toString(), limit);
+            return decoder.decode(storage.readBytes(p, maxFileBytes(limit)), p.toString(), limit);
         } catch (FileNotFoundException e) {
             throw new InputUnusableException(role + " mask " + p + " does not exist", e);
         } catch (IOException e) {

@@ -94,6 +94,25 @@ class LabelPngTest {
         assertArrayEquals(pixels, LabelPng.decode(rawPng(width, height, 8, 0, rows), "w", LIMIT).pixels());
     }
 
+    /** one decoder over masks of other sizes, a truncated one between them, gives each one-shot decode */
+    @Test
+    void aDecoderReusedAcrossSizesAndFailuresDecodesEachMask() throws IOException {
+        LabelMap small = randomRegions(37, 23, 5);
+        LabelMap large = randomRegions(61, 45, 21);
+        byte[] truncated = Arrays.copyOf(LabelPng.encodeGrey(large), 60);
+        try (LabelPng.Decoder decoder = new LabelPng.Decoder()) {
+            assertArrayEquals(large.pixels(), decoder.decode(LabelPng.encodeVocPalette(large), "l", LIMIT).pixels());
+            assertThrows(IOException.class, () -> decoder.decode(truncated, "t", LIMIT));
+            assertArrayEquals(small.pixels(), decoder.decode(LabelPng.encodeGrey(small), "s", LIMIT).pixels());
+            assertArrayEquals(large.pixels(), decoder.decode(imageIoPalettePng(large, false), "f", LIMIT).pixels());
+            LabelMap first = decoder.decode(LabelPng.encodeGrey(small), "s", LIMIT);
+            LabelMap other = randomRegions(37, 23, 3);
+            decoder.decode(LabelPng.encodeGrey(other), "o", LIMIT);
+            assertArrayEquals(other.pixels(), first.pixels(), "the map shares the decoder's buffer: the next decode "
+                    + "overwrites it");
+        }
+    }
+
     @Test
     void lowBitDepthsReadAsPilReadsThem() throws IOException {
         LabelMap twoValued = new LabelMap(9, 2, new byte[] {0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0});
