@@ -128,7 +128,8 @@ public final class SegmentationSources {
         for (Row r : rows.select(IMAGE_ID, MASK_URI).orderBy(IMAGE_ID).collectAsList()) {
             if (r.isNullAt(0) || r.isNullAt(1)) {
                 throw new InputUnusableException("dataset " + root + ": the row of image "
-                        + (r.isNullAt(0) ? "(no image_id)" : r.getString(0)) + " has no " + MASK_URI);
+                        + (r.isNullAt(0) ? "(no image_id)" : r.getString(0)) + " has no " + MASK_URI
+                        + " (a detection dataset? ingest the segmentation set with --format voc-seg or --task segment)");
             }
             stems.add(r.getString(0));
             uris.add(r.getString(1));

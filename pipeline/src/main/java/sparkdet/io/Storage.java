@@ -199,12 +199,21 @@ public final class Storage {
         if (fs instanceof RawLocalFileSystem local) {
             // one stat a name: Hadoop's local listing makes a status of three per file (100 us a
             // file, half a second for evaluate's 4000 masks)
-            try (java.nio.file.DirectoryStream<java.nio.file.Path> names =
-                         java.nio.file.Files.newDirectoryStream(local.pathToFile(folder).toPath())) {
-                for (java.nio.file.Path name : names) {
+            java.nio.file.Path dir = local.pathToFile(folder).toPath();
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> names = java.nio.file.Files.newDirectoryStream(dir)) {
+                for (java.nio.file.Path listed : names) {
+                    String name = listed.getFileName().toString();
+                    boolean isFolder;
+                    try {
+                        // by the name as decoded, as a Hadoop path opens it: a name the encoding
+                        // cannot decode is left out, as Hadoop's listing leaves it out
+                        isFolder = java.nio.file.Files.readAttributes(dir.resolve(name),
+                                java.nio.file.attribute.BasicFileAttributes.class).isDirectory();
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue;
+                    }
                     // as Hadoop names a child: "./" before it, so that "run:2" is no scheme
-                    entries.add(new Entry(new Path(folder, new Path(null, null, name.getFileName().toString())),
-                            java.nio.file.Files.isDirectory(name)));
+                    entries.add(new Entry(new Path(folder, new Path(null, null, name)), isFolder));
                 }
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new FileNotFoundException("File " + folder + " does not exist");
