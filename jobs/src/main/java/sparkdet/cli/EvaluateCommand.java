@@ -6,9 +6,15 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import sparkdet.eval.EvalJob;
 import sparkdet.eval.EvalRequest;
+import sparkdet.eval.SegmentationEvalJob;
+import sparkdet.eval.SegmentationEvalRequest;
+import sparkdet.image.PixelLimit;
 import sparkdet.io.Storage;
 
-/** {@code sparkdet evaluate}: COCO and VOC metrics of detections against ground truth. */
+/**
+ * {@code sparkdet evaluate}: COCO and VOC metrics of detections against ground truth, or (--task
+ * segment) get_miou.py's mIoU of predicted masks against label masks.
+ */
 final class EvaluateCommand implements Command {
     @Override
     public String name() {
@@ -17,7 +23,7 @@ final class EvaluateCommand implements Command {
 
     @Override
     public String summary() {
-        return "COCO AP/AR (as pycocotools) and VOC mAP (as the devkit) of detections";
+        return "COCO AP/AR (as pycocotools) and VOC mAP (as the devkit) of detections; mIoU (as get_miou) of masks";
     }
 
     @Override
@@ -26,12 +32,24 @@ final class EvaluateCommand implements Command {
             usage: sparkdet evaluate --gt PATH --detections PATH --output URI [--metric coco|voc|all]
                                      [--iou 0.5] [--score-threshold 0.5] [--max-dets 100] [--no-plus1] [--mode auto|local|cluster]
                                      [--overwrite]
+                   sparkdet evaluate --task segment --gt PATH --predictions PATH --output URI [--classes FILE]
+                                     [--split val] [--mode auto|local|cluster] [--overwrite]
 
+              --task             detect (default): boxes; segment: masks of class indices, the numbers of the
+                                 segmentation repositories' get_miou.py (confusion matrix, per-class IoU, recall
+                                 (PA) and precision, mIoU, mPA, mPrecision, accuracy)
               --gt               a COCO instances JSON, a VOC root or Annotations folder, or a dataset
-                                 written by `sparkdet ingest`
+                                 written by `sparkdet ingest`; segment: a VOC root (SegmentationClass/,
+                                 ImageSets/Segmentation/<split>.txt), a folder of label PNGs (<stem>.png), or an
+                                 ingested segmentation dataset
               --detections       a COCO results JSON ([{image_id, category_id, bbox: [x,y,w,h], score}]),
                                  a folder of get_map.py txt files ("<class> <score> <xmin> <ymin> <xmax> <ymax>",
                                  file stem = image stem), or a predict output
+              --predictions      segment: a folder of grey PNGs of class indices named as the label masks
+                                 (<stem>.png), or a predict output (its masks/); every image needs one
+              --classes          segment: the class names, one a line (default: the ground truth's classes.txt);
+                                 the means run over all of them, classes never seen included
+              --split            segment, VOC root: the split file of ImageSets/Segmentation/ (default val)
               --output           where metrics.json and results.txt go (any Hadoop URI)
               --metric           coco: the 12 numbers of pycocotools' COCOeval (bbox); voc: per-class AP at
                                  --iou by the VOC devkit's rules, VOC07 11-point and all-point; all (default)
@@ -43,13 +61,24 @@ final class EvaluateCommand implements Command {
               --mode             local: on the driver; cluster: the matching in Spark tasks, one shard of the
                                  images each, for detection sets one machine should not hold; auto (default):
                                  cluster above evaluate.cluster-above bytes of detections. Same numbers.
+                                 segment: local = the masks read by one thread per core of the driver, cluster =
+                                 by Spark tasks (evaluate.shards of them), auto = cluster above
+                                 evaluate.cluster-above bytes of predictions
+              --overwrite        replace an existing non-empty --output
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("gt", "detections", "output", "metric", "iou", "score-threshold", "max-dets", "mode");
+        return Set.of("task", "gt", "detections", "predictions", "classes", "split", "output", "metric", "iou",
+                "score-threshold", "max-dets", "mode");
     }
+
+    /** what only detection reads */
+    private static final Set<String> DETECT_ONLY = Set.of("detections", "metric", "iou", "score-threshold",
+            "max-dets", "no-plus1");
+    /** what only segmentation reads */
+    private static final Set<String> SEGMENT_ONLY = Set.of("predictions", "classes", "split");
 
     @Override
     public Set<String> flagOptions() {
@@ -58,11 +87,52 @@ final class EvaluateCommand implements Command {
 
     @Override
     public int run(Args args, Context context) throws Exception {
+        String task = args.get("task", "detect");
+        switch (task) {
+            case "detect" -> refuse(args, SEGMENT_ONLY, task);
+            case "segment" -> {
+                refuse(args, DETECT_ONLY, task);
+                EvalJob.Summary s = new SegmentationEvalJob(new Storage(new Configuration()), context::spark)
+                        .run(segmentRequest(args, context));
+                printSegmentation(context, s.metrics());
+                context.out().printf("wrote %s/metrics.json, results.txt, confusion_matrix.csv and the bar charts%n",
+                        s.output());
+                return Main.OK;
+            }
+            default -> throw new UsageException("--task must be detect or segment, not '" + task + "'");
+        }
         EvalJob.Summary s = new EvalJob(new Storage(new Configuration()), context::spark)
                 .run(request(args, context, args.required("output")));
         print(context, s.metrics());
         context.out().printf("wrote %s/metrics.json and results.txt%n", s.output());
         return Main.OK;
+    }
+
+    private static void refuse(Args args, Set<String> others, String task) {
+        for (String option : others) {
+            if (args.get(option) != null || args.flag(option)) {
+                throw new UsageException("--" + option + " does not apply to --task " + task
+                        + (option.equals("detections") ? " (masks are given with --predictions)"
+                        : option.equals("predictions") ? " (detections are given with --detections)" : ""));
+            }
+        }
+    }
+
+    /** the segmentation request the options and the configuration's {@code sparkdet.evaluate} section make */
+    static SegmentationEvalRequest segmentRequest(Args args, Context context) {
+        Config c = context.config().getConfig("sparkdet.evaluate");
+        return new SegmentationEvalRequest(args.required("gt"), args.required("predictions"), args.required("output"),
+                args.get("classes"), args.get("split", "val"), args.flag("overwrite"), args.get("mode", c.getString("mode")),
+                c.getBytes("cluster-above"), c.getInt("shards"), PixelLimit.of(context.config()));
+    }
+
+    @SuppressWarnings("unchecked")
+    static void printSegmentation(Context context, Map<String, Object> m) {
+        Map<String, Object> s = (Map<String, Object>) m.get("segmentation");
+        context.out().println("counts      " + m.get("counts"));
+        context.out().printf("segment     mIoU %.4f  mPA %.4f  mPrecision %.4f  accuracy %.4f  (%s classes)%n",
+                s.get("mIoU"), s.get("mPA"), s.get("mPrecision"), s.get("accuracy"), s.get("num_classes"));
+        context.out().println("timing_s    " + m.get("timing_s") + "  (" + m.get("mode") + ")");
     }
 
     /** the request the options and the configuration's {@code sparkdet.evaluate} section make */

@@ -228,7 +228,8 @@ class MainTest {
         assertThat(r.err()).contains(why);
     }
 
-    private static Path copyTree(Path from, Path to) throws java.io.IOException {
+    /** a copy of a folder and all below it */
+    static Path copyTree(Path from, Path to) throws java.io.IOException {
         try (var files = Files.walk(from)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 Path target = to.resolve(from.relativize(f).toString());

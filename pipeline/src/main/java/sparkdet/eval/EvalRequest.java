@@ -21,13 +21,18 @@ public record EvalRequest(String gt, String detections, String output, String me
         if (!(iou > 0 && iou <= 1)) {
             throw new IllegalArgumentException("--iou must be in (0, 1], not " + iou);
         }
+        checkPlacement(mode, shards);
+        CocoParams.maxDets(maxDets);
+    }
+
+    /** --mode and evaluate.shards, which detection and segmentation share */
+    static void checkPlacement(String mode, int shards) {
         if (!mode.equals("auto") && !mode.equals("local") && !mode.equals("cluster")) {
             throw new IllegalArgumentException("--mode must be auto, local or cluster, not '" + mode + "'");
         }
         if (shards < 0) {
             throw new IllegalArgumentException("evaluate.shards must be 0 (automatic) or more, not " + shards);
         }
-        CocoParams.maxDets(maxDets);
     }
 
     /** pycocotools' maxDets, on one machine */

@@ -52,13 +52,14 @@ public final class EvalSources {
         if (!storage.isDirectory(p)) {
             return cocoGroundTruth(p);
         }
-        if (isDataset(p)) {
+        if (isDataset(storage, p)) {
             return datasetGroundTruth(uri);
         }
         return vocGroundTruth(p);
     }
 
-    private boolean isDataset(Path dir) throws IOException {
+    /** whether a folder is a dataset written by ingest (complete: its _SUCCESS is there) */
+    static boolean isDataset(Storage storage, Path dir) throws IOException {
         return storage.exists(new Path(dir, AtomicOutput.SUCCESS)) && storage.exists(new Path(dir, "data"));
     }
 
@@ -142,7 +143,7 @@ public final class EvalSources {
      */
     ClusterInputs.GroundTruth clusterGroundTruth(String uri, ClusterInputs inputs) throws IOException {
         Path p = Storage.path(uri);
-        if (storage.isDirectory(p) && isDataset(p)) {
+        if (storage.isDirectory(p) && isDataset(storage, p)) {
             Datasets ds = Datasets.open(spark.get(), uri);
             return inputs.groundTruth(ds.rows().javaRDD().map(DatasetSchema::fromRow), ds.classes(), null);
         }

@@ -83,11 +83,7 @@ public final class EvalPlots {
         int labelSpace = Math.min(220, 40 + 7 * names.stream().mapToInt(String::length).max().orElse(5));
         int size = labelSpace + n * cell + 50;
         BufferedImage img = new BufferedImage(Math.max(size, 640), size + 40, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        g.setColor(Color.BLACK);
+        Graphics2D g = whiteCanvas(img);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString("Confusion matrix: rows ground truth, columns predicted", 10, 20);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
@@ -125,6 +121,76 @@ public final class EvalPlots {
         g.drawRect(labelSpace, top, n * cell, n * cell);
         g.dispose();
         Png.write(img, out);
+    }
+
+    /**
+     * One horizontal bar per class, the first at the bottom, its value written after it: the
+     * reference segmentation repositories' draw_plot_func (royal blue, two decimals below 1).
+     */
+    public static void classBars(String title, String axis, List<String> names, double[] values, OutputStream out)
+            throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        int n = names.size();
+        int slot = Math.max(12, Math.min(30, 600 / Math.max(n, 1)));
+        Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(9, Math.min(12, slot - 3)));
+        Font valueFont = labelFont.deriveFont(Font.BOLD);
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D measure = probe.createGraphics();
+        int labelSpace = 20 + names.stream().mapToInt(name -> measure.getFontMetrics(labelFont).stringWidth(clip(name)))
+                .max().orElse(40);
+        int valueSpace = 20 + measure.getFontMetrics(valueFont).stringWidth(" 0.00");
+        measure.dispose();
+        double max = 1.0;
+        for (double v : values) {
+            max = Math.max(max, v);
+        }
+        int plotWidth = 480;
+        int top = 50;
+        int plotHeight = n * slot;
+        BufferedImage img = new BufferedImage(labelSpace + plotWidth + valueSpace, top + plotHeight + 60,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = whiteCanvas(img);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
+        g.drawString(title, (img.getWidth() - g.getFontMetrics().stringWidth(title)) / 2, 28);
+        Color royalBlue = new Color(65, 105, 225);
+        for (int i = 0; i < n; i++) {
+            int y = top + (n - 1 - i) * slot;
+            int w = (int) Math.round(plotWidth * Math.max(0, values[i]) / max);
+            g.setColor(royalBlue);
+            g.fillRect(labelSpace, y + slot / 10, w, slot - 2 * (slot / 10));
+            g.setFont(valueFont);
+            g.drawString(values[i] < 1.0 ? String.format(java.util.Locale.ROOT, " %.2f", values[i]) : " " + values[i],
+                    labelSpace + w, y + slot / 2 + 4);
+            g.setColor(Color.BLACK);
+            g.setFont(labelFont);
+            String label = clip(names.get(i));
+            g.drawString(label, labelSpace - 6 - g.getFontMetrics().stringWidth(label), y + slot / 2 + 4);
+        }
+        g.setColor(Color.GRAY);
+        g.drawRect(labelSpace, top, plotWidth, plotHeight);
+        g.setColor(Color.BLACK);
+        g.setFont(labelFont);
+        for (int t = 0; t <= 5; t++) {
+            double v = max * t / 5;
+            int x = labelSpace + (int) Math.round(plotWidth * t / 5.0);
+            g.drawLine(x, top + plotHeight, x, top + plotHeight + 4);
+            String tick = String.format(java.util.Locale.ROOT, "%.1f", v);
+            g.drawString(tick, x - g.getFontMetrics().stringWidth(tick) / 2, top + plotHeight + 18);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        g.drawString(axis, labelSpace + (plotWidth - g.getFontMetrics().stringWidth(axis)) / 2, top + plotHeight + 42);
+        g.dispose();
+        Png.write(img, out);
+    }
+
+    /** a picture's graphics, painted white, drawing in black with smoothed text */
+    private static Graphics2D whiteCanvas(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        return g;
     }
 
     private static String clip(String name) {

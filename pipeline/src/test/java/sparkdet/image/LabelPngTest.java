@@ -71,6 +71,48 @@ class LabelPngTest {
         }
     }
 
+    /**
+     * rows filtered with Up and Sub over values that wrap past 255, 21 wide (eight bytes at a time
+     * and a rest): PIL filters a fifth of a grey mask's rows so
+     */
+    @Test
+    void upAndSubFiltersWrapModulo256() throws IOException {
+        int width = 21;
+        int height = 5;
+        byte[] pixels = new byte[width * height];
+        new Random(3).nextBytes(pixels);
+        int[] filters = {1, 2, 2, 1, 2};
+        byte[] rows = new byte[height * (width + 1)];
+        for (int y = 0; y < height; y++) {
+            rows[y * (width + 1)] = (byte) filters[y];
+            for (int x = 0; x < width; x++) {
+                int left = x > 0 ? pixels[y * width + x - 1] : 0;
+                int up = y > 0 ? pixels[(y - 1) * width + x] : 0;
+                rows[y * (width + 1) + 1 + x] = (byte) (pixels[y * width + x] - (filters[y] == 1 ? left : up));
+            }
+        }
+        assertArrayEquals(pixels, LabelPng.decode(rawPng(width, height, 8, 0, rows), "w", LIMIT).pixels());
+    }
+
+    /** one decoder over masks of other sizes, a truncated one between them, gives each one-shot decode */
+    @Test
+    void aDecoderReusedAcrossSizesAndFailuresDecodesEachMask() throws IOException {
+        LabelMap small = randomRegions(37, 23, 5);
+        LabelMap large = randomRegions(61, 45, 21);
+        byte[] truncated = Arrays.copyOf(LabelPng.encodeGrey(large), 60);
+        try (LabelPng.Decoder decoder = new LabelPng.Decoder()) {
+            assertArrayEquals(large.pixels(), decoder.decode(LabelPng.encodeVocPalette(large), "l", LIMIT).pixels());
+            assertThrows(IOException.class, () -> decoder.decode(truncated, "t", LIMIT));
+            assertArrayEquals(small.pixels(), decoder.decode(LabelPng.encodeGrey(small), "s", LIMIT).pixels());
+            assertArrayEquals(large.pixels(), decoder.decode(imageIoPalettePng(large, false), "f", LIMIT).pixels());
+            LabelMap first = decoder.decode(LabelPng.encodeGrey(small), "s", LIMIT);
+            LabelMap other = randomRegions(37, 23, 3);
+            decoder.decode(LabelPng.encodeGrey(other), "o", LIMIT);
+            assertArrayEquals(other.pixels(), first.pixels(), "the map shares the decoder's buffer: the next decode "
+                    + "overwrites it");
+        }
+    }
+
     @Test
     void lowBitDepthsReadAsPilReadsThem() throws IOException {
         LabelMap twoValued = new LabelMap(9, 2, new byte[] {0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0});

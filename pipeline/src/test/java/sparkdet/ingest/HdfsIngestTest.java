@@ -3,17 +3,14 @@ package sparkdet.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.nio.file.Path;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import sparkdet.data.Datasets;
 import sparkdet.io.OutputGuard;
+import sparkdet.testing.MiniHdfs;
 import sparkdet.testing.TestData;
 import sparkdet.testing.TestSpark;
 
@@ -22,38 +19,22 @@ import sparkdet.testing.TestSpark;
  * started by the test).
  */
 class HdfsIngestTest {
-    private static MiniDFSCluster cluster;
-    private static String hdfs;
+    @RegisterExtension
+    static final MiniHdfs CLUSTER = new MiniHdfs();
 
     @TempDir
     static Path base;
 
-    @BeforeAll
-    static void startHdfs() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, new File(base.toFile(), "dfs").getAbsolutePath());
-        cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-        cluster.waitActive();
-        hdfs = "hdfs://localhost:" + cluster.getNameNodePort();
-    }
-
-    @AfterAll
-    static void stopHdfs() {
-        if (cluster != null) {
-            cluster.shutdown();
-        }
-    }
-
     @Test
     void ingestWritesToHdfsAtomically() throws Exception {
         Path voc = TestData.require(TestData.LABELME_VOC);
-        String target = hdfs + "/datasets/labelme";
+        String target = CLUSTER.uri() + "/datasets/labelme";
         IngestRequest req = IngestRequest.of(IngestFormat.VOC, voc.toString(), null, null,
                 voc.resolve("class_names.txt").toString(), target, false, TestSpark.config());
         IngestSummary s = new IngestJob(TestSpark.session()).run(req);
         assertThat(s.output().toString()).isEqualTo(target);
 
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = CLUSTER.fileSystem();
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/datasets/labelme/_SUCCESS"))).isTrue();
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/datasets/labelme/stats.png"))).isTrue();
         assertThat(fs.listStatus(new org.apache.hadoop.fs.Path("/datasets"))).hasSize(1);
@@ -69,7 +50,7 @@ class HdfsIngestTest {
 
         // evaluate reads that dataset from HDFS and writes its metrics back there
         Path seed = TestData.golden().resolve("eval/seed1");
-        String metrics = hdfs + "/eval/seed1";
+        String metrics = CLUSTER.uri() + "/eval/seed1";
         new sparkdet.eval.EvalJob(new sparkdet.io.Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
                 TestSpark::session).run(new sparkdet.eval.EvalRequest(seed.resolve("gt.json").toString(),
                 seed.resolve("dt.json").toString(), metrics, "all", 0.5, 0.5, true, false));
@@ -83,7 +64,7 @@ class HdfsIngestTest {
                 new org.apache.hadoop.fs.Path("/eval/dt.json"));
         new sparkdet.eval.EvalJob(new sparkdet.io.Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
                 TestSpark::session).run(new sparkdet.eval.EvalRequest(seed.resolve("gt.json").toString(),
-                hdfs + "/eval/dt.json", hdfs + "/eval/seed1-cluster", "all", 0.5, 0.5, true, false, 100, "cluster", 0,
+                CLUSTER.uri() + "/eval/dt.json", CLUSTER.uri() + "/eval/seed1-cluster", "all", 0.5, 0.5, true, false, 100, "cluster", 0,
                 2));
         try (java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path("/eval/seed1-cluster/metrics.json"))) {
             var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
@@ -100,7 +81,7 @@ class HdfsIngestTest {
     /** predict with the model, its sidecar and the photos on HDFS, its output written there by the tasks */
     @Test
     void predictReadsModelAndImagesFromHdfsAndWritesThere() throws Exception {
-        FileSystem fs = cluster.getFileSystem();
+        FileSystem fs = CLUSTER.fileSystem();
         Path fixtures = Path.of("src/test/resources/fixtures/infer").toAbsolutePath();
         for (String f : new String[] {"yolov4_tiny_w025_c3.onnx", "yolov4_tiny_w025_c3.onnx.conf"}) {
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(fixtures.resolve(f).toUri()),
@@ -111,12 +92,12 @@ class HdfsIngestTest {
                     new org.apache.hadoop.fs.Path("/photos/" + f));
         }
         sparkdet.predict.PredictJob.Summary s = new sparkdet.predict.PredictJob(TestSpark.session()).run(
-                new sparkdet.predict.PredictRequest(hdfs + "/models/yolov4_tiny_w025_c3.onnx", hdfs + "/photos",
-                        hdfs + "/predicted", 2, new sparkdet.infer.DetectOptions(0.1, 0.45, 50), true, "cpu", 2, false,
+                new sparkdet.predict.PredictRequest(CLUSTER.uri() + "/models/yolov4_tiny_w025_c3.onnx", CLUSTER.uri() + "/photos",
+                        CLUSTER.uri() + "/predicted", 2, new sparkdet.infer.DetectOptions(0.1, 0.45, 50), true, "cpu", 2, false,
                         TestSpark.pixelLimit(), sparkdet.model.ModelFiles.MAX_BYTES_CEILING));
         assertThat(s.images()).isEqualTo(3);
         assertThat(s.failed()).isZero();
-        assertThat(s.output()).isEqualTo(hdfs + "/predicted");
+        assertThat(s.output()).isEqualTo(CLUSTER.uri() + "/predicted");
         assertThat(fs.exists(new org.apache.hadoop.fs.Path("/predicted/_SUCCESS"))).isTrue();
         for (String stem : new String[] {"dog", "horses", "person"}) {
             assertThat(fs.exists(new org.apache.hadoop.fs.Path("/predicted/txt/" + stem + ".txt"))).isTrue();

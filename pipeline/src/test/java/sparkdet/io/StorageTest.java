@@ -34,6 +34,11 @@ class StorageTest {
                 .map(p -> tmp.toUri().relativize(java.net.URI.create(p.toUri().toString())).getPath()).toList())
                 .as("staging folders of outputs written inside the input are no input")
                 .containsExactly("a.jpg", "b/c/x.JPG", "b/y.png", "run:2/u.jpg");
+        assertThat(storage.listFiles(Storage.path(tmp.resolve("b").toString()), false, ".jpg", ".png"))
+                .as("the folder's own files only").extracting(org.apache.hadoop.fs.Path::getName)
+                .containsExactly("y.png");
+        assertThat(storage.listFiles(Storage.path(tmp.toString()), ".jpg").get(0).toString())
+                .isEqualTo("file:" + tmp.resolve("a.jpg"));
     }
 
     @Test
