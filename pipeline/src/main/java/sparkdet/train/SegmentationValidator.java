@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import sparkdet.batches.ImageSource;
+import sparkdet.eval.SegmentationConfusion;
+import sparkdet.eval.SegmentationMetrics;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.LabelMap;
 import sparkdet.image.LabelPng;
@@ -56,7 +58,8 @@ final class SegmentationValidator implements Validation {
         int classes = spec.classes().size();
         Detector detector = new Detector(inTraining(model), InferenceSpec.segmentation(spec.classes().names(),
                 spec.inputHeight(), spec.pixels(), spec.resize(), 128));
-        ConfusionCounts counts = new ConfusionCounts(classes);
+        SegmentationConfusion confusion = new SegmentationConfusion(classes);
+        long pair = 0;
         try {
             for (int from = 0; from < images.size(); from += batch) {
                 List<Pair> chunk = images.subList(from, Math.min(images.size(), from + batch));
@@ -68,13 +71,13 @@ final class SegmentationValidator implements Validation {
                 }
                 List<LabelMap> predicted = detector.segment(pictures);
                 for (int i = 0; i < chunk.size(); i++) {
-                    counts.add(labels.get(i), predicted.get(i));
+                    confusion.add(pair++, labels.get(i), predicted.get(i), chunk.get(i).imageId());
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("validation: " + e.getMessage(), e);
         }
-        return counts.meanIou();
+        return SegmentationMetrics.of(confusion).mIoU();
     }
 
     /** the training network as predict's runner: eval mode for the call, nothing folded, nothing closed */
