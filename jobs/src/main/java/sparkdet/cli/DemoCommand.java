@@ -9,10 +9,13 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import sparkdet.eval.EvalJob;
 import sparkdet.eval.EvalRequest;
+import sparkdet.eval.SegmentationEvalJob;
+import sparkdet.eval.SegmentationEvalRequest;
 import sparkdet.image.PixelLimit;
 import sparkdet.infer.DetectOptions;
 import sparkdet.io.OutputGuard;
 import sparkdet.io.Storage;
+import sparkdet.model.Task;
 import sparkdet.predict.PredictJob;
 import sparkdet.predict.PredictRequest;
 import sparkdet.ingest.IngestFormat;
@@ -23,6 +26,7 @@ import sparkdet.synth.ShapesGenerator;
 import sparkdet.train.RankResult;
 import sparkdet.train.Recipe;
 import sparkdet.train.TrainJob;
+import sparkdet.viz.MaskPainter;
 
 /**
  * {@code sparkdet demo}: the whole pipeline on the embedded default data, on this machine:
@@ -46,21 +50,25 @@ final class DemoCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet demo [--out DIR] [--images N] [--epochs N] [--overwrite]
+            usage: sparkdet demo [--out DIR] [--images N] [--epochs N] [--task detect|segment] [--overwrite]
 
-              --out     where everything goes (default out/demo): a folder an earlier demo wrote is
-                        replaced, any other existing non-empty folder only with --overwrite
+              --out     where everything goes (default out/demo, or out/demo-segment): a folder an
+                        earlier demo wrote is replaced, any other existing non-empty folder only with
+                        --overwrite
               --images  how many synthetic images (default 1200; a fifth of them validate)
-              --epochs  training epochs (default: conf/shapes.conf's)
+              --epochs  training epochs (default: the recipe's)
+              --task    detect (default) or segment
             Synthesizes a shapes dataset (VOC layout), ingests its train and val splits, trains the
             small YOLOv4-tiny of conf/shapes.conf on it with validation mAP, predicts the held-out
-            images (drawn), evaluates them (COCO and VOC), and prints where the outputs are.
+            images (drawn), evaluates them (COCO and VOC), and prints where the outputs are. With
+            --task segment: the shapes' masks, the small DeepLabv3+ of conf/shapes-seg.conf with
+            validation mIoU, masks and overlays of the held-out images, and their mIoU as get_miou.
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("out", "images", "epochs");
+        return Set.of("out", "images", "epochs", "task");
     }
 
     @Override
@@ -71,7 +79,8 @@ final class DemoCommand implements Command {
     @Override
     public int run(Args args, Context context) throws Exception {
         long started = System.nanoTime();
-        Path out = Path.of(args.get("out", "out/demo")).toAbsolutePath();
+        Task task = task(args);
+        Path out = Path.of(args.get("out", task == Task.SEGMENT ? "out/demo-segment" : "out/demo")).toAbsolutePath();
         // a folder an earlier demo wrote is the demo's own to replace; any other only with --overwrite
         boolean earlierDemo = Files.isRegularFile(out.resolve(MARKER));
         if (OutputGuard.check(new Storage(new Configuration()), Storage.path(out.toString()),
@@ -85,8 +94,13 @@ final class DemoCommand implements Command {
         Files.writeString(out.resolve(MARKER), "written by sparkdet demo: the next demo may replace this folder\n");
         Path synth = out.resolve("shapes-voc");
         int images = args.intValue("images", 1200);
-        ShapesGenerator.generate(synth, images, 1);
+        ShapesGenerator.generate(synth, images, 1, ShapesGenerator.DEFAULT_SIZE, task);
         context.out().printf("synthesized %d images in %s%n", images, synth);
+        if (task == Task.SEGMENT) {
+            segmentation(args, context, out, synth);
+            context.out().printf(Locale.ROOT, "demo done in %.0f s%n", (System.nanoTime() - started) / 1e9);
+            return Main.OK;
+        }
         for (String split : new String[] {"train", "val"}) {
             IngestRequest req = IngestRequest.of(IngestFormat.VOC, synth.toString(), null, split,
                     synth.resolve("classes.txt").toString(), out.resolve("dataset-" + split).toString(), true,
@@ -95,13 +109,7 @@ final class DemoCommand implements Command {
             context.out().printf("ingested the %s split: %d images, %d objects -> %s%n", split, s.stats().images(),
                     s.stats().objects(), s.output());
         }
-        Config recipeConfig = ConfigFactory.parseResources(DemoCommand.class.getClassLoader(), "shapes.conf")
-                .withFallback(context.config()).resolve();
-        Recipe recipe = Recipe.of(recipeConfig, out.resolve("dataset-train").toString(),
-                out.resolve("train").toString()).withValData(out.resolve("dataset-val").toString());
-        if (args.get("epochs") != null) {
-            recipe = recipe.withEpochs(args.intValue("epochs", recipe.epochs()));
-        }
+        Recipe recipe = recipe(context, "shapes.conf", out, args);
         context.out().printf("training a small %s (conf/shapes.conf: %d px, %d epochs)...%n", recipe.model(),
                 recipe.inputSize(), recipe.epochs());
         TrainJob.Summary t = new TrainJob(context.spark()).run(recipe, false, true);
@@ -135,5 +143,59 @@ final class DemoCommand implements Command {
                 out.resolve("dataset-train"));
         context.out().printf(Locale.ROOT, "demo done in %.0f s%n", (System.nanoTime() - started) / 1e9);
         return Main.OK;
+    }
+
+    private static Task task(Args args) {
+        try {
+            return Task.of(args.get("task", "detect"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
+        }
+    }
+
+    /** the segmentation chain: masks ingested, the small DeepLabv3+ trained, masks predicted and scored */
+    private static void segmentation(Args args, Context context, Path out, Path synth) throws Exception {
+        for (String split : new String[] {"train", "val"}) {
+            IngestRequest req = IngestRequest.of(IngestFormat.VOC_SEG, synth.toString(), null, split, null,
+                    out.resolve("dataset-" + split).toString(), true, context.config());
+            IngestSummary s = new IngestJob(context.spark()).run(req);
+            context.out().printf("ingested the %s split: %d images with masks -> %s%n", split, s.stats().images(),
+                    s.output());
+        }
+        Recipe recipe = recipe(context, "shapes-seg.conf", out, args);
+        context.out().printf("training a small %s (conf/shapes-seg.conf: %d px, %d epochs)...%n", recipe.model(),
+                recipe.inputSize(), recipe.epochs());
+        TrainJob.Summary t = new TrainJob(context.spark()).run(recipe, false, true);
+        RankResult r = t.ranks().get(0);
+        context.out().printf(Locale.ROOT, "trained: %d steps, final loss %.4f, best validation mIoU %.4f%n",
+                r.steps(), r.finalLoss(), r.bestMap());
+        Path predicted = out.resolve("predict");
+        PredictJob.Summary p = new PredictJob(context.spark()).run(new PredictRequest(t.model(),
+                out.resolve("dataset-val").toString(), predicted.toString(), 8, DetectArgs.options(args, context), false,
+                DetectArgs.device(args, context), 2, false, PixelLimit.of(context.config()),
+                DetectArgs.modelMaxBytes(context), MaskPainter.Mix.BLEND));
+        context.out().printf(Locale.ROOT, "predicted the %d held-out images' masks, %.1f images/s%n", p.images(),
+                p.imagesPerSecond());
+        Path evaluated = out.resolve("evaluate");
+        Config c = context.config().getConfig("sparkdet.evaluate");
+        EvalJob.Summary e = new SegmentationEvalJob(new Storage(new Configuration()), context::spark).run(
+                new SegmentationEvalRequest(out.resolve("dataset-val").toString(), predicted.toString(),
+                        evaluated.toString(), null, "val", false, "local", c.getBytes("cluster-above"), 0,
+                        PixelLimit.of(context.config())));
+        EvaluateCommand.printSegmentation(context, e.metrics());
+        context.out().printf("%nlook at: %s/results.txt, metrics.json, mIoU.png, confusion_matrix.csv (the scores)%n"
+                + "         %s/overlays/ (the held-out pictures with their masks), masks/, counts.json%n"
+                + "         %s/history.csv, loss.png, miou.png (the training), model.zip%n"
+                + "         %s/stats.json and stats.png (the data)%n", evaluated, predicted, out.resolve("train"),
+                out.resolve("dataset-train"));
+    }
+
+    /** a recipe shipped in the jar, on the demo's datasets and output */
+    private static Recipe recipe(Context context, String resource, Path out, Args args) {
+        Config recipeConfig = ConfigFactory.parseResources(DemoCommand.class.getClassLoader(), resource)
+                .withFallback(context.config()).resolve();
+        Recipe recipe = Recipe.of(recipeConfig, out.resolve("dataset-train").toString(),
+                out.resolve("train").toString()).withValData(out.resolve("dataset-val").toString());
+        return args.get("epochs") != null ? recipe.withEpochs(args.intValue("epochs", recipe.epochs())) : recipe;
     }
 }

@@ -163,6 +163,25 @@ class MainTest {
         assertThat(Files.readAllLines(out.resolve("train/history.csv"))).hasSize(2);
     }
 
+    @Test
+    void demoOfTheSegmentationChain() throws Exception {
+        Path out = tmp.resolve("demo-segment");
+        Result r = run("demo", "--task", "segment", "--master", "local[2]", "--out", out.toString(), "--images", "25",
+                "--epochs", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("the train split: 20 images with masks").contains("conf/shapes-seg.conf")
+                .contains("best validation mIoU").contains("predicted the 5 held-out images' masks")
+                .contains("segment     mIoU").contains("demo done in");
+        assertThat(Files.readAllLines(out.resolve("dataset-train/classes.txt")))
+                .containsExactly("background", "circle", "square", "triangle");
+        assertThat(Files.readAllLines(out.resolve("train/history.csv")).get(0)).contains("val_mIoU");
+        try (var overlays = Files.list(out.resolve("predict/overlays"))) {
+            assertThat(overlays.count()).isEqualTo(5);
+        }
+        assertThat(out.resolve("evaluate/confusion_matrix.csv")).exists();
+        assertRefused(run("demo", "--task", "boxes", "--out", tmp.resolve("demo-x").toString()), "detect or segment");
+    }
+
     /**
      * Every command that writes refuses an existing non-empty output unless --overwrite, and an
      * output that is or holds what it reads even with --overwrite (exit 2); what was there stays.
