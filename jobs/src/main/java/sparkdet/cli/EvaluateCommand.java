@@ -89,7 +89,13 @@ final class EvaluateCommand implements Command {
     public int run(Args args, Context context) throws Exception {
         String task = args.get("task", "detect");
         switch (task) {
-            case "detect" -> refuse(args, SEGMENT_ONLY, task);
+            case "detect" -> {
+                refuse(args, SEGMENT_ONLY, task);
+                EvalJob.Summary s = new EvalJob(new Storage(new Configuration()), context::spark)
+                        .run(request(args, context, args.required("output")));
+                print(context, s.metrics());
+                context.out().printf("wrote %s/metrics.json and results.txt%n", s.output());
+            }
             case "segment" -> {
                 refuse(args, DETECT_ONLY, task);
                 EvalJob.Summary s = new SegmentationEvalJob(new Storage(new Configuration()), context::spark)
@@ -97,14 +103,9 @@ final class EvaluateCommand implements Command {
                 printSegmentation(context, s.metrics());
                 context.out().printf("wrote %s/metrics.json, results.txt, confusion_matrix.csv and the bar charts%n",
                         s.output());
-                return Main.OK;
             }
             default -> throw new UsageException("--task must be detect or segment, not '" + task + "'");
         }
-        EvalJob.Summary s = new EvalJob(new Storage(new Configuration()), context::spark)
-                .run(request(args, context, args.required("output")));
-        print(context, s.metrics());
-        context.out().printf("wrote %s/metrics.json and results.txt%n", s.output());
         return Main.OK;
     }
 
@@ -119,15 +120,16 @@ final class EvaluateCommand implements Command {
     }
 
     /** the segmentation request the options and the configuration's {@code sparkdet.evaluate} section make */
-    static SegmentationEvalRequest segmentRequest(Args args, Context context) {
+    private static SegmentationEvalRequest segmentRequest(Args args, Context context) {
         Config c = context.config().getConfig("sparkdet.evaluate");
         return new SegmentationEvalRequest(args.required("gt"), args.required("predictions"), args.required("output"),
-                args.get("classes"), args.get("split", "val"), args.flag("overwrite"), args.get("mode", c.getString("mode")),
-                c.getBytes("cluster-above"), c.getInt("shards"), PixelLimit.of(context.config()));
+                args.get("classes"), args.get("split", "val"), args.flag("overwrite"),
+                args.get("mode", c.getString("mode")), c.getBytes("cluster-above"), c.getInt("shards"),
+                PixelLimit.of(context.config()));
     }
 
     @SuppressWarnings("unchecked")
-    static void printSegmentation(Context context, Map<String, Object> m) {
+    private static void printSegmentation(Context context, Map<String, Object> m) {
         Map<String, Object> s = (Map<String, Object>) m.get("segmentation");
         context.out().println("counts      " + m.get("counts"));
         context.out().printf("segment     mIoU %.4f  mPA %.4f  mPrecision %.4f  accuracy %.4f  (%s classes)%n",

@@ -88,7 +88,8 @@ final class SegmentationReport {
         sb.append(String.format(Locale.ROOT, "images %d evaluated, %d skipped (prediction of another pixel count)%s%n",
                 confusion.images(), skipped.size(), skipped.isEmpty() ? "" : ": " + String.join(", ", skipped)));
         sb.append(String.format(Locale.ROOT, "label pixels left out (outside 0..%d, 255 = ignore): %d; predicted "
-                + "pixels of no class: %d%n", n - 1, confusion.ignoredLabelPixels(), confusion.outOfRangePredictions()));
+                + "pixels of no class: %d%n", n - 1, confusion.ignoredLabelPixels(),
+                confusion.outOfRangePredictions()));
         return sb.toString();
     }
 }

@@ -120,16 +120,16 @@ public final class SegmentationSources {
         org.apache.spark.sql.Dataset<Row> rows = spark.get().read().parquet(data);
         List<String> columns = List.of(rows.columns());
         if (!columns.contains(IMAGE_ID) || !columns.contains(MASK_URI)) {
-            throw new InputUnusableException("dataset " + root + " has no masks (its rows lack the " + IMAGE_ID + " and "
-                    + MASK_URI + " columns): ingest the segmentation set with --format voc-seg");
+            throw new InputUnusableException("dataset " + root + " has no masks (its rows lack the " + IMAGE_ID
+                    + " and " + MASK_URI + " columns): ingest the segmentation set with --format voc-seg");
         }
         List<String> stems = new ArrayList<>();
         List<String> uris = new ArrayList<>();
         for (Row r : rows.select(IMAGE_ID, MASK_URI).orderBy(IMAGE_ID).collectAsList()) {
             if (r.isNullAt(0) || r.isNullAt(1)) {
                 throw new InputUnusableException("dataset " + root + ": the row of image "
-                        + (r.isNullAt(0) ? "(no image_id)" : r.getString(0)) + " has no " + MASK_URI
-                        + " (a detection dataset? ingest the segmentation set with --format voc-seg or --task segment)");
+                        + (r.isNullAt(0) ? "(no image_id)" : r.getString(0)) + " has no " + MASK_URI + " (a detection "
+                        + "dataset? ingest the segmentation set with --format voc-seg or --task segment)");
             }
             stems.add(r.getString(0));
             uris.add(r.getString(1));

@@ -200,7 +200,8 @@ public final class Storage {
             // one stat a name: Hadoop's local listing makes a status of three per file (100 us a
             // file, half a second for evaluate's 4000 masks)
             java.nio.file.Path dir = local.pathToFile(folder).toPath();
-            try (java.nio.file.DirectoryStream<java.nio.file.Path> names = java.nio.file.Files.newDirectoryStream(dir)) {
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> names =
+                         java.nio.file.Files.newDirectoryStream(dir)) {
                 for (java.nio.file.Path listed : names) {
                     String name = listed.getFileName().toString();
                     boolean isFolder;

@@ -44,9 +44,10 @@ class SegmentationHdfsTest {
     void masksOnHdfsGiveTheGoldenNumbersWrittenToHdfs(String mode) throws Exception {
         JsonNode expected = new ObjectMapper().readTree(TestData.golden().resolve("seg/seed1/expected.json").toFile());
         String output = HDFS.uri() + "/eval/seg-" + mode;
-        EvalJob.Summary s = new SegmentationEvalJob(new Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
-                TestSpark::session, 2).run(new SegmentationEvalRequest(HDFS.uri() + "/seg/seed1", HDFS.uri() + "/seg/seed1/predictions",
-                output, null, "val", false, mode, Long.MAX_VALUE, 2, TestSpark.pixelLimit()));
+        Storage storage = new Storage(TestSpark.session().sparkContext().hadoopConfiguration());
+        EvalJob.Summary s = new SegmentationEvalJob(storage, TestSpark::session, 2).run(new SegmentationEvalRequest(
+                HDFS.uri() + "/seg/seed1", HDFS.uri() + "/seg/seed1/predictions", output, null, "val", false, mode,
+                Long.MAX_VALUE, 2, TestSpark.pixelLimit()));
         assertThat(s.output()).isEqualTo(output);
         assertThat(s.metrics().get("mode").toString()).startsWith(mode);
 

@@ -64,8 +64,8 @@ class HdfsIngestTest {
                 new org.apache.hadoop.fs.Path("/eval/dt.json"));
         new sparkdet.eval.EvalJob(new sparkdet.io.Storage(TestSpark.session().sparkContext().hadoopConfiguration()),
                 TestSpark::session).run(new sparkdet.eval.EvalRequest(seed.resolve("gt.json").toString(),
-                CLUSTER.uri() + "/eval/dt.json", CLUSTER.uri() + "/eval/seed1-cluster", "all", 0.5, 0.5, true, false, 100, "cluster", 0,
-                2));
+                CLUSTER.uri() + "/eval/dt.json", CLUSTER.uri() + "/eval/seed1-cluster", "all", 0.5, 0.5, true, false,
+                100, "cluster", 0, 2));
         try (java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path("/eval/seed1-cluster/metrics.json"))) {
             var m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in);
             assertThat(m.get("mode").asText()).isEqualTo("cluster (2 shards)");
@@ -92,8 +92,9 @@ class HdfsIngestTest {
                     new org.apache.hadoop.fs.Path("/photos/" + f));
         }
         sparkdet.predict.PredictJob.Summary s = new sparkdet.predict.PredictJob(TestSpark.session()).run(
-                new sparkdet.predict.PredictRequest(CLUSTER.uri() + "/models/yolov4_tiny_w025_c3.onnx", CLUSTER.uri() + "/photos",
-                        CLUSTER.uri() + "/predicted", 2, new sparkdet.infer.DetectOptions(0.1, 0.45, 50), true, "cpu", 2, false,
+                new sparkdet.predict.PredictRequest(CLUSTER.uri() + "/models/yolov4_tiny_w025_c3.onnx",
+                        CLUSTER.uri() + "/photos", CLUSTER.uri() + "/predicted", 2,
+                        new sparkdet.infer.DetectOptions(0.1, 0.45, 50), true, "cpu", 2, false,
                         TestSpark.pixelLimit(), sparkdet.model.ModelFiles.MAX_BYTES_CEILING));
         assertThat(s.images()).isEqualTo(3);
         assertThat(s.failed()).isZero();
