@@ -128,8 +128,9 @@ final class EvaluateCommand implements Command {
                 PixelLimit.of(context.config()));
     }
 
+    /** the summary lines of a segmentation evaluation (demo --task segment prints them too) */
     @SuppressWarnings("unchecked")
-    private static void printSegmentation(Context context, Map<String, Object> m) {
+    static void printSegmentation(Context context, Map<String, Object> m) {
         Map<String, Object> s = (Map<String, Object>) m.get("segmentation");
         context.out().println("counts      " + m.get("counts"));
         context.out().printf("segment     mIoU %.4f  mPA %.4f  mPrecision %.4f  accuracy %.4f  (%s classes)%n",
