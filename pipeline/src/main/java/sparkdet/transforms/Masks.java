@@ -39,16 +39,7 @@ public final class Masks {
     }
 
     public static LabelMap mirrored(LabelMap src) {
-        int w = src.width();
-        byte[] in = src.pixels();
-        byte[] out = new byte[in.length];
-        for (int y = 0; y < src.height(); y++) {
-            int row = y * w;
-            for (int x = 0; x < w; x++) {
-                out[row + w - 1 - x] = in[row + x];
-            }
-        }
-        return new LabelMap(w, src.height(), out);
+        return new LabelMap(src.width(), src.height(), Pixels.mirrored(src.pixels(), src.width(), src.height(), 1));
     }
 
     public static LabelMap filled(int width, int height, int value) {
@@ -59,17 +50,7 @@ public final class Masks {
 
     /** copies {@code src} onto {@code dst} with its top-left corner at (dx, dy), only inside {@code clip} */
     public static void paste(LabelMap src, LabelMap dst, int dx, int dy, Region clip) {
-        int x0 = Math.max(Math.max(clip.x0(), 0), dx);
-        int x1 = Math.min(Math.min(clip.x1(), dst.width()), dx + src.width());
-        int y0 = Math.max(Math.max(clip.y0(), 0), dy);
-        int y1 = Math.min(Math.min(clip.y1(), dst.height()), dy + src.height());
-        if (x0 >= x1) {
-            return;
-        }
-        for (int y = y0; y < y1; y++) {
-            System.arraycopy(src.pixels(), (y - dy) * src.width() + (x0 - dx), dst.pixels(), y * dst.width() + x0,
-                    x1 - x0);
-        }
+        Pixels.paste(src.pixels(), src.width(), src.height(), dst.pixels(), dst.width(), dst.height(), 1, dx, dy, clip);
     }
 
     /** the mask placed where {@code box} put its picture: resized to the content, background around */

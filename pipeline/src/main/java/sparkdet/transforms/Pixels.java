@@ -58,35 +58,44 @@ public final class Pixels {
 
     /** copies {@code src} onto {@code dst} with its top-left corner at (dx, dy), only inside {@code clip} */
     public static void paste(RgbImage src, RgbImage dst, int dx, int dy, Region clip) {
+        paste(src.rgb(), src.width(), src.height(), dst.rgb(), dst.width(), dst.height(), 3, dx, dy, clip);
+    }
+
+    /** {@link #paste} on interleaved pixels of any channel count: 3 for pictures, 1 for masks ({@link Masks#paste}) */
+    static void paste(byte[] src, int srcWidth, int srcHeight, byte[] dst, int dstWidth, int dstHeight, int channels,
+                      int dx, int dy, Region clip) {
         int x0 = Math.max(Math.max(clip.x0(), 0), dx);
-        int x1 = Math.min(Math.min(clip.x1(), dst.width()), dx + src.width());
+        int x1 = Math.min(Math.min(clip.x1(), dstWidth), dx + srcWidth);
         int y0 = Math.max(Math.max(clip.y0(), 0), dy);
-        int y1 = Math.min(Math.min(clip.y1(), dst.height()), dy + src.height());
+        int y1 = Math.min(Math.min(clip.y1(), dstHeight), dy + srcHeight);
         if (x0 >= x1) {
             return;
         }
-        int rowBytes = (x1 - x0) * 3;
+        int rowBytes = (x1 - x0) * channels;
         for (int y = y0; y < y1; y++) {
-            int from = ((y - dy) * src.width() + (x0 - dx)) * 3;
-            System.arraycopy(src.rgb(), from, dst.rgb(), (y * dst.width() + x0) * 3, rowBytes);
+            int from = ((y - dy) * srcWidth + (x0 - dx)) * channels;
+            System.arraycopy(src, from, dst, (y * dstWidth + x0) * channels, rowBytes);
         }
     }
 
     public static RgbImage mirrored(RgbImage src) {
-        int w = src.width();
-        byte[] in = src.rgb();
+        return new RgbImage(src.width(), src.height(), mirrored(src.rgb(), src.width(), src.height(), 3));
+    }
+
+    /** interleaved pixels of any channel count mirrored left to right */
+    static byte[] mirrored(byte[] in, int width, int height, int channels) {
         byte[] out = new byte[in.length];
-        for (int y = 0; y < src.height(); y++) {
-            int row = y * w * 3;
-            for (int x = 0; x < w; x++) {
-                int from = row + x * 3;
-                int to = row + (w - 1 - x) * 3;
-                out[to] = in[from];
-                out[to + 1] = in[from + 1];
-                out[to + 2] = in[from + 2];
+        for (int y = 0; y < height; y++) {
+            int row = y * width * channels;
+            for (int x = 0; x < width; x++) {
+                int from = row + x * channels;
+                int to = row + (width - 1 - x) * channels;
+                for (int c = 0; c < channels; c++) {
+                    out[to + c] = in[from + c];
+                }
             }
         }
-        return new RgbImage(w, src.height(), out);
+        return out;
     }
 
     /**
