@@ -66,7 +66,7 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
                 while (batch.size() < request.batch() && images.hasNext()) {
                     DecodedImages.Decoded d = images.next();
                     if (d.image() == null) {
-                        rows.add(failed(d, writer instanceof MaskWriter));
+                        rows.add(writer.failed(d));
                     } else {
                         batch.add(d);
                     }
@@ -87,17 +87,12 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
         return rows.iterator();
     }
 
-    private static Row failed(DecodedImages.Decoded d, boolean segment) {
-        ImageRef r = d.ref();
-        return segment
-                ? RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), null, null, null, null, d.error())
-                : RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), null, null, new Row[0],
-                        d.error());
-    }
-
     /** a batch's results as rows and side outputs; returns the nanoseconds the network and decoding took */
     private interface BatchWriter extends AutoCloseable {
         long write(List<DecodedImages.Decoded> batch, List<Row> rows) throws IOException;
+
+        /** the row of an image that could not be read or decoded: its error, in this writer's schema */
+        Row failed(DecodedImages.Decoded d);
 
         @Override
         void close() throws IOException;
@@ -124,6 +119,13 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
                 rows.add(row(d.ref(), d.image(), found.get(i), detector.classes()));
             }
             return spent;
+        }
+
+        @Override
+        public Row failed(DecodedImages.Decoded d) {
+            ImageRef r = d.ref();
+            return RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), null, null, new Row[0],
+                    d.error());
         }
 
         @Override
@@ -157,6 +159,13 @@ final class PredictPartition implements FlatMapFunction<Iterator<ImageRef>, Row>
                         d.image().height(), mask, boxed(pixels), null));
             }
             return spent;
+        }
+
+        @Override
+        public Row failed(DecodedImages.Decoded d) {
+            ImageRef r = d.ref();
+            return RowFactory.create(r.imageId(), r.cocoImageId(), r.uri(), r.fileName(), null, null, null, null,
+                    d.error());
         }
 
         @Override
