@@ -7,6 +7,7 @@ import sparkdet.model.ModelSpec;
 import sparkdet.model.Network;
 import sparkdet.model.Torch;
 import sparkdet.models.segmentation.SegmentationFamily;
+import sparkdet.models.segmentation.SegmentationOptions;
 import sparkdet.models.segmentation.SegmentationRecipe;
 
 /**
@@ -44,8 +45,8 @@ public final class DeepLabV3PlusFamily extends SegmentationFamily {
     @Override
     public Network newNetwork(ModelSpec spec) {
         Torch.load();
-        return new DeepLabV3Plus(spec.classes().size(), spec.variant(), options(spec).downsampleFactor(),
-                options(spec).width());
+        SegmentationOptions o = options(spec);
+        return new DeepLabV3Plus(spec.classes().size(), spec.variant(), o.downsampleFactor(), o.width());
     }
 
     /** the first family of the segmentation layout: a sidecar naming only the layout means DeepLabv3+ */

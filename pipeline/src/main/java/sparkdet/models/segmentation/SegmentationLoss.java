@@ -63,16 +63,21 @@ public final class SegmentationLoss implements Loss {
         if (classWeights.length != numClasses) {
             throw new IllegalArgumentException(classWeights.length + " class weights for " + numClasses + " classes");
         }
+        requireWeights(classWeights);
+        this.numClasses = numClasses;
+        this.focal = focal;
+        this.dice = dice;
+        this.classWeights = classWeights.clone();
+    }
+
+    /** refuses a class weight that is negative, NaN or infinite */
+    static void requireWeights(float[] classWeights) {
         for (float w : classWeights) {
             if (!(w >= 0) || Float.isInfinite(w)) {
                 throw new IllegalArgumentException("class weights must be finite and not negative, got "
                         + Arrays.toString(classWeights));
             }
         }
-        this.numClasses = numClasses;
-        this.focal = focal;
-        this.dice = dice;
-        this.classWeights = classWeights.clone();
     }
 
     /** the references' defaults: cross-entropy, no dice, every class weight 1 */

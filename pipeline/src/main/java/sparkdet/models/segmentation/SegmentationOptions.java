@@ -25,12 +25,8 @@ public record SegmentationOptions(double width, int downsampleFactor, boolean au
         if (downsampleFactor != 8 && downsampleFactor != 16) {
             throw new IllegalArgumentException("downsample-factor: 8 or 16, not " + downsampleFactor);
         }
-        for (float w : classWeights) {
-            if (!(w >= 0) || Float.isInfinite(w)) {
-                throw new IllegalArgumentException("class weights must be finite and >= 0, got "
-                        + Arrays.toString(classWeights));
-            }
-        }
+        // refused when the recipe is read, not when the first rank builds its loss
+        SegmentationLoss.requireWeights(classWeights);
         classWeights = classWeights.clone();
     }
 
