@@ -7,11 +7,12 @@
 # final models on 300 held-out pictures of another seed. Prints the two curves side by side with the
 # seconds per epoch.
 #
-# usage: [ARCH=yolov4-tiny|yolov3|yolov4|yolov5|yolox] [VARIANT=V] bench/learning-parity.sh [EPOCHS] [DATA_DIR]
+# usage: [ARCH=yolov4-tiny|yolov3|yolov4|yolov5|yolox|deeplabv3plus|pspnet|unet] [VARIANT=V] bench/learning-parity.sh [EPOCHS] [DATA_DIR]
 #   ARCH=yolov5 bench/learning-parity.sh    YOLOv5 (conf/shapes-yolov5.conf: variant s, width 0.25)
 #   ARCH=yolov3 bench/learning-parity.sh    YOLOv3 (conf/shapes-yolov3.conf: DarkNet-53, width 0.125)
 #   ARCH=yolov4 bench/learning-parity.sh    YOLOv4 (conf/shapes-yolov4.conf: CSPDarknet-53, width 0.125)
 #   ARCH=yolox bench/learning-parity.sh     YOLOX (conf/shapes-yolox.conf: variant s, width 0.25, anchor-free)
+#   ARCH=deeplabv3plus bench/learning-parity.sh   segmentation: bench/seg-learning-parity.sh (conf/shapes-seg.conf)
 #   VARIANT=phi3 bench/learning-parity.sh   YOLOv4-tiny with CBAM (the recipe's variant replaced on both sides)
 #   ARCH        the family (default yolov4-tiny, conf/shapes.conf); the reference gets --arch, and the
 #               recipe's variant, width, input size, batch, lr (x batch / 64, as sparkdet scales it),
@@ -28,9 +29,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ARCH="${ARCH:-yolov4-tiny}"
 case "$ARCH" in
+  deeplabv3plus | pspnet | unet) exec "$ROOT/bench/seg-learning-parity.sh" "$@" ;;
   yolov4-tiny) CONF="$ROOT/conf/shapes.conf" ;;
   yolov3 | yolov4 | yolov5 | yolox) CONF="$ROOT/conf/shapes-$ARCH.conf" ;;
-  *) echo "ARCH=$ARCH: yolov4-tiny, yolov3, yolov4, yolov5 or yolox" >&2; exit 2 ;;
+  *) echo "ARCH=$ARCH: yolov4-tiny, yolov3, yolov4, yolov5, yolox, deeplabv3plus, pspnet or unet" >&2; exit 2 ;;
 esac
 D="${2:-$ROOT/out/bench/parity}"
 O="$D"
@@ -40,33 +42,9 @@ S="$ROOT/bin/sparkdet"
 PY=/usr/bin/python3
 REF="$ROOT/bench/pytorch_learning_reference.py"
 
-# conf_values KEY...: the values of sparkdet.train.KEY in the recipe (after its includes and
-# conf/sparkdet-defaults.conf), one a line; null as an empty line. A reader for the plain
-# `key = value` / `block {` / `include "file"` HOCON these files use.
+# conf_values KEY...: the values of sparkdet.train.KEY in the recipe, one a line (bench/recipe_values.py)
 conf_values() {
-  "$PY" - "$ROOT/conf/sparkdet-defaults.conf" "$CONF" "$@" <<'PYEOF'
-import os, re, sys
-def load(path, out):
-    prefix = []
-    for raw in open(path, encoding="utf-8"):
-        line = re.sub(r'\s+#.*$|^\s*#.*$|\s+//.*$', "", raw).strip()
-        m = re.match(r'include\s+"([^"]+)"$', line)
-        if m:
-            load(os.path.join(os.path.dirname(path), m.group(1)), out)
-        elif line == "}":
-            prefix.pop()
-        elif re.match(r'[\w.-]+\s*[=:]?\s*\{$', line):
-            prefix.append(re.match(r'[\w.-]+', line).group(0))
-        elif re.match(r'[\w.-]+\s*[=:]', line):
-            k, v = re.match(r'([\w.-]+)\s*[=:]\s*(.*)$', line).groups()
-            out[".".join(prefix + [k])] = v.strip().strip('"')
-out = {}
-for f in sys.argv[1:3]:
-    load(f, out)
-for k in sys.argv[3:]:
-    v = out["sparkdet.train." + k]
-    print("" if v == "null" else v)
-PYEOF
+  "$PY" "$ROOT/bench/recipe_values.py" "$ROOT/conf/sparkdet-defaults.conf" "$CONF" "$@"
 }
 mapfile -t cv < <(conf_values model variant width input-size batch-size lr min-lr-ratio momentum weight-decay \
   warmup-epochs label-smoothing ema seed epochs augment.mosaic augment.mixup augment.jitter augment.scale-min \
