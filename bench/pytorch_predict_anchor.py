@@ -4,12 +4,13 @@ runs and prints beside its own network-alone rates in the same command (or run i
 machine): the network alone (no decoding, letterboxing or NMS) as the learning-parity reference
 trainer builds it (bench/pytorch_learning_reference.py: the fixture scripts' module structure of the
 reference repositories), 80 classes, eval mode under no_grad, PyTorch's threads set to --threads, at
-batch 1 and batch 8. Prints images/s of each, best of three rounds of 40 images after a warm-up, one
+batch 1 and batch 8; a segmentation family (--arch deeplabv3plus, pspnet, unet) as the segmentation
+parity trainer builds it (bench/pytorch_seg_reference.py), its logits at the input's size. Prints images/s of each, best of three rounds of 40 images after a warm-up, one
 line per batch size:
     batch 1:    11.32 images/s
     batch 8:    10.87 images/s
 
-usage: /usr/bin/python3 bench/pytorch_predict_anchor.py [--arch yolov4-tiny|yolov3|yolov4|yolov5|yolox]
+usage: /usr/bin/python3 bench/pytorch_predict_anchor.py [--arch yolov4-tiny|yolov3|yolov4|yolov5|yolox|deeplabv3plus|pspnet|unet]
            [--variant V] [--width 1.0] [--size 416] [--threads 2]
 """
 import argparse
@@ -21,6 +22,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pytorch_learning_reference as ref  # noqa: E402
+import pytorch_seg_reference as seg  # noqa: E402
 
 IMAGES = 40
 
@@ -39,7 +41,7 @@ def rate(model, batch, size):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--arch", default="yolov4-tiny", choices=sorted(ref.ARCHS))
+    parser.add_argument("--arch", default="yolov4-tiny", choices=sorted(ref.ARCHS) + sorted(seg.ARCHS))
     parser.add_argument("--variant")
     parser.add_argument("--width", type=float, default=1.0)
     parser.add_argument("--size", type=int, default=416)
@@ -47,8 +49,12 @@ def main():
     a = parser.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    variant = ref.variant_of(a)
-    model = ref.build_model(a.arch, 80, variant, a.width).eval()
+    if a.arch in seg.ARCHS:
+        variant = a.variant or seg.ARCHS[a.arch][0]
+        model = seg.build_model(a.arch, variant, 80, a.width).eval()
+    else:
+        variant = ref.variant_of(a)
+        model = ref.build_model(a.arch, 80, variant, a.width).eval()
     print("PyTorch %s, %d threads: %s %s width %g network only, 80 classes, %dx%d"
           % (torch.__version__, torch.get_num_threads(), a.arch, variant, a.width, a.size, a.size))
     with torch.no_grad():

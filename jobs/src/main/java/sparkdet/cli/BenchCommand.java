@@ -48,8 +48,10 @@ final class BenchCommand implements Command {
               timing_s), the wall time of the whole process since the JVM started, and the
               JVM's peak heap (the sum of the heap pools' peaks: an upper bound).
               train: synthesizes --images shapes pictures at --size, ingests them, and trains the
-              family --model (train.model: yolov3, yolov4, yolov4-tiny, yolov5, yolox; --variant, default the
-              family's; --width, --classes heads) for 2 frozen and 2 unfrozen epochs, once with one
+              family --model (train.model: yolov3, yolov4, yolov4-tiny, yolov5, yolox, or a segmentation
+              family, deeplabv3plus, pspnet, unet, on the shapes' masks without mosaic; --variant, default
+              the family's; --width, --classes heads, the background counted for segmentation) for 2
+              frozen and 2 unfrozen epochs, once with one
               worker of 2 threads and once with two workers of 1 thread; prints images/s of each
               phase's second epoch (the first warms up), the network's own rate (forward, backward,
               update) and where the time went (waiting for data, forward, backward, all-reduce, update);

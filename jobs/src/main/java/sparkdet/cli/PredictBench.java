@@ -19,6 +19,7 @@ import sparkdet.infer.Detectors;
 import sparkdet.io.Storage;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
+import sparkdet.model.Task;
 import sparkdet.predict.PredictJob;
 import sparkdet.predict.PredictRequest;
 import sparkdet.train.Recipe;
@@ -144,6 +145,9 @@ final class PredictBench {
                 "train.width=" + width));
         if (variant != null) {
             sets.add("train.variant=" + variant);
+        }
+        if (TrainBench.family(family).task() == Task.SEGMENT) {  // no mosaic for a family that trains on masks
+            sets.addAll(List.of("train.augment.mosaic=false", "train.augment.mixup=false"));
         }
         Recipe recipe;
         try {

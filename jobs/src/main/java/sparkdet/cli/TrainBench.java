@@ -10,6 +10,9 @@ import java.util.Map;
 import sparkdet.ingest.IngestFormat;
 import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
+import sparkdet.model.ModelFamilies;
+import sparkdet.model.ModelFamily;
+import sparkdet.model.Task;
 import sparkdet.synth.ShapesGenerator;
 import sparkdet.train.EpochTiming;
 import sparkdet.train.RankResult;
@@ -18,8 +21,9 @@ import sparkdet.train.TrainJob;
 
 /**
  * {@code bench --job train}: training throughput of a model family, frozen and unfrozen, with one
- * worker of two threads and two workers of one thread, on synthesized pictures (the data's
- * content does not change the arithmetic; its loading and augmentation are part of the figure), then
+ * worker of two threads and two workers of one thread, on synthesized pictures (with their masks for
+ * a segmentation family; the data's content does not change the arithmetic, its loading and
+ * augmentation are part of the figure), then
  * PyTorch's rate of the same definition, loss and optimiser (bench/pytorch_train_anchor.py) in the
  * same command and the ratio of the two.
  */
@@ -38,15 +42,19 @@ final class TrainBench {
         double width = Double.parseDouble(args.get("width", "1.0"));
         String model = args.get("model", "yolov4-tiny");
         String variant = args.get("variant", null);
-        if (classCount < ShapesGenerator.CLASSES.size()) {
-            throw new UsageException("--classes: at least " + ShapesGenerator.CLASSES.size() + " (the shapes' own)");
+        Task task = family(model).task();
+        boolean masks = task == Task.SEGMENT;
+        List<String> classes = new ArrayList<>(masks ? ShapesGenerator.SEGMENTATION_CLASSES : ShapesGenerator.CLASSES);
+        if (classCount < classes.size()) {
+            throw new UsageException("--classes: at least " + classes.size() + " (the shapes' own"
+                    + (masks ? ", with the background)" : ")"));
         }
         Path voc = tmp.resolve("voc");
-        ShapesGenerator.generate(voc, images, 1, size);
+        ShapesGenerator.generate(voc, images, 1, size, task);
         String dataset = tmp.resolve("dataset").toString();
-        new IngestJob(context.spark()).run(IngestRequest.of(IngestFormat.VOC, voc.toString(), null, null,
-                voc.resolve("classes.txt").toString(), dataset, true, context.config()));
-        List<String> classes = new ArrayList<>(ShapesGenerator.CLASSES);
+        new IngestJob(context.spark()).run(IngestRequest.of(masks ? IngestFormat.VOC_SEG : IngestFormat.VOC,
+                voc.toString(), null, null, voc.resolve(masks ? ShapesGenerator.SEGMENTATION_CLASSES_FILE
+                        : "classes.txt").toString(), dataset, true, context.config()));
         for (int c = classes.size(); c < classCount; c++) {
             classes.add("class" + c);
         }
@@ -59,6 +67,10 @@ final class TrainBench {
             Map<String, Object> family = new java.util.HashMap<>(Map.of("sparkdet.train.model", model));
             if (variant != null) {
                 family.put("sparkdet.train.variant", variant);
+            }
+            if (masks) {  // the segmentation families train on single images, as their references
+                family.put("sparkdet.train.augment.mosaic", false);
+                family.put("sparkdet.train.augment.mixup", false);
             }
             Config overrides = ConfigFactory.parseMap(family).withFallback(ConfigFactory.parseMap(Map.ofEntries(
                     Map.entry("sparkdet.train.width", width), Map.entry("sparkdet.train.input-size", size),
@@ -88,6 +100,15 @@ final class TrainBench {
                         + "threads: %.2f and %.2f against %.2f images/s)%n", phase, own[0] / pytorch.get(phase),
                         own[1] / pytorch.get(phase), own[0], own[1], pytorch.get(phase));
             }
+        }
+    }
+
+    /** the family --model names, or the usage error that lists them */
+    static ModelFamily family(String model) {
+        try {
+            return ModelFamilies.of(model);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--model: " + e.getMessage());
         }
     }
 

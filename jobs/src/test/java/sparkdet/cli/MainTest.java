@@ -107,10 +107,11 @@ class MainTest {
 
     /**
      * the throughput benchmark runs both layouts and both phases of the family asked for (an
-     * anchor-based and the anchor-free one), and its two workers really train
+     * anchor-based, the anchor-free one and a segmentation family on masks), and its two workers
+     * really train
      */
     @ParameterizedTest
-    @CsvSource({"yolov5, n", "yolox, nano"})
+    @CsvSource({"yolov5, n", "yolox, nano", "deeplabv3plus, mobilenetv2"})
     void trainBenchmarkReportsBothLayoutsAndPhases(String model, String variant) {
         Result r = run("bench", "--master", "local[2]", "--job", "train", "--model", model, "--variant", variant,
                 "--images", "12", "--size", "64", "--width", "0.25", "--batch", "2", "--classes", "5");
@@ -125,13 +126,18 @@ class MainTest {
         assertThat(lines.get(3)).startsWith("2 worker(s) x 1 thread(s), unfrozen").doesNotContain("all-reduce  0.0%");
     }
 
-    /** bench --job predict with another family: its network, the network-alone rates, the predict rate */
-    @Test
-    void benchPredictMeasuresAnyFamily() {
-        Result r = run("bench", "--master", "local[2]", "--job", "predict", "--model", "yolov3", "--width", "0.0625",
+    /**
+     * bench --job predict with another family, a detector and a segmentation network: its network,
+     * the network-alone rates, the predict rate
+     */
+    @ParameterizedTest
+    @CsvSource({"yolov3, darknet53, 0.0625, 0.06", "deeplabv3plus, mobilenetv2, 0.25, 0.25"})
+    void benchPredictMeasuresAnyFamily(String model, String variant, String width, String printed) {
+        Result r = run("bench", "--master", "local[2]", "--job", "predict", "--model", model, "--width", width,
                 "--size", "64", "--images", "8", "--batch", "4");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("bench predict: yolov3 darknet53 width 0.06, 64x64, 80 classes, 8 photos, batch 4");
+        assertThat(r.out()).contains("bench predict: " + model + " " + variant + " width " + printed
+                + ", 64x64, 80 classes, 8 photos, batch 4");
         assertThat(r.out().lines().filter(l -> l.startsWith("network") && l.contains("images/s at batch"))).hasSize(2);
         assertThat(r.out().lines().filter(l -> l.startsWith("model.zip") && l.contains("images/s over 8"))).hasSize(1);
         assertRefused(run("bench", "--job", "predict", "--model", "yolov3", "--models", "/tmp"), "--models");
