@@ -283,7 +283,8 @@ final class RankTrainer implements FlatMapFunction<Iterator<ImageRecord>, RankRe
         // mixup blends mosaics only, so it ends with them
         Augmentation augmentation = new Augmentation(true, mosaic ? a.mosaicProbability() : 0,
                 mosaic && a.mixup() ? a.mixupProbability() : 0, a.jitter(), a.scaleMin(),
-                a.scaleMax(), a.flipProbability(), 1.0, a.hue(), a.saturation(), a.value());
+                a.scaleMax(), a.flipProbability(), 1.0, a.hue(), a.saturation(), a.value(), a.blurProbability(),
+                a.rotateProbability(), a.rotateDegrees());
         // each rank its own random stream: the same seed on every rank would augment alike
         return new LoaderOptions(batch, recipe.inputSize(), spec.pixels(), augmentation, recipe.includeDifficult(),
                 recipe.seed() * 1_000_003L + rank, epoch, recipe.loaderThreads(), true, recipe.pixelLimit());

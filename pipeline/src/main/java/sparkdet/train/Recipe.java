@@ -12,6 +12,8 @@ import sparkdet.model.ModelFamilies;
 import sparkdet.model.ModelFamily;
 import sparkdet.model.ModelFiles;
 import sparkdet.model.ModelSpec;
+import sparkdet.model.Task;
+import sparkdet.transforms.Augmentation;
 import sparkdet.transforms.Resize;
 
 /**
@@ -34,11 +36,15 @@ public record Recipe(String data, String valData, String output, String trainSpl
                      long pretrainedMaxBytes)
         implements Serializable {
 
-    /** the augmentation switches */
+    /**
+     * the augmentation switches; blur and rotation are the segmentation references' (rotation turns
+     * masks, so detection models refuse it)
+     */
     public record Augment(boolean mosaic, double mosaicProbability, double mosaicEpochsRatio, boolean mixup,
                           double mixupProbability, double flipProbability,
                           double jitter, double scaleMin, double scaleMax, double hue, double saturation,
-                          double value) implements Serializable {
+                          double value, double blurProbability, double rotateProbability, int rotateDegrees)
+            implements Serializable {
     }
 
     /**
@@ -68,6 +74,14 @@ public record Recipe(String data, String valData, String output, String trainSpl
         require(augment.mixupProbability() >= 0 && augment.mixupProbability() <= 1, "augment.mixup-probability in [0, 1]");
         require(!augment.mixup() || augment.mosaic(), "augment.mixup blends mosaics (as the reference repositories do): "
                 + "with mosaic = false it would never apply; switch mosaic on or mixup off");
+        require(augment.blurProbability() >= 0 && augment.blurProbability() <= 1,
+                "augment.blur-probability in [0, 1], not " + augment.blurProbability());
+        require(augment.rotateProbability() >= 0 && augment.rotateProbability() <= 1,
+                "augment.rotate-probability in [0, 1], not " + augment.rotateProbability());
+        require(augment.rotateDegrees() >= 0 && augment.rotateDegrees() <= Augmentation.MAX_ROTATE_DEGREES,
+                "augment.rotate-degrees in [0, " + Augmentation.MAX_ROTATE_DEGREES + "], not " + augment.rotateDegrees());
+        require(augment.rotateProbability() == 0 || f.task() == Task.SEGMENT, "augment.rotate-probability is for "
+                + "segmentation models (masks); boxes would need re-fitting: " + model + " learns boxes, leave it 0");
         require(ema.decay() > 0 && ema.decay() < 1 && ema.tau() > 0, "ema-decay in (0, 1) and ema-tau > 0");
         require(savePeriod >= 1 && evalPeriod >= 1, "save-period and eval-period must be at least 1");
         require(valFraction >= 0 && valFraction < 1, "val-fraction in [0, 1)");
@@ -117,7 +131,8 @@ public record Recipe(String data, String valData, String output, String trainSpl
                             a.getDouble("mosaic-epochs-ratio"), a.getBoolean("mixup"), a.getDouble("mixup-probability"),
                             a.getDouble("flip-probability"), a.getDouble("jitter"),
                             a.getDouble("scale-min"), a.getDouble("scale-max"), a.getDouble("hue"),
-                            a.getDouble("saturation"), a.getDouble("value")),
+                            a.getDouble("saturation"), a.getDouble("value"), a.getDouble("blur-probability"),
+                            a.getDouble("rotate-probability"), wholeDegrees(a)),
                     new WeightAveraging(c.getBoolean("ema"), c.getDouble("ema-decay"), c.getDouble("ema-tau")),
                     c.getInt("save-period"), c.getInt("eval-period"), c.getLong("seed"), c.getInt("stop-after"),
                     c.getDuration("collective-timeout"), c.getString("device"), PixelLimit.of(config),
@@ -125,6 +140,14 @@ public record Recipe(String data, String valData, String output, String trainSpl
         } catch (ConfigException e) {
             throw new IllegalArgumentException("train recipe: " + e.getMessage(), e);
         }
+    }
+
+    /** augment.rotate-degrees, which a config's getInt would truncate: 2.5 is refused rather than read as 2 */
+    private static int wholeDegrees(Config augment) {
+        double d = augment.getDouble("rotate-degrees");
+        require(d == Math.rint(d), "augment.rotate-degrees is a whole number (the angle is a random whole number of "
+                + "degrees, as the reference's np.random.randint), not " + d);
+        return (int) d;
     }
 
     /** the family's own keys of the recipe, read and checked by the family */

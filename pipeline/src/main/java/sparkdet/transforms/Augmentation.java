@@ -18,15 +18,30 @@ package sparkdet.transforms;
  * @param hue largest relative change of hue
  * @param saturation largest relative change of saturation
  * @param value largest relative change of value (brightness)
+ * @param blurProbability chance of a 5 x 5 Gaussian blur of a single image (the segmentation
+ *                        references' cv2.GaussianBlur, before the colour change)
+ * @param rotateProbability chance that a single image and its mask are turned (the segmentation
+ *                          references' cv2.warpAffine, after the blur); for samples with a mask only
+ * @param rotateDegrees the turn is a whole number of degrees, uniform in [-rotateDegrees, rotateDegrees]
  */
 public record Augmentation(boolean enabled, double mosaicProbability, double mixupProbability, double jitter, double minScale,
                            double maxScale, double flipProbability, double hsvProbability, double hue,
-                           double saturation, double value) {
+                           double saturation, double value, double blurProbability, double rotateProbability,
+                           int rotateDegrees) {
+    /** the largest turn: half a turn either way covers every angle */
+    public static final int MAX_ROTATE_DEGREES = 180;
+
     public Augmentation {
         requireUnit("mosaicProbability", mosaicProbability);
         requireUnit("mixupProbability", mixupProbability);
         requireUnit("flipProbability", flipProbability);
         requireUnit("hsvProbability", hsvProbability);
+        requireUnit("blurProbability", blurProbability);
+        requireUnit("rotateProbability", rotateProbability);
+        if (rotateDegrees < 0 || rotateDegrees > MAX_ROTATE_DEGREES) {
+            throw new IllegalArgumentException("rotateDegrees must lie in [0, " + MAX_ROTATE_DEGREES + "], got "
+                    + rotateDegrees);
+        }
         // a gain of 1 - x must stay positive, or colours and sizes flip sign
         requireBelowOne("jitter", jitter);
         requireBelowOne("hue", hue);
@@ -36,6 +51,14 @@ public record Augmentation(boolean enabled, double mosaicProbability, double mix
             throw new IllegalArgumentException("scale range must satisfy 0 < minScale <= maxScale, got "
                     + minScale + ".." + maxScale);
         }
+    }
+
+    /** without blur and rotation, which the YOLO repositories do not have (degrees at the recipe default, 10) */
+    public Augmentation(boolean enabled, double mosaicProbability, double mixupProbability, double jitter,
+                        double minScale, double maxScale, double flipProbability, double hsvProbability, double hue,
+                        double saturation, double value) {
+        this(enabled, mosaicProbability, mixupProbability, jitter, minScale, maxScale, flipProbability, hsvProbability,
+                hue, saturation, value, 0, 0, 10);
     }
 
     /** the repositories' training defaults, with mosaic switched on and mixup off */
@@ -50,12 +73,12 @@ public record Augmentation(boolean enabled, double mosaicProbability, double mix
 
     public Augmentation withMosaicProbability(double p) {
         return new Augmentation(enabled, p, mixupProbability, jitter, minScale, maxScale, flipProbability, hsvProbability,
-                hue, saturation, value);
+                hue, saturation, value, blurProbability, rotateProbability, rotateDegrees);
     }
 
     public Augmentation withMixupProbability(double p) {
         return new Augmentation(enabled, mosaicProbability, p, jitter, minScale, maxScale, flipProbability,
-                hsvProbability, hue, saturation, value);
+                hsvProbability, hue, saturation, value, blurProbability, rotateProbability, rotateDegrees);
     }
 
     private static void requireUnit(String name, double p) {

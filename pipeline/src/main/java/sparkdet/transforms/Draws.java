@@ -13,6 +13,11 @@ public final class Draws {
         return a + rng.nextDouble() * (b - a);
     }
 
+    /** a whole number uniform in [a, b], both ends included (numpy's randint(a, b + 1)) */
+    public static int integer(RandomGenerator rng, int a, int b) {
+        return a + rng.nextInt(b - a + 1);
+    }
+
     public static boolean chance(RandomGenerator rng, double p) {
         return rng.nextDouble() < p;
     }

@@ -1,12 +1,19 @@
 package sparkdet.transforms;
 
 import java.util.Arrays;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import sparkdet.image.LabelMap;
+import sparkdet.image.OpenCv;
 
 /**
  * The geometry of a segmentation mask, moved with its picture: what the segmentation repositories'
  * dataloader does to the label with PIL (nearest-neighbour resize, mirror, paste onto a background
- * canvas). Class indices are never blended.
+ * canvas) and OpenCV (rotation, nearest). Class indices are never blended.
  */
 public final class Masks {
     /** what the canvas around a placed mask holds: background, as the reference pastes onto Image.new('L', .., 0) */
@@ -59,5 +66,22 @@ public final class Masks {
         paste(resizeNearest(src, box.contentWidth(), box.contentHeight()), canvas, box.offsetX(), box.offsetY(),
                 Region.of(size, size));
         return canvas;
+    }
+
+    /**
+     * The mask turned with its picture ({@link Pixels#rotated}): nearest neighbour, so every pixel is a
+     * source pixel's class or, where the turned mask leaves the frame, {@link #FILL}, as the references'
+     * {@code cv2.warpAffine(label, M, (w, h), flags=cv2.INTER_NEAREST, borderValue=(0))}.
+     */
+    public static LabelMap rotated(LabelMap src, int degrees) {
+        OpenCv.load();
+        try (PointerScope scope = new PointerScope()) {
+            Mat in = new Mat(src.height(), src.width(), opencv_core.CV_8UC1, new BytePointer(src.pixels()));
+            Mat out = Pixels.warpRotated(in, src.width(), src.height(), degrees, opencv_imgproc.INTER_NEAREST,
+                    new Scalar(FILL));
+            byte[] pixels = new byte[src.pixels().length];
+            out.data().get(pixels);
+            return new LabelMap(src.width(), src.height(), pixels);
+        }
     }
 }

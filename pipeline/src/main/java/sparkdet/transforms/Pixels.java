@@ -6,13 +6,16 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point2f;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 import sparkdet.image.OpenCv;
 import sparkdet.image.RgbImage;
 
 /**
- * The pixel operations the transforms are built from, on whole byte arrays: resizing and colour
- * changes in OpenCV (native, vectorised), copying and mirroring as row copies in Java.
+ * The pixel operations the transforms are built from, on whole byte arrays: resizing, blur,
+ * rotation and colour changes in OpenCV (native, vectorised), copying and mirroring as row copies in
+ * Java.
  */
 public final class Pixels {
     /** the grey of letterbox bars and of canvas not covered by a picture, as in the YOLO repositories */
@@ -120,5 +123,43 @@ public final class Pixels {
             opencv_imgproc.cvtColor(scaled, rgb, opencv_imgproc.COLOR_HSV2RGB);
             return OpenCv.image(rgb);
         }
+    }
+
+    /**
+     * The segmentation references' blur: {@code cv2.GaussianBlur(image, (5, 5), 0)}, a 5 x 5 Gaussian
+     * (sigma 0 takes OpenCV's fixed 5-tap kernel, 1 4 6 4 1 over 16 each way) with its default border
+     * (reflected, the edge pixel not repeated).
+     */
+    public static RgbImage blurred(RgbImage src) {
+        OpenCv.load();
+        try (PointerScope scope = new PointerScope()) {
+            Mat out = new Mat();
+            opencv_imgproc.GaussianBlur(OpenCv.mat(src), out, new Size(5, 5), 0);
+            return OpenCv.image(out);
+        }
+    }
+
+    /**
+     * The segmentation references' rotation of the picture: turned {@code degrees} clockwise about
+     * (width / 2, height / 2) in whole pixels, bicubic, grey where the turned picture leaves the
+     * frame; {@code cv2.warpAffine(image, cv2.getRotationMatrix2D((w // 2, h // 2), -degrees, 1), (w, h),
+     * flags=cv2.INTER_CUBIC, borderValue=(128, 128, 128))}. {@link Masks#rotated} turns a mask alike.
+     */
+    public static RgbImage rotated(RgbImage src, int degrees) {
+        OpenCv.load();
+        try (PointerScope scope = new PointerScope()) {
+            Mat out = warpRotated(OpenCv.mat(src), src.width(), src.height(), degrees, opencv_imgproc.INTER_CUBIC,
+                    new Scalar(GREY, GREY, GREY, 0));
+            return OpenCv.image(out);
+        }
+    }
+
+    /** {@code src} (of any channel count) turned as {@link #rotated} says, with that filter and border value */
+    static Mat warpRotated(Mat src, int width, int height, int degrees, int interpolation, Scalar border) {
+        Mat m = opencv_imgproc.getRotationMatrix2D(new Point2f(width / 2, height / 2), -degrees, 1);
+        Mat out = new Mat();
+        opencv_imgproc.warpAffine(src, out, m, new Size(width, height), interpolation, opencv_core.BORDER_CONSTANT,
+                border);
+        return out;
     }
 }

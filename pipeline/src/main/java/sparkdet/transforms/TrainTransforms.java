@@ -32,10 +32,12 @@ public final class TrainTransforms {
 
     /**
      * One image with its aspect ratio jittered, scaled by a random factor of the input size,
-     * placed at a random position on grey (parts may fall outside), maybe mirrored, maybe
-     * recoloured.
+     * placed at a random position on grey (parts may fall outside), maybe mirrored, maybe blurred,
+     * maybe turned with its mask (the segmentation references' blur and rotation, in their order:
+     * after the paste, before the colour change), maybe recoloured.
      */
     public static Sample single(Sample source, int size, Augmentation aug, RandomGenerator rng) {
+        requireMaskToRotate(source, aug);
         Picture p = Picture.draw(source, size, aug.jitter(), aug.minScale(), aug.maxScale(),
                 aug.flipProbability(), rng);
         int dx = (int) Draws.uniform(rng, 0, size - p.image.width());
@@ -48,6 +50,18 @@ public final class TrainTransforms {
         if (p.mask != null) {
             mask = Masks.filled(size, size, Masks.FILL);
             Masks.paste(p.mask, mask, dx, dy, all);
+        }
+        // no draw when a switch is off, so the recipes without them see the random streams they always saw
+        if (aug.blurProbability() > 0 && Draws.chance(rng, aug.blurProbability())) {
+            canvas = Pixels.blurred(canvas);
+        }
+        if (aug.rotateProbability() > 0 && Draws.chance(rng, aug.rotateProbability())) {
+            int degrees = Draws.integer(rng, -aug.rotateDegrees(), aug.rotateDegrees());
+            canvas = Pixels.rotated(canvas, degrees);
+            mask = Masks.rotated(mask, degrees);
+            // a segmentation model learns the mask alone; boxes that a dataset also carries (coco --task
+            // segment) would need re-fitting to the turned objects, so the turned sample has none
+            boxes = List.of();
         }
         return finish(canvas, boxes, mask, aug, rng);
     }
@@ -112,6 +126,17 @@ public final class TrainTransforms {
                 throw new IllegalArgumentException(what + " is for boxes: set train.mosaic and train.mixup to 0 "
                         + "for a segmentation model");
             }
+        }
+    }
+
+    /**
+     * the rotation turns masks, as the segmentation repositories do; boxes turned would need
+     * re-fitting, so a sample without a mask is refused whenever rotation is on, not only when drawn
+     */
+    private static void requireMaskToRotate(Sample source, Augmentation aug) {
+        if (aug.rotateProbability() > 0 && source.mask() == null) {
+            throw new IllegalArgumentException("augment.rotate-probability is for segmentation models (masks); boxes "
+                    + "would need re-fitting: set train.augment.rotate-probability to 0 for a detection model");
         }
     }
 

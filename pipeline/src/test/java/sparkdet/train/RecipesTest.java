@@ -121,6 +121,47 @@ class RecipesTest {
         }
     }
 
+    /**
+     * blur and rotation: off by default (the YOLO references and unet-pytorch have neither, and
+     * shapes-seg's learning figure was measured without them), the references' quarter each in the
+     * DeepLabv3+ and PSPNet recipes; out-of-range values and rotation of boxes refused
+     */
+    @Test
+    void blurAndRotationAreTheSegmentationReferencesAndOffElsewhere() throws Exception {
+        for (String name : List.of("deeplabv3plus.conf", "pspnet.conf")) {
+            Recipe.Augment a = load(CONF.resolve(name)).augment();
+            assertThat(List.of(a.blurProbability(), a.rotateProbability(), (double) a.rotateDegrees())).as(name)
+                    .containsExactly(0.25, 0.25, 10.0);
+        }
+        for (Path file : recipes().filter(p -> !p.endsWith("deeplabv3plus.conf") && !p.endsWith("pspnet.conf")).toList()) {
+            Recipe.Augment a = load(file).augment();
+            assertThat(List.of(a.blurProbability(), a.rotateProbability(), (double) a.rotateDegrees()))
+                    .as(file.toString()).containsExactly(0.0, 0.0, 10.0);
+        }
+        Path unet = CONF.resolve("unet.conf");
+        Recipe.Augment set = Recipe.of(Settings.load(unet.toString(), List.of("train.augment.blur-probability=0.5",
+                "train.augment.rotate-probability=1", "train.augment.rotate-degrees=180")), "d", "o").augment();
+        assertThat(List.of(set.blurProbability(), set.rotateProbability(), (double) set.rotateDegrees()))
+                .containsExactly(0.5, 1.0, 180.0);
+        for (String[] bad : new String[][] {{"blur-probability=1.5", "augment.blur-probability in [0, 1]"},
+                {"blur-probability=-0.1", "augment.blur-probability in [0, 1]"},
+                {"rotate-probability=2", "augment.rotate-probability in [0, 1]"},
+                {"rotate-degrees=181", "augment.rotate-degrees in [0, 180]"},
+                {"rotate-degrees=-1", "augment.rotate-degrees in [0, 180]"},
+                {"rotate-degrees=2.5", "augment.rotate-degrees is a whole number"}}) {
+            assertThatThrownBy(() -> Recipe.of(Settings.load(unet.toString(), List.of("train.augment." + bad[0])),
+                    "d", "o")).as(bad[0]).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad[1]);
+        }
+        // a detection model may blur; a turn would leave its boxes wrong
+        assertThat(Recipe.of(Settings.load(CONF.resolve("yolov3.conf").toString(),
+                List.of("train.augment.blur-probability=0.25")), "d", "o").augment().blurProbability()).isEqualTo(0.25);
+        assertThatThrownBy(() -> Recipe.of(Settings.load(CONF.resolve("yolov3.conf").toString(),
+                List.of("train.augment.rotate-probability=0.25")), "d", "o"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("augment.rotate-probability is for segmentation models (masks); boxes would "
+                        + "need re-fitting").hasMessageContaining("yolov3");
+    }
+
     @Test
     void mixupWithoutMosaicIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Recipe.of(Settings.load(
