@@ -173,6 +173,19 @@ def rnd(a=0.0, b=1.0):
     return np.random.rand() * (b - a) + a
 
 
+def hsv_jitter(data, gains):
+    """get_random_data's colour change: gains (hue, sat, val) drawn as uniform(-1, 1) x gain + 1, applied
+    through lookup tables in OpenCV's uint8 HSV space (H in 0..179)"""
+    gain = np.random.uniform(-1, 1, 3) * list(gains) + 1
+    ch_h, ch_s, ch_v = cv2.split(cv2.cvtColor(data, cv2.COLOR_RGB2HSV))
+    levels = np.arange(0, 256, dtype=gain.dtype)
+    tab_h = ((levels * gain[0]) % 180).astype(np.uint8)
+    tab_s = np.clip(levels * gain[1], 0, 255).astype(np.uint8)
+    tab_v = np.clip(levels * gain[2], 0, 255).astype(np.uint8)
+    return cv2.cvtColor(cv2.merge((cv2.LUT(ch_h, tab_h), cv2.LUT(ch_s, tab_s), cv2.LUT(ch_v, tab_v))),
+                        cv2.COLOR_HSV2RGB)
+
+
 class TrainSet(Dataset):
     """YoloDataset(train=True, mosaic=False, mixup=False): get_random_data(random=True) with the scale
     drawn from [scale_min, scale_max] instead of [.25, 2]. Boxes: centre x, centre y, width, height as
@@ -217,15 +230,7 @@ class TrainSet(Dataset):
             canvas = canvas.transpose(Image.FLIP_LEFT_RIGHT)
         data = np.array(canvas, np.uint8)
 
-        # colour jitter through lookup tables in OpenCV's uint8 HSV space (H in 0..179)
-        gain = np.random.uniform(-1, 1, 3) * list(self.hsv) + 1
-        ch_h, ch_s, ch_v = cv2.split(cv2.cvtColor(data, cv2.COLOR_RGB2HSV))
-        levels = np.arange(0, 256, dtype=gain.dtype)
-        tab_h = ((levels * gain[0]) % 180).astype(np.uint8)
-        tab_s = np.clip(levels * gain[1], 0, 255).astype(np.uint8)
-        tab_v = np.clip(levels * gain[2], 0, 255).astype(np.uint8)
-        data = cv2.cvtColor(cv2.merge((cv2.LUT(ch_h, tab_h), cv2.LUT(ch_s, tab_s), cv2.LUT(ch_v, tab_v))),
-                            cv2.COLOR_HSV2RGB)
+        data = hsv_jitter(data, self.hsv)
 
         # boxes follow the image; those left thinner than 2 px are dropped
         if len(box) > 0:

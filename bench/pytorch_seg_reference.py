@@ -61,7 +61,9 @@ import torch.nn.functional as F
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+import pytorch_learning_reference as det  # noqa: E402  (its get_random_data helpers)
 import make_segmentation_fixtures as segnets  # noqa: E402
 import make_segmentation_loss_fixture as seglosses  # noqa: E402
 import make_unet_fixture as unetnets  # noqa: E402
@@ -163,16 +165,6 @@ def read_voc_seg(root):
     return [(s, os.path.join(jpegs, s + ".jpg"), os.path.join(root, "SegmentationClass", s + ".png")) for s in stems]
 
 
-def rnd(a=0.0, b=1.0):
-    return np.random.rand() * (b - a) + a
-
-
-def open_rgb(img):
-    if len(np.shape(img)) == 3 and np.shape(img)[2] == 3:
-        return img
-    return img.convert("RGB")
-
-
 def letterbox(img, w, h):
     """utils.resize_image: the picture scaled into w x h (bicubic), grey around, centred"""
     iw, ih = img.size
@@ -194,12 +186,12 @@ class TrainSet(Dataset):
 
     def augment(self, image, label):
         a = self.a
-        image = open_rgb(image)
+        image = det.open_rgb(image)
         label = Image.fromarray(np.array(label))
         iw, ih = image.size
         h = w = self.size
-        new_ar = iw / ih * rnd(1 - a.jitter, 1 + a.jitter) / rnd(1 - a.jitter, 1 + a.jitter)
-        scale = rnd(a.scale_min, a.scale_max)
+        new_ar = iw / ih * det.rnd(1 - a.jitter, 1 + a.jitter) / det.rnd(1 - a.jitter, 1 + a.jitter)
+        scale = det.rnd(a.scale_min, a.scale_max)
         if new_ar < 1:
             nh = int(scale * h)
             nw = int(nh * new_ar)
@@ -208,33 +200,26 @@ class TrainSet(Dataset):
             nh = int(nw / new_ar)
         image = image.resize((nw, nh), Image.BICUBIC)
         label = label.resize((nw, nh), Image.NEAREST)
-        if rnd() < a.flip:
+        if det.rnd() < a.flip:
             image = image.transpose(Image.FLIP_LEFT_RIGHT)
             label = label.transpose(Image.FLIP_LEFT_RIGHT)
-        dx = int(rnd(0, w - nw))
-        dy = int(rnd(0, h - nh))
+        dx = int(det.rnd(0, w - nw))
+        dy = int(det.rnd(0, h - nh))
         new_image = Image.new('RGB', (w, h), (128, 128, 128))
         new_label = Image.new('L', (w, h), (0))
         new_image.paste(image, (dx, dy))
         new_label.paste(label, (dx, dy))
         image_data = np.array(new_image, np.uint8)
         label = new_label
-        if rnd() < a.blur:
+        if det.rnd() < a.blur:
             image_data = cv2.GaussianBlur(image_data, (5, 5), 0)
-        if rnd() < a.rotate:
+        if det.rnd() < a.rotate:
             center = (w // 2, h // 2)
             rotation = np.random.randint(-a.rotate_degrees, a.rotate_degrees + 1)
             m = cv2.getRotationMatrix2D(center, -rotation, scale=1)
             image_data = cv2.warpAffine(image_data, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=(128, 128, 128))
             label = cv2.warpAffine(np.array(label, np.uint8), m, (w, h), flags=cv2.INTER_NEAREST, borderValue=(0))
-        r = np.random.uniform(-1, 1, 3) * [a.hue, a.sat, a.val_gain] + 1
-        hue, sat, val = cv2.split(cv2.cvtColor(image_data, cv2.COLOR_RGB2HSV))
-        x = np.arange(0, 256, dtype=r.dtype)
-        lut_hue = ((x * r[0]) % 180).astype(np.uint8)
-        lut_sat = np.clip(x * r[1], 0, 255).astype(np.uint8)
-        lut_val = np.clip(x * r[2], 0, 255).astype(np.uint8)
-        image_data = cv2.merge((cv2.LUT(hue, lut_hue), cv2.LUT(sat, lut_sat), cv2.LUT(val, lut_val)))
-        return cv2.cvtColor(image_data, cv2.COLOR_HSV2RGB), label
+        return det.hsv_jitter(image_data, (a.hue, a.sat, a.val_gain)), label
 
     def __getitem__(self, index):
         _, jpg, png = self.items[index]
@@ -289,7 +274,7 @@ def write_masks(model, items, size, out_dir):
     model.eval()
     with torch.no_grad():
         for stem, jpg, _ in items:
-            image = open_rgb(Image.open(jpg))
+            image = det.open_rgb(Image.open(jpg))
             ow, oh = image.size
             boxed, nw, nh = letterbox(image, size, size)
             data = np.expand_dims(np.transpose(np.array(boxed, np.float32) / 255.0, (2, 0, 1)), 0)
@@ -305,12 +290,6 @@ def write_masks(model, items, size, out_dir):
 # ----------------------------------------------------------------------------------------------
 # commands
 # ----------------------------------------------------------------------------------------------
-
-def seed_all(seed):
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
 
 def worker_init(worker_id):
     """each worker its own stream: the base seed (drawn per epoch from the seeded generator) + its id"""
@@ -335,7 +314,7 @@ def cmd_init(a):
 
 def cmd_train(a):
     torch.set_num_threads(a.threads)
-    seed_all(a.seed)
+    det.seed_all(a.seed)
     names = read_classes(a.train)
     nc = len(names)
     train_items, val_items = read_voc_seg(a.train), read_voc_seg(a.val)
