@@ -69,6 +69,20 @@ public final class Detector implements AutoCloseable {
         return runner.run(b.input(), b.count(), b.size(), b.size());
     }
 
+    /**
+     * the network alone on an input prepared elsewhere (the parity tests give every back-end a
+     * reference's own input tensor)
+     *
+     * @param input [n, 3, inputSize, inputSize] row-major, already normalised
+     */
+    RawOutputs runInput(float[] input, int n) {
+        if (input.length != n * 3 * spec.inputSize() * spec.inputSize()) {
+            throw new IllegalArgumentException(input.length + " values are not " + n + " images of 3 x "
+                    + spec.inputSize() + " x " + spec.inputSize());
+        }
+        return runner.run(input, n, spec.inputSize(), spec.inputSize());
+    }
+
     /** per image, its class map at its own size (a segmentation model) */
     public List<LabelMap> segment(List<RgbImage> images) {
         if (images.isEmpty()) {

@@ -88,7 +88,7 @@ public final class Sidecar {
         Path sidecar = of(model);
         if (!storage.exists(sidecar)) {
             throw new InputUnusableException("model " + model + " needs a sidecar " + sidecar + " (HOCON) saying "
-                    + "layout (e.g. yolo-anchors or yolov8), classes-file or classes, and the layout's own keys, for "
+                    + "layout (e.g. yolo-anchors, yolov8 or segmentation), classes-file or classes, and the layout's own keys, for "
                     + "yolo-anchors anchors and anchors-mask (docs/predict.md)");
         }
         try {
@@ -111,6 +111,11 @@ public final class Sidecar {
             SidecarLayout layout = ModelFamilies.layout(c.getString("layout"));
             PixelFormat pixels = pixels(c, layout.pixels());
             if (layout.task() == Task.SEGMENT) {
+                // every segmentation family decodes its logits alike; an architecture named must still be one
+                // whose exports have this layout, with options it takes (a .pth builds its network from them)
+                if (c.hasPath("architecture")) {
+                    familySpec(c, classes, inputSize, pixels, resize);
+                }
                 return new Described(InferenceSpec.segmentation(classes, inputSize, pixels, resize, fill), c, sidecar);
             }
             OutputDecoder decoder = c.hasPath("architecture")

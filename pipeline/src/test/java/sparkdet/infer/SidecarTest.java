@@ -43,6 +43,30 @@ class SidecarTest {
                 .as("substitutions within the file still work").containsExactly("cat", "dog");
     }
 
+    /**
+     * layout segmentation decodes every family's logits alike; an architecture it names must be a
+     * segmentation family, with options that family takes
+     */
+    @Test
+    void aSegmentationSidecarNamingAnArchitectureNamesASegmentationFamily() throws Exception {
+        String segmentation = "layout = segmentation\nclasses = [background, cat]\n";
+        Sidecar.Described plain = read(segmentation);
+        assertThat(plain.spec().task()).isEqualTo(sparkdet.model.Task.SEGMENT);
+        assertThat(plain.spec().masks().classes()).isEqualTo(2);
+        assertThat(plain.spec().inputSize()).as("from the model").isEqualTo(64);
+        assertThat(plain.modelSpec().architecture()).as("the layout's first family, for a .pth")
+                .isEqualTo("deeplabv3plus");
+        Sidecar.Described unet = read(segmentation + "architecture = unet\nwidth = 0.0625");
+        assertThat(unet.spec().task()).isEqualTo(sparkdet.model.Task.SEGMENT);
+        assertThat(unet.modelSpec().architecture()).isEqualTo("unet");
+        assertThat(unet.modelSpec().variant()).isEqualTo("vgg");
+        assertThatThrownBy(() -> read(segmentation + "architecture = yolov4"))
+                .isInstanceOf(InputUnusableException.class).hasMessageContaining("m.onnx.conf")
+                .hasMessageContaining("yolov4 exports have layout yolo-anchors, not segmentation");
+        assertThatThrownBy(() -> read(segmentation + "architecture = pspnet\ndownsample-factor = 4"))
+                .isInstanceOf(InputUnusableException.class).hasMessageContaining("downsample-factor: 8 or 16");
+    }
+
     private Sidecar.Described read(String text) throws Exception {
         Files.writeString(tmp.resolve("m.onnx.conf"), text);
         return Sidecar.read(new Storage(new Configuration()), Storage.path(tmp.resolve("m.onnx").toString()), 64);

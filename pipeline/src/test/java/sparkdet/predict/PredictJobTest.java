@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,12 @@ import sparkdet.data.ImageIds;
 import sparkdet.eval.EvalJob;
 import sparkdet.eval.EvalRequest;
 import sparkdet.image.ImageDecoder;
+import sparkdet.image.LabelMap;
+import sparkdet.image.LabelPng;
 import sparkdet.image.RgbImage;
 import sparkdet.infer.DetectOptions;
+import sparkdet.infer.Detector;
+import sparkdet.infer.Detectors;
 import sparkdet.ingest.IngestFormat;
 import sparkdet.ingest.IngestJob;
 import sparkdet.ingest.IngestRequest;
@@ -34,6 +39,7 @@ import sparkdet.synth.ShapesGenerator;
 import sparkdet.testing.Bombs;
 import sparkdet.testing.TestData;
 import sparkdet.testing.TestSpark;
+import sparkdet.viz.MaskPainter;
 
 /**
  * predict on a real Spark session over real files: darknet's photos (one in a subfolder, one with
@@ -115,6 +121,55 @@ class PredictJobTest {
         assertThat(drawn.height()).isEqualTo(576);
         RgbImage original = ImageDecoder.decode(Files.readAllBytes(in.resolve("dog.jpg")), "dog", TestSpark.pixelLimit());
         assertThat(meanDifference(drawn, original)).as("boxes drawn on the picture").isGreaterThan(0.5);
+    }
+
+    /**
+     * An imported segmentation export, an ONNX file with its sidecar (layout segmentation; this one
+     * leaves the input's height and width open, so the sidecar's input-size sets them): predict writes
+     * each picture's class map as masks/&lt;stem&gt;.png at the picture's size, the map the same model
+     * decodes in-process, with the overlays, counts.json and segments/.
+     */
+    @Test
+    void anImportedSegmentationOnnxWritesMasksAtEachPicturesSize(@TempDir Path tmp) throws Exception {
+        Path model = Path.of("src/test/resources/fixtures/infer/deeplabv3plus_mobilenetv2_w0125_c4.onnx")
+                .toAbsolutePath();
+        Path in = TestData.require(TestData.LABELME_SEGMENTATION.resolve("JPEGImages"));
+        Path out = tmp.resolve("out");
+        PredictJob.Summary s = new PredictJob(TestSpark.session()).run(new PredictRequest(model.toString(),
+                in.toString(), out.toString(), 2, new DetectOptions(0.25, 0.45, 100), false, "cpu", 1, false,
+                TestSpark.pixelLimit(), ModelFiles.MAX_BYTES_CEILING, MaskPainter.Mix.BLEND));
+        assertThat(s.segment()).isTrue();
+        assertThat(s.images()).isEqualTo(3);
+        assertThat(s.failed()).isZero();
+        assertThat(s.detections()).as("masks written").isEqualTo(3);
+        assertThat(out.resolve("_SUCCESS")).exists();
+        assertThat(out.resolve("txt")).doesNotExist();
+        try (Detector detector = Detectors.open(new Storage(new Configuration()), model.toString(), 1, "cpu",
+                ModelFiles.MAX_BYTES_CEILING)) {
+            for (String stem : List.of("2011_000003", "2011_000006", "2011_000025")) {
+                LabelMap mask = LabelPng.decode(Files.readAllBytes(out.resolve("masks/" + stem + ".png")), stem,
+                        TestSpark.pixelLimit());
+                RgbImage photo = ImageDecoder.decode(Files.readAllBytes(in.resolve(stem + ".jpg")), stem,
+                        TestSpark.pixelLimit());
+                assertThat(new int[] {mask.width(), mask.height()}).as(stem)
+                        .containsExactly(photo.width(), photo.height());
+                assertThat(mask.pixels()).as(stem + ": the model's class map")
+                        .isEqualTo(detector.segment(List.of(photo)).get(0).pixels());
+                assertThat(Arrays.stream(mask.histogram()).filter(pixels -> pixels > 0).count()).as(stem)
+                        .isGreaterThan(1);
+                assertThat(out.resolve("overlays/" + stem + ".jpg")).isNotEmptyFile();
+            }
+        }
+        JsonNode counts = JSON.readTree(out.resolve(PredictJob.COUNTS_JSON).toFile());
+        assertThat(counts).hasSize(3);
+        for (JsonNode image : counts) {
+            long pixels = 0;
+            for (JsonNode c : image.path("classes")) {
+                pixels += c.path("pixels").asLong();
+            }
+            assertThat(pixels).isEqualTo(image.path("width").asLong() * image.path("height").asLong());
+        }
+        assertThat(out.resolve(PredictJob.SEGMENTS)).isDirectory();
     }
 
     /** issue 12, part 2: a decompression bomb is an error row, refused from its header; the rest is predicted */

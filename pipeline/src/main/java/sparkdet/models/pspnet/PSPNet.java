@@ -20,7 +20,9 @@ import sparkdet.models.segmentation.SegmentationNetwork;
  * (3x3 convolution to an eighth of the last features' channels, batch norm, ReLU, Dropout2d 0.1, 1x1
  * convolution to the classes), whose logits the reference's training adds to the loss. Both resized
  * bilinearly (align_corners=True) to the input's size. Every parameter and buffer has that
- * repository's state-dict name, so its .pth files load by name.
+ * repository's state-dict name, so its .pth files load by name. With mobilenetv2, sparkdet's width
+ * multiplier scales the backbone as the reference's width_mult does; the pyramid and the auxiliary
+ * branch follow from the backbone's channels, as the reference derives them from 320 and 96.
  */
 public final class PSPNet extends SegmentationNetwork {
     /** the backbones, by sparkdet's names (the reference's "mobilenet" and "resnet50") */
@@ -47,10 +49,22 @@ public final class PSPNet extends SegmentationNetwork {
      *     logits train mode returns second
      */
     PSPNet(int numClasses, String backbone, int downsampleFactor, boolean auxBranch) {
+        this(numClasses, backbone, downsampleFactor, auxBranch, 1.0);
+    }
+
+    /**
+     * @param width sparkdet's width multiplier (1 = the reference's network): MobileNetV2's width_mult,
+     *        every later channel count derived from the backbone's; the resnet50 backbone has none
+     */
+    PSPNet(int numClasses, String backbone, int downsampleFactor, boolean auxBranch, double width) {
         super(numClasses, downsampleFactor, name -> name.startsWith("master_branch.1.")
                 || name.startsWith("auxiliary_branch.4."));
+        if (width != 1.0 && !backbone.equals("mobilenetv2")) {
+            throw new IllegalArgumentException("a width multiplier applies to the mobilenetv2 backbone, not "
+                    + backbone + " (width " + width + ")");
+        }
         this.backbone = register_module("backbone", switch (backbone) {
-            case "mobilenetv2" -> new MobileNetV2(downsampleFactor, 14);
+            case "mobilenetv2" -> new MobileNetV2(downsampleFactor, 14, width);
             case "resnet50" -> new ResNet50(downsampleFactor);
             default -> throw new IllegalArgumentException("PSPNet backbone '" + backbone + "': one of " + BACKBONES);
         });

@@ -12,8 +12,8 @@ import sparkdet.models.segmentation.SegmentationRecipe;
 
 /**
  * PSPNet of bubbliiiing/pspnet-pytorch: backbones mobilenetv2 (the default) and resnet50,
- * downsample factor 8 or 16, the auxiliary branch in training when segment.aux-branch is on
- * ({@link PSPNet}); its train.py's learning-rate bounds (Adam 3e-4..5e-4) and scheduler (10 %
+ * downsample factor 8 or 16, the auxiliary branch in training when segment.aux-branch is on, and
+ * for mobilenetv2 sparkdet's width multiplier ({@link PSPNet}); its train.py's learning-rate bounds (Adam 3e-4..5e-4) and scheduler (10 %
  * warm-up, 10 % at the floor). Registered in META-INF/services/sparkdet.model.ModelFamily.
  */
 public final class PSPNetFamily extends SegmentationFamily {
@@ -43,7 +43,7 @@ public final class PSPNetFamily extends SegmentationFamily {
     @Override
     public Network newNetwork(ModelSpec spec) {
         Torch.load();
-        SegmentationOptions o = referenceWidth(spec);
-        return new PSPNet(spec.classes().size(), spec.variant(), o.downsampleFactor(), o.auxBranch());
+        SegmentationOptions o = options(spec);
+        return new PSPNet(spec.classes().size(), spec.variant(), o.downsampleFactor(), o.auxBranch(), o.width());
     }
 }

@@ -66,14 +66,4 @@ public abstract class SegmentationFamily implements ModelFamily {
         }
         return o;
     }
-
-    /** the spec's options, refusing a width multiplier: the family builds the reference's widths only */
-    protected static SegmentationOptions referenceWidth(ModelSpec spec) {
-        SegmentationOptions o = options(spec);
-        if (o.width() != 1.0) {
-            throw new IllegalArgumentException(spec.architecture() + " has no width multiplier (width " + o.width()
-                    + "): leave train.width = 1.0");
-        }
-        return o;
-    }
 }

@@ -12,6 +12,7 @@ import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
 import sparkdet.models.yolo.ReferenceInit;
+import sparkdet.models.yolo.Widths;
 
 /**
  * UNet as bubbliiiing/unet-pytorch defines it (nets/unet.py's Unet(num_classes, pretrained,
@@ -20,7 +21,9 @@ import sparkdet.models.yolo.ReferenceInit;
  * channels), for ResNet-50 the {@code up_conv} Sequential (2x bilinear upsampling, then two 3x3
  * convolutions with ReLU, children 1 and 3) back to the input size, and {@code final}, a 1x1
  * convolution to the class scores. Every parameter and buffer has that repository's state-dict
- * name, so its .pth files load by name. Created through {@link UNetBackbone#newModel}.
+ * name, so its .pth files load by name. With VGG16, sparkdet's width multiplier scales every
+ * channel count of the backbone and the decoder alike ({@link #channels}; the same names).
+ * Created through {@link UNetBackbone#newModel}.
  */
 public final class UNet extends Network {
     private static final long TOP_CHANNELS = 64;
@@ -43,16 +46,25 @@ public final class UNet extends Network {
      * @param numClasses the classes scored, background included (the reference's num_classes)
      */
     UNet(int numClasses, UNetBackbone backbone) {
+        this(numClasses, backbone, 1.0);
+    }
+
+    /** @param width sparkdet's width multiplier, 1 (the reference's network) for resnet50 */
+    UNet(int numClasses, UNetBackbone backbone, double width) {
         if (numClasses < 2) {
             throw new IllegalArgumentException("a segmentation network needs at least two classes (the background and"
                     + " one), got " + numClasses);
         }
+        if (width != 1.0 && backbone != UNetBackbone.VGG) {
+            throw new IllegalArgumentException("a width multiplier applies to the vgg backbone, not "
+                    + backbone.variant() + " (width " + width + ")");
+        }
         this.numClasses = numClasses;
         this.backbone = backbone;
-        encoder = register_module(backbone.child(), backbone.newEncoder());
+        encoder = register_module(backbone.child(), backbone.newEncoder(width));
         for (int level = 4; level >= 1; level--) {
             ups[level - 1] = register_module("up_concat" + level,
-                    new UnetUp(backbone.upInput(level), TOP_CHANNELS << (level - 1)));
+                    new UnetUp(backbone.upInput(level, width), upOutput(level, width)));
         }
         if (backbone == UNetBackbone.RESNET50) {
             Module sequential = register_module("up_conv", new Module());
@@ -64,9 +76,22 @@ public final class UNet extends Network {
             upConvSequential = Optional.empty();
             upConv = Optional.empty();
         }
-        output = register_module("final", new Conv2dImpl(new Conv2dOptions(TOP_CHANNELS, numClasses,
+        output = register_module("final", new Conv2dImpl(new Conv2dOptions(upOutput(1, width), numClasses,
                 new LongPointer(1L, 1L))));
         initWeights();
+    }
+
+    /**
+     * a channel count of the reference's network at sparkdet's width multiplier: the count itself at
+     * 1, else a multiple of 8, at least 8, as the YOLO families round theirs ({@link Widths})
+     */
+    static long channels(long reference, double width) {
+        return width == 1.0 ? reference : new Widths(width).of((int) reference);
+    }
+
+    /** the output channels of up_concat{level}: the reference's out_filters, 64 to 512 */
+    static long upOutput(int level, double width) {
+        return channels(TOP_CHANNELS << (level - 1), width);
     }
 
     /**

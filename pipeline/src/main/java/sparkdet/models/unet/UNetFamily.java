@@ -7,10 +7,12 @@ import sparkdet.model.ModelSpec;
 import sparkdet.model.Network;
 import sparkdet.model.Torch;
 import sparkdet.models.segmentation.SegmentationFamily;
+import sparkdet.models.segmentation.SegmentationOptions;
 import sparkdet.models.segmentation.SegmentationRecipe;
 
 /**
- * UNet of bubbliiiing/unet-pytorch: backbones vgg (the default) and resnet50 ({@link UNet}); its
+ * UNet of bubbliiiing/unet-pytorch: backbones vgg (the default) and resnet50, and for vgg sparkdet's
+ * width multiplier ({@link UNet}); its
  * train.py's learning-rate bounds (Adam 1e-4) and scheduler (5 % warm-up, 5 % at the floor). Its
  * input sides must be multiples of 32 (the deepest features are concatenated with upsampled ones).
  * Registered in META-INF/services/sparkdet.model.ModelFamily.
@@ -41,7 +43,7 @@ public final class UNetFamily extends SegmentationFamily {
     @Override
     public Network newNetwork(ModelSpec spec) {
         Torch.load();
-        referenceWidth(spec);
-        return new UNet(spec.classes().size(), UNetBackbone.of(spec.variant()));
+        SegmentationOptions o = options(spec);
+        return new UNet(spec.classes().size(), UNetBackbone.of(spec.variant()), o.width());
     }
 }

@@ -13,7 +13,7 @@ import org.bytedeco.pytorch.global.torch;
  * before each stage but the first, the last max pool (features[30]) unused. The convolutions keep
  * their Sequential indices as names (features.0, features.2, features.5, ...; the ReLUs and pools
  * between hold no parameters). Stage k's output is feat k: 64, 128, 256, 512 and 512 channels at
- * strides 1, 2, 4, 8 and 16.
+ * strides 1, 2, 4, 8 and 16; with sparkdet's width multiplier each scaled ({@link UNet#channels}).
  */
 final class Vgg16 extends Encoder {
     private static final long[][] STAGES = {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
@@ -22,7 +22,7 @@ final class Vgg16 extends Encoder {
     private final Module sequential;
     private final List<List<Conv2dImpl>> stages = new ArrayList<>();
 
-    Vgg16() {
+    Vgg16(double width) {
         sequential = register_module("features", new Module());
         long in = 3;
         int index = 0;
@@ -31,7 +31,8 @@ final class Vgg16 extends Encoder {
                 index++; // the max pool
             }
             List<Conv2dImpl> convs = new ArrayList<>();
-            for (long out : STAGES[s]) {
+            for (long channels : STAGES[s]) {
+                long out = UNet.channels(channels, width);
                 convs.add(sequential.register_module(Integer.toString(index), Layers.conv3x3(in, out)));
                 index += 2; // the convolution and its ReLU
                 in = out;

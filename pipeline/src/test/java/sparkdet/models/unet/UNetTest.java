@@ -98,6 +98,37 @@ class UNetTest {
         }
     }
 
+    /**
+     * sparkdet's width multiplier on VGG16 keeps the reference's names: every convolution of the backbone
+     * and the decoder scaled to a multiple of 8 (at least 8), each up_concat taking its skip feature's and
+     * the upsampled feature's channels, the logits at the input size; resnet50 takes none
+     */
+    @Test
+    void aNarrowerVggNetworkKeepsTheNamesAndTheOutput() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            UNet full = UNetBackbone.VGG.newModel(4);
+            UNet narrow = UNetBackbone.VGG.newModel(4, 1 / 16.0);
+            assertThat(narrow.stateDict().keySet()).containsExactlyElementsOf(full.stateDict().keySet());
+            Map<String, Tensor> state = narrow.stateDict();
+            // VGG16's stages 64, 128, 256, 512, 512 at 1/16: 8 (at least), 8, 16, 32, 32
+            assertThat(state.get("vgg.features.0.weight").sizes().vec().get()).containsExactly(8, 3, 3, 3);
+            assertThat(state.get("vgg.features.5.weight").sizes().vec().get()).containsExactly(8, 8, 3, 3);
+            assertThat(state.get("vgg.features.10.weight").sizes().vec().get()).containsExactly(16, 8, 3, 3);
+            assertThat(state.get("vgg.features.28.weight").sizes().vec().get()).containsExactly(32, 32, 3, 3);
+            // up_concat4: feat4 + feat5 -> 512 / 16; up_concat1: feat1 + up_concat2's 128 / 16 -> 64 / 16
+            assertThat(state.get("up_concat4.conv1.weight").sizes().vec().get()).containsExactly(32, 64, 3, 3);
+            assertThat(state.get("up_concat3.conv1.weight").sizes().vec().get()).containsExactly(16, 48, 3, 3);
+            assertThat(state.get("up_concat1.conv1.weight").sizes().vec().get()).containsExactly(8, 16, 3, 3);
+            assertThat(state.get("final.weight").sizes().vec().get()).containsExactly(4, 8, 1, 1);
+            assertThat(full.stateDict().get("up_concat4.conv1.weight").sizes().vec().get())
+                    .as("width 1 is the reference's in_filters").containsExactly(512, 1024, 3, 3);
+            assertThat(full.stateDict().get("up_concat1.conv1.weight").size(1)).isEqualTo(192);
+            narrow.eval();
+            assertThat(narrow.forward(torch.rand(1, 3, 64, 32))[0].sizes().vec().get()).containsExactly(1, 4, 64, 32);
+            assertThatThrownBy(() -> UNetBackbone.RESNET50.newModel(4, 0.5)).hasMessageContaining("vgg");
+        }
+    }
+
     @Test
     void anotherClassCountLoadsAllButTheFinalConvolution() {
         try (PointerScope scope = new PointerScope()) {
