@@ -19,9 +19,10 @@ jitter and scale, resize (bicubic, the label nearest), flip, paste on grey (the 
 blur 5 x 5, rotation about the centre (bicubic on grey, the label nearest on 0), HSV lookup tables.
 
 Networks: the fixtures' copies of the repositories' modules (scripts/make_segmentation_fixtures.py:
-DeepLab, PSPNet; scripts/make_unet_fixture.py: Unet), with sparkdet's width multiplier for the
-MobileNetV2 DeepLabv3+ (ScaledDeepLab below: MobileNetV2's width_mult, the ASPP and decoder channels
-scaled to multiples of 8, as sparkdet.models.deeplabv3plus.DeepLabV3Plus does; width 1 is DeepLab).
+DeepLab, PSPNet; scripts/make_unet_fixture.py: Unet), at a width other than 1 the narrowed copies of
+scripts/make_segmentation_exports.py, built as sparkdet's families narrow them (the mobilenetv2
+DeepLabv3+ and PSPNet: MobileNetV2's width_mult, DeepLabv3+'s ASPP and decoder channels to multiples
+of 8; the vgg UNet: every channel).
 The state-dict names are the repositories', so `sparkdet train --set train.pretrained=init.pth`
 loads this script's init draw by name and shape (SAME_INIT=1).
 
@@ -56,7 +57,6 @@ import time
 import cv2
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
@@ -64,6 +64,7 @@ from torch.utils.data import DataLoader, Dataset
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
 import pytorch_learning_reference as det  # noqa: E402  (its get_random_data helpers)
+import make_segmentation_exports as narrow  # noqa: E402
 import make_segmentation_fixtures as segnets  # noqa: E402
 import make_segmentation_loss_fixture as seglosses  # noqa: E402
 import make_unet_fixture as unetnets  # noqa: E402
@@ -78,56 +79,28 @@ ARCHS = {"deeplabv3plus": ("mobilenetv2", "xception"), "pspnet": ("mobilenetv2",
 # networks
 # ----------------------------------------------------------------------------------------------
 
-def scaled(channels, width):
-    """sparkdet's DeepLabV3Plus.scaled: channels x width in multiples of 8, at least 8"""
-    return channels if width == 1.0 else max(8, int(round(channels * width / 8)) * 8)
-
-
-def dilated_mobilenetv2(width, downsample_factor):
-    """the wrappers' DilatedMobileNetV2 around mobilenetv2(width_mult=width) (the wrapper passes none)"""
-    full_width = segnets.mobilenetv2
-    segnets.mobilenetv2 = lambda pretrained=False, **kw: full_width(pretrained, width_mult=width)
-    try:
-        return segnets.DilatedMobileNetV2(downsample_factor=downsample_factor, pretrained=False, split=4)
-    finally:
-        segnets.mobilenetv2 = full_width
-
-
-class ScaledDeepLab(nn.Module):
-    """DeepLab(backbone="mobilenet") with a width multiplier, the module names kept"""
-
-    def __init__(self, num_classes, width, downsample_factor):
-        super().__init__()
-        self.backbone = dilated_mobilenetv2(width, downsample_factor)
-        deep = int(320 * width)
-        shallow = int(24 * width)
-        aspp, short = scaled(256, width), scaled(48, width)
-        self.aspp = segnets.ASPP(dim_in=deep, dim_out=aspp, rate=16 // downsample_factor)
-        self.shortcut_conv = nn.Sequential(nn.Conv2d(shallow, short, 1), nn.BatchNorm2d(short), nn.ReLU(inplace=True))
-        self.cat_conv = nn.Sequential(
-            nn.Conv2d(short + aspp, aspp, 3, stride=1, padding=1), nn.BatchNorm2d(aspp), nn.ReLU(inplace=True),
-            nn.Dropout(0.5),
-            nn.Conv2d(aspp, aspp, 3, stride=1, padding=1), nn.BatchNorm2d(aspp), nn.ReLU(inplace=True),
-            nn.Dropout(0.1))
-        self.cls_conv = nn.Conv2d(aspp, num_classes, 1, stride=1)
-
-    forward = segnets.DeepLab.forward
-
-
 def build_model(arch, variant, num_classes, width=1.0, downsample=16, aux=False):
-    """the reference's network; num_classes counts the background"""
+    """the reference's network; num_classes counts the background; at a width other than 1 (the
+    mobilenetv2 DeepLabv3+ and PSPNet, the vgg UNet) the narrowed copy sparkdet's families build"""
     if variant not in ARCHS[arch]:
         raise SystemExit("--variant: %s takes one of %s" % (arch, ", ".join(ARCHS[arch])))
-    if width != 1.0 and (arch, variant) != ("deeplabv3plus", "mobilenetv2"):
-        raise SystemExit("--width: only the mobilenetv2 DeepLabv3+ has a width multiplier")
+    if width != 1.0 and variant not in ("mobilenetv2", "vgg"):
+        raise SystemExit("--width: %s %s has no width multiplier" % (arch, variant))
+    if width != 1.0 and aux:
+        raise SystemExit("--width: the narrowed PSPNet has no auxiliary branch")
     if arch == "deeplabv3plus":
-        if variant == "mobilenetv2":
-            return ScaledDeepLab(num_classes, width, downsample)
-        return segnets.DeepLab(num_classes, backbone="xception", pretrained=False, downsample_factor=downsample)
+        if width != 1.0:
+            return narrow.NarrowDeepLab(num_classes, width, downsample)
+        return segnets.DeepLab(num_classes, backbone="mobilenet" if variant == "mobilenetv2" else "xception",
+                               pretrained=False, downsample_factor=downsample)
     if arch == "pspnet":
+        if width != 1.0:
+            return narrow.NarrowPSPNet(num_classes, width, downsample)
         return segnets.PSPNet(num_classes=num_classes, downsample_factor=downsample,
                               backbone="mobilenet" if variant == "mobilenetv2" else "resnet50",
                               pretrained=False, aux_branch=aux)
+    if width != 1.0:
+        return narrow.NarrowUnet(num_classes, width)
     return unetnets.Unet(num_classes=num_classes, pretrained=False, backbone=variant)
 
 
@@ -376,7 +349,7 @@ def network_args(p):
     p.add_argument("--arch", choices=sorted(ARCHS), default="deeplabv3plus")
     p.add_argument("--variant", default=None, help="deeplabv3plus: mobilenetv2 (default), xception; pspnet: "
                    "mobilenetv2 (default), resnet50; unet: vgg (default), resnet50")
-    p.add_argument("--width", type=float, default=1.0, help="the mobilenetv2 DeepLabv3+ only")
+    p.add_argument("--width", type=float, default=1.0, help="the mobilenetv2 and vgg backbones only")
     p.add_argument("--downsample", type=int, choices=[8, 16], default=16)
     p.add_argument("--aux", action="store_true", help="pspnet's auxiliary branch")
 
