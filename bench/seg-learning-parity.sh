@@ -117,7 +117,7 @@ echo "epoch | sparkdet val mIoU | reference val mIoU | sparkdet loss | reference
 for ((e = 1; e <= EPOCHS; e++)); do
   s_row=$(tr -d '\r' <"$O/sparkdet/history.csv" | awk -F, -v e="$e" '$1 == e')
   r_row=$(tr -d '\r' <"$O/reference/history.csv" | awk -F, -v e="$e" '$1 == e')
-  s_miou=$(echo "$s_row" | cut -d, -f4)
+  s_miou=$(echo "$s_row" | awk -F, '$4 != "" {printf "%.3f", $4}')
   r_miou=-
   [[ -d "$O/reference/$(printf 'epoch-%04d' "$e")" ]] && r_miou=$(miou "$D/val" "$O/reference/$(printf 'epoch-%04d' "$e")")
   printf '%5d | %17s | %18s | %13.4f | %14.4f | %16.1f | %17.1f\n' "$e" "${s_miou:--}" "$r_miou" \
