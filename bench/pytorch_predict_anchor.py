@@ -5,13 +5,14 @@ machine): the network alone (no decoding, letterboxing or NMS) as the learning-p
 trainer builds it (bench/pytorch_learning_reference.py: the fixture scripts' module structure of the
 reference repositories), 80 classes, eval mode under no_grad, PyTorch's threads set to --threads, at
 batch 1 and batch 8; a segmentation family (--arch deeplabv3plus, pspnet, unet) as the segmentation
-parity trainer builds it (bench/pytorch_seg_reference.py), its logits at the input's size. Prints images/s of each, best of three rounds of 40 images after a warm-up, one
-line per batch size:
+parity trainer builds it (bench/pytorch_seg_reference.py), its logits at the input's size. Prints
+images/s of each, best of three rounds of --images (default 40) after a warm-up, one line per batch
+size:
     batch 1:    11.32 images/s
     batch 8:    10.87 images/s
 
 usage: /usr/bin/python3 bench/pytorch_predict_anchor.py [--arch yolov4-tiny|yolov3|yolov4|yolov5|yolox|deeplabv3plus|pspnet|unet]
-           [--variant V] [--width 1.0] [--size 416] [--threads 2]
+           [--variant V] [--width 1.0] [--size 416] [--threads 2] [--images 40]
 """
 import argparse
 import os
@@ -24,18 +25,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pytorch_learning_reference as ref  # noqa: E402
 import pytorch_seg_reference as seg  # noqa: E402
 
-IMAGES = 40
-
-
-def rate(model, batch, size):
+def rate(model, batch, size, images):
     x = torch.rand(batch, 3, size, size)
     model(x)  # warm-up
     best = 0.0
     for _ in range(3):
         t = time.time()
-        for _ in range(IMAGES // batch):
+        for _ in range(images // batch):
             model(x)
-        best = max(best, (IMAGES // batch) * batch / (time.time() - t))
+        best = max(best, (images // batch) * batch / (time.time() - t))
     return best
 
 
@@ -46,6 +44,7 @@ def main():
     parser.add_argument("--width", type=float, default=1.0)
     parser.add_argument("--size", type=int, default=416)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--images", type=int, default=40, help="images per round (three rounds per batch size)")
     a = parser.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -59,7 +58,7 @@ def main():
           % (torch.__version__, torch.get_num_threads(), a.arch, variant, a.width, a.size, a.size))
     with torch.no_grad():
         for batch in (1, 8):
-            print("%-9s %7.2f images/s" % ("batch %d:" % batch, rate(model, batch, a.size)), flush=True)
+            print("%-9s %7.2f images/s" % ("batch %d:" % batch, rate(model, batch, a.size, a.images)), flush=True)
 
 
 if __name__ == "__main__":

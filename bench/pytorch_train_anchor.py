@@ -18,8 +18,8 @@ is CE_Loss (ignore index = classes), and the optimiser SGD with the weight decay
 as those repositories' train.py builds it and sparkdet's segmentation families do; frozen is the
 backbone (deeplabv3plus, pspnet: backbone.; unet: vgg. or resnet.) as their freeze phase sets it.
 Prints the median images/s of --steps steps after two warm-up steps, one line per phase:
-    unfrozen:   1.90 images/s
-    frozen:     3.21 images/s
+    unfrozen:   1.903 images/s
+    frozen:     3.214 images/s
 
 usage: /usr/bin/python3 bench/pytorch_train_anchor.py [--arch yolov4-tiny|yolov3|yolov4|yolov5|yolox|deeplabv3plus|pspnet|unet]
            [--variant V] [--width 1.0] [--size 416] [--batch 8] [--classes 20] [--steps 4] [--threads 2]
@@ -140,7 +140,7 @@ def main():
     # unfrozen first: its larger step grows the allocator's cache, which a frozen phase measured first
     # would otherwise pay for in its timed steps
     for frozen in (False, True):
-        print("%-9s %7.2f images/s" % ("frozen:" if frozen else "unfrozen:", rate(model, loss_of, batch, frozen, a)),
+        print("%-9s %7.3f images/s" % ("frozen:" if frozen else "unfrozen:", rate(model, loss_of, batch, frozen, a)),
               flush=True)
 
 

@@ -41,7 +41,7 @@ final class BenchCommand implements Command {
                                   [--width 1.0] [--batch 8] [--classes 20] [--pytorch /usr/bin/python3]
                    sparkdet bench --job predict [--model yolov4-tiny] [--variant V] [--width 1.0] [--size 416]
                                   [--images 1000] [--batch 8] [--models DIR] [--score 0.25] [--nms-iou 0.45]
-                                  [--pytorch /usr/bin/python3] (on the CPU)
+                                  [--network-images 40] [--pytorch /usr/bin/python3] (on the CPU)
 
               Runs the job into a temporary folder (deleted afterwards) and prints its figures
               (ingest: objects per second of parse, validate and write; evaluate: metrics.json's
@@ -61,7 +61,8 @@ final class BenchCommand implements Command {
               predict: the family --model (train.model's vocabulary, 80 classes) at --size over
               --images real photos in Spark, as model.zip and, for YOLOv4-tiny at 416 from --models
               (scripts/make_inference_fixtures.py --full DIR), as TorchScript and ONNX; images/s, the
-              time to a first result, the network alone at batch 1 and 8 next to PyTorch's
+              time to a first result, the network alone at batch 1 and 8 (best of three rounds of
+              --network-images each) next to PyTorch's
               (bench/pytorch_predict_anchor.py run by --pytorch in the same command, the better of 4 KB
               and 2 MB pages), and the ONNX model in a plain Java loop.
               bench/ingest-coco.sh, bench/evaluate-large.sh and bench/predict-speed.sh run it on
@@ -73,7 +74,7 @@ final class BenchCommand implements Command {
     public Set<String> valuedOptions() {
         return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
                 "score-threshold", "max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou", "model",
-                "variant", "pytorch");
+                "variant", "pytorch", "network-images");
     }
 
     @Override

@@ -37,7 +37,6 @@ final class PredictBench {
     private static final List<String> PHOTOS = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "kite.jpg",
             "person.jpg", "scream.jpg");
     private static final Path DARKNET = Path.of("/usr/share/darknet/data");
-    private static final int NETWORK_IMAGES = 40;
 
     private PredictBench() {
     }
@@ -49,6 +48,10 @@ final class PredictBench {
         String family = args.get("model", "yolov4-tiny");
         String variant = args.get("variant", null);
         double width = Double.parseDouble(args.get("width", "1.0"));
+        int networkImages = args.intValue("network-images", 40);
+        if (networkImages < 8) {
+            throw new UsageException("--network-images: at least 8 (a round of batch 8), not " + networkImages);
+        }
         DetectOptions options = DetectArgs.options(args, context);
         String dir = args.get("models");
         if (dir != null && (!family.equals("yolov4-tiny") || size != 416)) {
@@ -77,14 +80,15 @@ final class PredictBench {
         long modelMaxBytes = DetectArgs.modelMaxBytes(context);
         Map<Integer, Double> network = new java.util.TreeMap<>();
         for (int networkBatch : new int[] {1, 8}) {
-            network.put(networkBatch, networkRate(models.get(0), folder, networkBatch, cores,
+            network.put(networkBatch, networkRate(models.get(0), folder, networkBatch, networkImages, cores,
                     PixelLimit.of(context.config()), modelMaxBytes));
             context.out().printf(Locale.ROOT, "%-22s %7.1f images/s at batch %d: the network alone (model.zip, %d "
                     + "threads), as bench/pytorch_predict_anchor.py measures PyTorch's%n", "network",
                     network.get(networkBatch), networkBatch, cores);
         }
-        Map<String, Double> pytorch = PyTorchAnchor.run(args, context, "pytorch_predict_anchor.py",
-                PyTorchAnchor.familyArgs(family, variant, width, size), cores);
+        List<String> anchorArgs = new ArrayList<>(PyTorchAnchor.familyArgs(family, variant, width, size));
+        anchorArgs.addAll(List.of("--images", Integer.toString(networkImages)));
+        Map<String, Double> pytorch = PyTorchAnchor.run(args, context, "pytorch_predict_anchor.py", anchorArgs, cores);
         network.forEach((b, rate) -> {
             Double theirs = pytorch.get("batch " + b);
             if (theirs != null) {
@@ -102,8 +106,9 @@ final class PredictBench {
             PredictJob.Summary s = new PredictJob(context.spark()).run(new PredictRequest(model, folder.toString(),
                     tmp.resolve("out").toString(), batch, options, false, "cpu", 2, true, PixelLimit.of(context.config()),
                     modelMaxBytes));
-            context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d (%d boxes); first result %.1f s%n",
-                    Path.of(model).getFileName(), s.imagesPerSecond(), s.images(), s.detections(), first);
+            context.out().printf(Locale.ROOT, "%-22s %7.1f images/s over %d (%d %s); first result %.1f s%n",
+                    Path.of(model).getFileName(), s.imagesPerSecond(), s.images(), s.detections(),
+                    s.segment() ? "masks" : "boxes", first);
             if (model.endsWith(".onnx")) {
                 onnxModel = model;
                 onnxSpark = s.imagesPerSecond();
@@ -160,8 +165,8 @@ final class PredictBench {
         return spec;
     }
 
-    /** images/s of the network alone on letterboxed photos, best of three rounds after a warm-up */
-    private static double networkRate(String model, Path folder, int batch, int cores, PixelLimit pixelLimit,
+    /** images/s of the network alone on letterboxed photos, best of three rounds of about n images after a warm-up */
+    private static double networkRate(String model, Path folder, int batch, int n, int cores, PixelLimit pixelLimit,
                                       long modelMaxBytes) throws IOException {
         try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu", modelMaxBytes);
              var listing = Files.list(folder)) {
@@ -174,10 +179,10 @@ final class PredictBench {
             double best = 0;
             for (int round = 0; round < 3; round++) {
                 long t0 = System.nanoTime();
-                for (int i = 0; i < NETWORK_IMAGES / batch; i++) {
+                for (int i = 0; i < n / batch; i++) {
                     detector.run(prepared);
                 }
-                best = Math.max(best, (NETWORK_IMAGES / batch) * batch / ((System.nanoTime() - t0) / 1e9));
+                best = Math.max(best, (n / batch) * batch / ((System.nanoTime() - t0) / 1e9));
             }
             return best;
         }
