@@ -539,12 +539,15 @@ def param_groups(model):
     return pg0, pg1, pg2
 
 
-def cos_schedule(lr, min_lr, total, warmup):
+def cos_schedule(lr, min_lr, total, warmup, warmup_start_ratio=0.1, floor_ratio=0.05):
     """get_lr_scheduler('cos', lr, min_lr, total) as a function of the epoch index (from 0).
-    warmup > 0: the reference's squared warm-up from max(0.1 lr, 1e-6) over that many epochs
-    (the reference's own value is min(max(0.05 total, 1), 3)); warmup == 0: none, lr(0) = lr."""
-    start = max(0.1 * lr, 1e-6)
-    tail = min(max(0.05 * total, 1), 15)
+    warmup > 0: the reference's squared warm-up from max(warmup_start_ratio x lr, 1e-6) over that many
+    epochs (the YOLO repositories' own value is min(max(0.05 total, 1), 3)); warmup == 0: none,
+    lr(0) = lr. The last min(max(floor_ratio x total, 1), 15) epochs run at min_lr: the YOLO
+    repositories' ratio is 0.05, the segmentation repositories' 0.3 (deeplabv3-plus), 0.1 (pspnet)
+    or 0.05 (unet)."""
+    start = max(warmup_start_ratio * lr, 1e-6)
+    tail = min(max(floor_ratio * total, 1), 15)
 
     def at(it):
         if warmup > 0 and it <= warmup:
@@ -752,6 +755,46 @@ def make_worker_init(a):
     return init
 
 
+def train_epochs(a, model, opt, loader, steps, lr_at, loss_of, evaluate, after_step=None):
+    """utils_fit.fit_one_epoch over a.epochs epochs: the epoch's rate on every parameter group, steps
+    of zero_grad, loss_of(batch), backward, step (and after_step, e.g. the EMA update); a row of
+    a.out/history.csv per epoch (epoch, mean loss, rate, seconds of the training loop, data loading
+    included); evaluate(a.out/epoch-NNNN) every a.eval_period epochs and after the last"""
+    with open(os.path.join(a.out, "history.csv"), "w", newline="") as hf:
+        hist = csv.writer(hf)
+        hist.writerow(["epoch", "train_loss", "lr", "seconds"])
+        hf.flush()
+        for epoch in range(a.epochs):
+            cur = lr_at(epoch)
+            for g in opt.param_groups:
+                g["lr"] = cur
+            model.train()
+            total = 0.0
+            t0 = time.time()
+            for it, batch in enumerate(loader):
+                if it >= steps:
+                    break
+                opt.zero_grad()
+                loss = loss_of(batch)
+                loss.backward()
+                opt.step()
+                if after_step:
+                    after_step()
+                total += loss.item()
+                if getattr(a, "log_steps", False):
+                    print("  step %d loss %.5f" % (it + 1, loss.item()), flush=True)
+            secs = time.time() - t0
+            mean = total / steps
+            hist.writerow([epoch + 1, "%.6f" % mean, "%.6g" % cur, "%.3f" % secs])
+            hf.flush()
+            line = "epoch %d/%d loss %.4f lr %.3e train %.1fs" % (epoch + 1, a.epochs, mean, cur, secs)
+            if (epoch + 1) % a.eval_period == 0 or epoch + 1 == a.epochs:
+                t1 = time.time()
+                evaluate(os.path.join(a.out, "epoch-%04d" % (epoch + 1)))
+                line += " eval %.1fs -> epoch-%04d" % (time.time() - t1, epoch + 1)
+            print(line, flush=True)
+
+
 def cmd_train(a):
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
@@ -804,40 +847,10 @@ def cmd_train(a):
              ", EMA" if ema else ""),
           flush=True)
     evaluated = ema.ema if ema else model
-    with open(os.path.join(a.out, "history.csv"), "w", newline="") as hf:
-        hist = csv.writer(hf)
-        hist.writerow(["epoch", "train_loss", "lr", "seconds"])
-        hf.flush()
-        for epoch in range(a.epochs):
-            cur = lr_at(epoch)
-            for g in opt.param_groups:
-                g["lr"] = cur
-            model.train()
-            total = 0.0
-            t0 = time.time()
-            for it, (images, targets, y_trues) in enumerate(loader):
-                if it >= steps:
-                    break
-                opt.zero_grad()
-                loss = loss_fn(model(images), targets, y_trues)
-                loss.backward()
-                opt.step()
-                if ema:
-                    ema.update(model)
-                total += loss.item()
-                if a.log_steps:
-                    print("  step %d loss %.5f" % (it + 1, loss.item()), flush=True)
-            secs = time.time() - t0
-            mean = total / steps
-            hist.writerow([epoch + 1, "%.6f" % mean, "%.6g" % cur, "%.3f" % secs])
-            hf.flush()
-            line = "epoch %d/%d loss %.4f lr %.3e train %.1fs" % (epoch + 1, a.epochs, mean, cur, secs)
-            if (epoch + 1) % a.eval_period == 0 or epoch + 1 == a.epochs:
-                t1 = time.time()
-                write_detections(evaluated, val_items, class_names, anchors, masks, a.input,
-                                 os.path.join(a.out, "epoch-%04d" % (epoch + 1)), a)
-                line += " eval %.1fs -> epoch-%04d" % (time.time() - t1, epoch + 1)
-            print(line, flush=True)
+    train_epochs(a, model, opt, loader, steps, lr_at, lambda b: loss_fn(model(b[0]), b[1], b[2]),
+                 lambda epoch_dir: write_detections(evaluated, val_items, class_names, anchors, masks, a.input,
+                                                    epoch_dir, a),
+                 after_step=(lambda: ema.update(model)) if ema else None)
     torch.save(evaluated.state_dict(), os.path.join(a.out, "final.pth"))
     print("wrote " + os.path.join(a.out, "final.pth"), flush=True)
     if a.heldout:

@@ -37,7 +37,7 @@ usage:
         [--floor-ratio 0.3] [--momentum 0.9] [--weight-decay 0] [--dice] [--focal]
         [--jitter 0.3] [--scale-min 0.25] [--scale-max 2] [--flip 0.5] [--blur 0] [--rotate 0]
         [--rotate-degrees 10] [--hue 0.1] [--sat 0.7] [--value 0.3] [--threads 2] [--workers 2]
-        [--seed 11] [--eval-period 5] --out DIR
+        [--worker-seeding distinct|reference] [--seed 11] [--eval-period 5] --out DIR
 
 --lr and --min-lr are used as given: the caller scales them (train.py's Init_lr_fit and Min_lr_fit).
 A VOC root is read whole: every JPEGImages/<stem>.jpg in name order with SegmentationClass/<stem>.png;
@@ -47,12 +47,8 @@ back-propagates; the wall time of the epoch's training loop, data loading includ
 excluded), DIR/epoch-NNNN/<stem>.png (the validation masks), DIR/final.pth, DIR/heldout/<stem>.png.
 """
 import argparse
-import csv
-import math
 import os
-import random
 import sys
-import time
 
 import cv2
 import numpy as np
@@ -63,7 +59,7 @@ from torch.utils.data import DataLoader, Dataset
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
-import pytorch_learning_reference as det  # noqa: E402  (its get_random_data helpers)
+import pytorch_learning_reference as det  # noqa: E402  (its get_random_data helpers, schedule and epoch loop)
 import make_segmentation_exports as narrow  # noqa: E402
 import make_segmentation_fixtures as segnets  # noqa: E402
 import make_segmentation_loss_fixture as seglosses  # noqa: E402
@@ -216,22 +212,6 @@ def collate(batch):
 # schedule, loss, evaluation
 # ----------------------------------------------------------------------------------------------
 
-def cos_schedule(lr, min_lr, total, warmup, warmup_ratio=0.1, floor_ratio=0.3):
-    """get_lr_scheduler('cos', lr, min_lr, total) of the segmentation repositories (warm-up start 0.1 lr,
-    the floor for the last min(max(0.3 total, 1), 15) epochs) as a function of the epoch index;
-    warmup: that many warm-up epochs (0: none; the reference's own is min(max(0.1 total, 1), 3))"""
-    start = max(warmup_ratio * lr, 1e-6)
-    tail = min(max(floor_ratio * total, 1), 15)
-
-    def at(it):
-        if warmup > 0 and it <= warmup:
-            return (lr - start) * pow(it / float(warmup), 2) + start
-        if it >= total - tail:
-            return min_lr
-        return min_lr + 0.5 * (lr - min_lr) * (1.0 + math.cos(math.pi * (it - warmup) / (total - warmup - tail)))
-    return at
-
-
 def train_loss(outputs, pngs, labels, nc, a):
     """fit_one_epoch's loss: pspnet with aux_branch returns (aux, main)"""
     weights = torch.from_numpy(np.ones([nc], np.float32))
@@ -264,14 +244,6 @@ def write_masks(model, items, size, out_dir):
 # commands
 # ----------------------------------------------------------------------------------------------
 
-def worker_init(worker_id):
-    """each worker its own stream: the base seed (drawn per epoch from the seeded generator) + its id"""
-    s = torch.initial_seed() % (2 ** 32)
-    random.seed(s)
-    np.random.seed(s)
-    cv2.setNumThreads(1)
-
-
 def float_state(model):
     return {k: v.float() if v.is_floating_point() else v for k, v in model.state_dict().items()}
 
@@ -301,44 +273,19 @@ def cmd_train(a):
     else:
         opt = torch.optim.SGD(model.parameters(), a.lr, momentum=a.momentum, nesterov=True,
                               weight_decay=a.weight_decay)
-    lr_at = cos_schedule(a.lr, a.min_lr, a.epochs, a.warmup_epochs, a.warmup_ratio, a.floor_ratio)
+    lr_at = det.cos_schedule(a.lr, a.min_lr, a.epochs, a.warmup_epochs, a.warmup_ratio, a.floor_ratio)
     data = TrainSet(train_items, a.input, nc, a)
     steps = len(data) // a.batch
     if steps == 0:
         raise SystemExit("fewer training images (%d) than one batch (%d)" % (len(data), a.batch))
     loader = DataLoader(data, batch_size=a.batch, shuffle=True, drop_last=True, num_workers=a.workers,
-                        collate_fn=collate, worker_init_fn=worker_init if a.workers > 0 else None)
+                        collate_fn=collate, worker_init_fn=det.make_worker_init(a) if a.workers > 0 else None)
     os.makedirs(a.out, exist_ok=True)
     print("%s %s width %g, %d parameters; train %d images (%d steps/epoch), val %d, classes %s, %s lr %g..%g"
           % (a.arch, a.variant, a.width, sum(p.numel() for p in model.parameters()), len(train_items), steps,
              len(val_items), ",".join(names), a.optimizer, a.lr, a.min_lr), flush=True)
-    with open(os.path.join(a.out, "history.csv"), "w", newline="") as hf:
-        hist = csv.writer(hf)
-        hist.writerow(["epoch", "train_loss", "lr", "seconds"])
-        for epoch in range(a.epochs):
-            cur = lr_at(epoch)
-            for g in opt.param_groups:
-                g["lr"] = cur
-            model.train()
-            total = 0.0
-            t0 = time.time()
-            for it, (images, pngs, labels) in enumerate(loader):
-                if it >= steps:
-                    break
-                opt.zero_grad()
-                loss = train_loss(model(images), pngs, labels, nc, a)
-                loss.backward()
-                opt.step()
-                total += loss.item()
-            secs = time.time() - t0
-            hist.writerow([epoch + 1, "%.6f" % (total / steps), "%.6g" % cur, "%.3f" % secs])
-            hf.flush()
-            line = "epoch %d/%d loss %.4f lr %.3e train %.1fs" % (epoch + 1, a.epochs, total / steps, cur, secs)
-            if (epoch + 1) % a.eval_period == 0 or epoch + 1 == a.epochs:
-                t1 = time.time()
-                write_masks(model, val_items, a.input, os.path.join(a.out, "epoch-%04d" % (epoch + 1)))
-                line += " eval %.1fs -> epoch-%04d" % (time.time() - t1, epoch + 1)
-            print(line, flush=True)
+    det.train_epochs(a, model, opt, loader, steps, lr_at, lambda b: train_loss(model(b[0]), b[1], b[2], nc, a),
+                     lambda epoch_dir: write_masks(model, val_items, a.input, epoch_dir))
     torch.save(float_state(model), os.path.join(a.out, "final.pth"))
     if a.heldout:
         write_masks(model, read_voc_seg(a.heldout), a.input, os.path.join(a.out, "heldout"))
@@ -394,6 +341,9 @@ def main(argv=None):
     t.add_argument("--value", dest="val_gain", type=float, default=0.3)
     t.add_argument("--threads", type=int, default=2)
     t.add_argument("--workers", type=int, default=2)
+    t.add_argument("--worker-seeding", choices=["distinct", "reference"], default="distinct",
+                   help="distinct: each DataLoader worker its own stream per epoch; reference: utils.worker_init_fn's "
+                   "one seed for every worker and epoch")
     t.add_argument("--seed", type=int, default=11)
     t.add_argument("--eval-period", type=int, default=5)
     t.add_argument("--out", required=True)
