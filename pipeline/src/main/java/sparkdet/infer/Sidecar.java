@@ -3,12 +3,16 @@ package sparkdet.infer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import sparkdet.data.ClassList;
 import sparkdet.image.PixelFormat;
@@ -79,6 +83,38 @@ public final class Sidecar {
         return new ModelSpec(family.architecture(), config.hasPath("variant") ? config.getString("variant")
                 : family.variants().get(0), family.task(), new ClassList(classes), inputSize, inputSize, pixels,
                 resize, family.sidecarOptions(config));
+    }
+
+    /**
+     * The sidecar of an export of this model ({@code sparkdet export}): what {@link #read} needs to
+     * decode the export as the model itself decodes, the family's layout, architecture, variant and
+     * options (width, anchors...), the classes, the input size, resize, channels and normalisation.
+     *
+     * @throws IllegalArgumentException for a model of non-square input, which sidecars cannot describe
+     */
+    public static String describe(ModelSpec spec) {
+        if (spec.inputHeight() != spec.inputWidth()) {
+            throw new IllegalArgumentException("non-square input " + spec.inputWidth() + "x" + spec.inputHeight()
+                    + ": exports (and predict) take square inputs so far");
+        }
+        Map<String, Object> normalize = new LinkedHashMap<>();
+        normalize.put("scale", spec.pixels().scale());
+        normalize.put("mean", Arrays.stream(spec.pixels().mean()).boxed().toList());
+        normalize.put("std", Arrays.stream(spec.pixels().std()).boxed().toList());
+        Map<String, Object> keys = new LinkedHashMap<>();
+        keys.put("layout", spec.family().sidecarLayout());
+        keys.put("architecture", spec.architecture());
+        keys.put("variant", spec.variant());
+        keys.put("classes", spec.classes().names());
+        keys.put("input-size", spec.inputHeight());
+        keys.put("resize", spec.resize().label());
+        keys.put("channels", spec.pixels().channels().label());
+        keys.put("normalize", normalize);
+        keys.putAll(spec.options().sidecarKeys());
+        StringBuilder text = new StringBuilder("# written by sparkdet export with the model (docs/predict.md)\n");
+        keys.forEach((key, value) -> text.append(key).append(" = ")
+                .append(ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise())).append('\n'));
+        return text.toString();
     }
 
     /**

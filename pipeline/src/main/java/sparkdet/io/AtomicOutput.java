@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -103,6 +105,34 @@ public final class AtomicOutput {
             moveIntoPlace(fs, temp, target);
         } finally {
             fs.delete(temp, false);
+        }
+    }
+
+    /**
+     * Writes files that belong together (a model and its sidecar) beside their targets under hidden
+     * names and, once every one is complete, renames them into place one after the other: a failed
+     * write leaves the targets as they were.
+     */
+    public static void writeFiles(Storage storage, Map<Path, byte[]> files) throws IOException {
+        Map<Path, Path> staged = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<Path, byte[]> f : files.entrySet()) {
+                Path target = f.getKey();
+                requireParent(target);
+                removeStale(storage.fs(target), target);
+                Path temp = sibling(target, STAGING);
+                staged.put(target, temp);
+                try (OutputStream out = storage.create(temp)) {
+                    out.write(f.getValue());
+                }
+            }
+            for (Map.Entry<Path, Path> s : staged.entrySet()) {
+                moveIntoPlace(storage.fs(s.getKey()), s.getValue(), s.getKey());
+            }
+        } finally {
+            for (Map.Entry<Path, Path> s : staged.entrySet()) {
+                storage.fs(s.getKey()).delete(s.getValue(), false);
+            }
         }
     }
 

@@ -13,6 +13,8 @@ import org.bytedeco.pytorch.StringTensorDict;
 import org.bytedeco.pytorch.StringTensorDictItem;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.trace.Trace;
+import sparkdet.model.trace.TracedGraph;
 
 /**
  * A family's libtorch network, as generic code sees it: a module tree whose parameters and
@@ -95,6 +97,24 @@ public abstract class Network extends Module {
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
             eval();
             return TensorArrays.toRawOutputs(forward(input(images, n, height, width)));
+        }
+    }
+
+    /**
+     * This network's eval-mode forward as a graph, for exports: the forward runs once on one black
+     * image of this size with a {@link Trace} active, which records every {@link Ops} operation
+     * (call {@link #foldForInference} first for the graph of predict's forward). Shapes are the
+     * traced ones but for the batch.
+     *
+     * @throws IllegalStateException when the forward computes a tensor without Ops
+     */
+    public TracedGraph trace(int height, int width) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            eval();
+            Tensor images = input(new float[3 * height * width], 1, height, width);
+            try (Trace trace = Trace.begin(images)) {
+                return trace.finish(forward(images));
+            }
         }
     }
 

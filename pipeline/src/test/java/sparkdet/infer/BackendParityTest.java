@@ -1,7 +1,6 @@
 package sparkdet.infer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import sparkdet.model.ModelFiles;
 import sparkdet.data.ClassList;
-import sparkdet.image.ImageDecoder;
 import sparkdet.image.RgbImage;
 import sparkdet.io.Storage;
 import sparkdet.model.ModelArchive;
@@ -23,9 +21,6 @@ import sparkdet.model.RawOutputs;
 import sparkdet.model.Network;
 import sparkdet.model.TestModels;
 import sparkdet.model.Weights;
-import sparkdet.postprocess.Detection;
-import sparkdet.testing.TestData;
-import sparkdet.testing.TestSpark;
 
 /**
  * One network, three back-ends: the width-0.25 YOLOv4-tiny of the PyTorch fixture as sparkdet's
@@ -36,8 +31,6 @@ import sparkdet.testing.TestSpark;
  * so do the boxes.
  */
 class BackendParityTest {
-    private static final List<String> PHOTOS = List.of("dog.jpg", "horses.jpg", "person.jpg");
-
     @Test
     void modelZipOnnxAndTorchScriptGiveTheSameOutputsAndBoxes(@TempDir Path dir) throws Exception {
         Storage storage = new Storage(new Configuration());
@@ -51,7 +44,7 @@ class BackendParityTest {
         }
         ModelArchive.write(storage, zip.toString(), spec, model);
 
-        List<RgbImage> photos = photos();
+        List<RgbImage> photos = BackEndParity.detectionPhotos();
         // the repository's .pth itself, described by a sidecar, in sparkdet's network
         Path pth = dir.resolve("yolov4_tiny_weights.pth");
         try (InputStream in = BackendParityTest.class.getResourceAsStream("/fixtures/yolov4_tiny_w025_c3.pth")) {
@@ -75,7 +68,7 @@ class BackendParityTest {
             for (int o = 0; o < 2; o++) {
                 assertThat(fromPth.values()[o]).as("the same weights in the same network").containsExactly(reference.values()[o]);
             }
-            assertSameOutputsAndBoxes(own, List.of(onnx, script), photos);
+            BackEndParity.assertSameOutputsAndBoxes(own, List.of(onnx, script), photos);
         }
     }
 
@@ -118,7 +111,7 @@ class BackendParityTest {
             for (String file : exports.split(", ")) {
                 others.add(ConstantModelsTest.open(file));
             }
-            List<RgbImage> photos = photos();
+            List<RgbImage> photos = BackEndParity.detectionPhotos();
             RawOutputs out = network.run(network.prepare(photos));
             String[] expected = shapes.split(", ");
             assertThat(out.shapes()).hasNumberOfRows(expected.length);
@@ -127,51 +120,10 @@ class BackendParityTest {
                 assertThat(out.shapes()[o]).containsExactly(photos.size(), Integer.parseInt(chw[0]),
                         Integer.parseInt(chw[1]), Integer.parseInt(chw[2]));
             }
-            assertSameOutputsAndBoxes(network, others, photos);
+            BackEndParity.assertSameOutputsAndBoxes(network, others, photos);
         } finally {
             for (Detector d : others) {
                 d.close();
-            }
-        }
-    }
-
-    private static List<RgbImage> photos() throws Exception {
-        List<RgbImage> photos = new java.util.ArrayList<>();
-        for (String name : PHOTOS) {
-            Path p = TestData.require(TestData.DARKNET.resolve(name));
-            photos.add(ImageDecoder.decode(Files.readAllBytes(p), name, TestSpark.pixelLimit()));
-        }
-        return photos;
-    }
-
-    /** raw outputs to 1e-3 (the ONNX exports fold batch norm), boxes to 0.05 pixel, scores to 1e-4 */
-    private static void assertSameOutputsAndBoxes(Detector reference, List<Detector> others, List<RgbImage> photos)
-            throws Exception {
-        RawOutputs expectedOutputs = reference.run(reference.prepare(photos));
-        for (Detector other : others) {
-            RawOutputs out = other.run(other.prepare(photos));
-            assertThat(out.shapes()).hasNumberOfRows(expectedOutputs.shapes().length);
-            for (int o = 0; o < expectedOutputs.shapes().length; o++) {
-                assertThat(out.shapes()[o]).as(other.describe()).containsExactly(expectedOutputs.shapes()[o]);
-                assertThat(out.values()[o]).as(other.describe()).containsExactly(expectedOutputs.values()[o],
-                        within(1e-3f));
-            }
-        }
-        DetectOptions options = new DetectOptions(0.05, 0.45, 100);
-        List<List<Detection>> expected = reference.detect(photos, options);
-        assertThat(expected.stream().mapToInt(List::size).sum()).as("random weights still find boxes").isPositive();
-        for (Detector other : others) {
-            List<List<Detection>> found = other.detect(photos, options);
-            for (int i = 0; i < photos.size(); i++) {
-                assertThat(found.get(i)).as(other.describe()).hasSameSizeAs(expected.get(i));
-                for (int k = 0; k < found.get(i).size(); k++) {
-                    Detection a = found.get(i).get(k);
-                    Detection b = expected.get(i).get(k);
-                    assertThat(a.classIndex()).isEqualTo(b.classIndex());
-                    assertThat(a.score()).isCloseTo(b.score(), within(1e-4f));
-                    assertThat(new float[] {a.x1(), a.y1(), a.x2(), a.y2()})
-                            .containsExactly(new float[] {b.x1(), b.y1(), b.x2(), b.y2()}, within(0.05f));
-                }
             }
         }
     }

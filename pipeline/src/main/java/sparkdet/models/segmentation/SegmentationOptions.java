@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import sparkdet.model.FamilyOptions;
 
 /**
@@ -65,6 +67,15 @@ public record SegmentationOptions(double width, int downsampleFactor, boolean au
         for (float w : classWeights) {
             weights.add(w);
         }
+    }
+
+    /** {@code width} and {@code downsample-factor}: the network; how it was trained is no export's concern */
+    @Override
+    public Map<String, Object> sidecarKeys() {
+        Map<String, Object> keys = new LinkedHashMap<>();
+        keys.put("width", width);
+        keys.put("downsample-factor", downsampleFactor);
+        return keys;
     }
 
     /** what {@link #writeTo} wrote, from model.json or a checkpoint's state.json */

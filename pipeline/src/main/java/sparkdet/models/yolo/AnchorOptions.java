@@ -3,8 +3,12 @@ package sparkdet.models.yolo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import sparkdet.model.FamilyOptions;
 
 /**
@@ -61,6 +65,24 @@ public record AnchorOptions(double width, float[][] anchors, int[][] anchorsMask
                 g.add(i);
             }
         }
+    }
+
+    /** {@code width}, {@code anchors} (w0, h0, w1, h1, ...) and {@code anchors-mask}, as {@link YoloAnchorsLayout} reads them */
+    @Override
+    public Map<String, Object> sidecarKeys() {
+        List<Double> flat = new ArrayList<>();
+        for (float[] anchor : anchors) {
+            for (float side : anchor) {
+                // the float's shortest decimal, which reads back to the same float
+                flat.add(Double.parseDouble(Float.toString(side)));
+            }
+        }
+        List<List<Integer>> mask = Arrays.stream(anchorsMask).map(g -> Arrays.stream(g).boxed().toList()).toList();
+        Map<String, Object> keys = new LinkedHashMap<>();
+        keys.put("width", width);
+        keys.put("anchors", flat);
+        keys.put("anchors-mask", mask);
+        return keys;
     }
 
     public static AnchorOptions read(JsonNode modelJson) {

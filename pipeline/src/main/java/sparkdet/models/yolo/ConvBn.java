@@ -7,6 +7,7 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 
 /**
  * What every convolution block of the YOLO repositories starts with: Conv2d without bias (padding
@@ -51,7 +52,7 @@ public final class ConvBn {
         if (folded != null && !training) {
             return folded.forward(x);
         }
-        return bn.forward(conv.forward(x));
+        return Ops.batchNorm(bn, Ops.conv(conv, x));
     }
 
     /**

@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.LeakyReLUImpl;
 import org.bytedeco.pytorch.LeakyReLUOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 
 /**
  * Conv2d without bias, BatchNorm2d and LeakyReLU(0.1), registered as three children of a parent
@@ -29,7 +30,7 @@ public final class ConvBnLeaky {
     }
 
     public Tensor forward(Tensor x, boolean training) {
-        return activation.forward(convBn.forward(x, training));
+        return Ops.leakyRelu(activation, convBn.forward(x, training));
     }
 
     /** the batch norm folded into the convolution for eval-mode forward ({@link ConvBn#fuseBatchNorm}) */

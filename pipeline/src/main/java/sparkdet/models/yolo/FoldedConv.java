@@ -5,8 +5,8 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * A bias-free convolution (grouped or not) with the batch norm after it folded in, for eval-mode forward: one
@@ -45,7 +45,6 @@ final class FoldedConv {
 
     /** the convolution and batch norm of eval mode, in one */
     Tensor forward(Tensor x) {
-        return torch.conv2d(x, weight, new TensorOptional(bias), new long[] {stride, stride},
-                new long[] {padding, padding}, new long[] {1, 1}, groups);
+        return Ops.conv2d(x, weight, bias, stride, padding, 1, groups);
     }
 }

@@ -2,7 +2,7 @@ package sparkdet.models.yolo;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * The Upsample of yolov4-pytorch and yolov4-tiny-pytorch: a 1x1 conv set then nearest 2x upsampling.
@@ -24,7 +24,7 @@ public final class UpsampleBlock extends Module {
 
     public Tensor forward(Tensor x) {
         Tensor y = conv.forward(x);
-        return torch.upsample_nearest2d(y, y.size(2) * 2, y.size(3) * 2);
+        return Ops.upsampleNearest(y, y.size(2) * 2, y.size(3) * 2);
     }
 
     public void fuseBatchNorm() {

@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 
 /**
  * The yolo_head of yolov4-pytorch and yolov4-tiny-pytorch: a 3x3 conv set then a 1x1 conv with bias
@@ -21,7 +22,7 @@ public final class YoloHead extends Module {
     }
 
     public Tensor forward(Tensor x) {
-        return output.forward(hidden.forward(x));
+        return Ops.conv(output, hidden.forward(x));
     }
 
     public void fuseBatchNorm() {

@@ -1,7 +1,6 @@
 package sparkdet.models.yolov4tiny;
 
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -15,10 +14,5 @@ abstract class AttentionBlock extends Module {
     /** a reduced channel count of the blocks' bottlenecks: channels // ratio as there, at least 1 at small widths */
     static long reduced(long channels, int ratio) {
         return Math.max(1, channels / ratio);
-    }
-
-    /** the mean over the given dimensions, kept as size-1 dimensions */
-    static Tensor meanKeep(Tensor x, long... dims) {
-        return x.mean(dims, true, new ScalarTypeOptional());
     }
 }

@@ -6,8 +6,7 @@ import org.bytedeco.pytorch.BatchNormOptions;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * nets/attention.py's CA_Block (coordinate attention, reduction 16): the means along each row and
@@ -42,12 +41,12 @@ final class CaBlock extends AttentionBlock {
         long h = x.size(2);
         long w = x.size(3);
         // [N, C, H, 1] as [N, C, 1, H] beside [N, C, 1, W]
-        Tensor rows = meanKeep(x, 3).permute(0, 1, 3, 2);
-        Tensor columns = meanKeep(x, 2);
-        Tensor joint = bn.forward(conv1x1.forward(torch.cat(new TensorVector(rows, columns), 3))).relu();
-        TensorVector parts = joint.split_with_sizes(new long[] {h, w}, 3);
-        Tensor perRow = rowWeights.forward(parts.get(0).permute(0, 1, 3, 2)).sigmoid();
-        Tensor perColumn = columnWeights.forward(parts.get(1)).sigmoid();
-        return x.mul(perRow).mul(perColumn);
+        Tensor rows = Ops.permute(Ops.meanKeep(x, 3), 0, 1, 3, 2);
+        Tensor columns = Ops.meanKeep(x, 2);
+        Tensor joint = Ops.relu(Ops.batchNorm(bn, Ops.conv(conv1x1, Ops.cat(3, rows, columns))));
+        Tensor[] parts = Ops.split(joint, 3, h, w);
+        Tensor perRow = Ops.sigmoid(Ops.conv(rowWeights, Ops.permute(parts[0], 0, 1, 3, 2)));
+        Tensor perColumn = Ops.sigmoid(Ops.conv(columnWeights, parts[1]));
+        return Ops.mul(Ops.mul(x, perRow), perColumn);
     }
 }

@@ -5,8 +5,7 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * nets/attention.py's cbam_block: channel attention (channelattention: the channel means and maxima
@@ -44,13 +43,13 @@ final class CbamBlock extends AttentionBlock {
 
     @Override
     Tensor forward(Tensor x) {
-        Tensor channelWeights = mlp(meanKeep(x, 2, 3)).add(mlp(x.amax(new long[] {2, 3}, true))).sigmoid();
-        Tensor y = x.mul(channelWeights);
-        Tensor pooled = torch.cat(new TensorVector(meanKeep(y, 1), y.amax(new long[] {1}, true)), 1);
-        return y.mul(spatialConv.forward(pooled).sigmoid());
+        Tensor channelWeights = Ops.sigmoid(Ops.add(mlp(Ops.meanKeep(x, 2, 3)), mlp(Ops.amaxKeep(x, 2, 3))));
+        Tensor y = Ops.mul(x, channelWeights);
+        Tensor pooled = Ops.cat(1, Ops.meanKeep(y, 1), Ops.amaxKeep(y, 1));
+        return Ops.mul(y, Ops.sigmoid(Ops.conv(spatialConv, pooled)));
     }
 
     private Tensor mlp(Tensor pooled) {
-        return fc2.forward(fc1.forward(pooled).relu());
+        return Ops.conv(fc2, Ops.relu(Ops.conv(fc1, pooled)));
     }
 }

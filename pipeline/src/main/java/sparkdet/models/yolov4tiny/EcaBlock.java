@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Conv1dImpl;
 import org.bytedeco.pytorch.Conv1dOptions;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 
 /**
  * nets/attention.py's eca_block (efficient channel attention, b = 1, gamma = 2): the channel means
@@ -30,7 +31,7 @@ final class EcaBlock extends AttentionBlock {
     @Override
     Tensor forward(Tensor x) {
         // [N, C, 1, 1] -> [N, 1, C]: the channels as a sequence of one feature
-        Tensor weights = conv.forward(meanKeep(x, 2, 3).view(x.size(0), 1, x.size(1))).sigmoid();
-        return x.mul(weights.view(x.size(0), x.size(1), 1, 1));
+        Tensor weights = Ops.sigmoid(Ops.conv(conv, Ops.view(Ops.meanKeep(x, 2, 3), x.size(0), 1, x.size(1))));
+        return Ops.mul(x, Ops.view(weights, x.size(0), x.size(1), 1, 1));
     }
 }

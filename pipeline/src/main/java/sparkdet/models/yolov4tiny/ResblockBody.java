@@ -2,8 +2,7 @@ package sparkdet.models.yolov4tiny;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * A CSPDarknet53-tiny stage: a 3x3 conv, the second half of its channels through two 3x3 convs,
@@ -27,10 +26,10 @@ final class ResblockBody extends Module {
     Tensor[] forward(Tensor x) {
         Tensor route = conv1.forward(x);
         long half = route.size(1) / 2;
-        Tensor a = conv2.forward(route.narrow(1, half, half));
+        Tensor a = conv2.forward(Ops.narrow(route, 1, half, half));
         Tensor b = conv3.forward(a);
-        Tensor feat = conv4.forward(torch.cat(new TensorVector(b, a), 1));
-        Tensor pooled = torch.max_pool2d(torch.cat(new TensorVector(route, feat), 1), 2, 2);
+        Tensor feat = conv4.forward(Ops.cat(1, b, a));
+        Tensor pooled = Ops.maxPool2d(Ops.cat(1, route, feat), 2, 2, 0, false);
         return new Tensor[] {pooled, feat};
     }
 

@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.LinearOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 
 /**
  * nets/attention.py's se_block (squeeze and excitation, ratio 16): the channel means through an
@@ -33,7 +34,8 @@ final class SeBlock extends AttentionBlock {
 
     @Override
     Tensor forward(Tensor x) {
-        Tensor weights = excite.forward(squeeze.forward(meanKeep(x, 2, 3).view(x.size(0), x.size(1))).relu()).sigmoid();
-        return x.mul(weights.view(x.size(0), x.size(1), 1, 1));
+        Tensor squeezed = Ops.relu(Ops.linear(squeeze, Ops.view(Ops.meanKeep(x, 2, 3), x.size(0), x.size(1))));
+        Tensor weights = Ops.sigmoid(Ops.linear(excite, squeezed));
+        return Ops.mul(x, Ops.view(weights, x.size(0), x.size(1), 1, 1));
     }
 }

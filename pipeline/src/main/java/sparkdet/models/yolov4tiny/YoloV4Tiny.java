@@ -2,8 +2,7 @@ package sparkdet.models.yolov4tiny;
 
 import java.util.Optional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.UpsampleBlock;
@@ -76,7 +75,7 @@ final class YoloV4Tiny extends AnchorYoloNetwork {
         Tensor feat1 = attend(feat1Attention, feats[0]);
         Tensor p5 = convForP5.forward(attend(feat2Attention, feats[1]));
         Tensor out0 = headP5.forward(p5);
-        Tensor p4 = torch.cat(new TensorVector(attend(upsampleAttention, upsample.forward(p5)), feat1), 1);
+        Tensor p4 = Ops.cat(1, attend(upsampleAttention, upsample.forward(p5)), feat1);
         return new Tensor[] {out0, headP4.forward(p4)};
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import sparkdet.model.FamilyOptions;
 
 /**
@@ -45,6 +46,12 @@ public record YoloXOptions(double width, int[] strides) implements FamilyOptions
         for (int stride : strides) {
             s.add(stride);
         }
+    }
+
+    /** {@code width}: the strides are the network's, always the reference's */
+    @Override
+    public Map<String, Object> sidecarKeys() {
+        return Map.of("width", width);
     }
 
     /** what {@link #writeTo} wrote, from model.json or a checkpoint's state.json */
