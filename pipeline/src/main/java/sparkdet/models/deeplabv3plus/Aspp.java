@@ -3,12 +3,10 @@ package sparkdet.models.deeplabv3plus;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
-import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
-import sparkdet.models.segmentation.ConvBatchNorm;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvSpec;
 import sparkdet.models.segmentation.SegmentationNetwork;
 
@@ -46,13 +44,13 @@ final class Aspp extends Module {
     }
 
     Tensor forward(Tensor x) {
-        TensorVector parts = new TensorVector();
-        for (ConvBatchNorm branch : branches) {
-            parts.push_back(branch.forward(x));
+        Tensor[] parts = new Tensor[branches.size() + 1];
+        for (int i = 0; i < branches.size(); i++) {
+            parts[i] = branches.get(i).forward(x);
         }
-        Tensor global = globalBranch.forward(x.mean(new long[] {2, 3}, true, new ScalarTypeOptional()));
-        parts.push_back(SegmentationNetwork.resize(global, x.size(2), x.size(3)));
-        return concatenated.forward(torch.cat(parts, 1));
+        Tensor global = globalBranch.forward(Ops.meanKeep(x, 2, 3));
+        parts[branches.size()] = SegmentationNetwork.resize(global, x.size(2), x.size(3));
+        return concatenated.forward(Ops.cat(1, parts));
     }
 
     void fuseBatchNorm() {

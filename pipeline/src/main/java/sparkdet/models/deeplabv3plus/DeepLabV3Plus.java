@@ -5,11 +5,10 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.DropoutImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.Backbone;
-import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvSpec;
 import sparkdet.models.segmentation.MobileNetV2;
 import sparkdet.models.segmentation.SegmentationNetwork;
@@ -95,9 +94,9 @@ public final class DeepLabV3Plus extends SegmentationNetwork {
         Tensor[] features = backbone.forward(images);
         Tensor lowLevel = shortcutConv.forward(features[0]);
         Tensor x = resize(aspp.forward(features[1]), lowLevel.size(2), lowLevel.size(3));
-        x = catConv1.forward(torch.cat(new TensorVector(x, lowLevel), 1));
-        x = catDropout2.forward(catConv2.forward(catDropout1.forward(x)));
-        return new Tensor[] {resize(clsConv.forward(x), images.size(2), images.size(3))};
+        x = catConv1.forward(Ops.cat(1, x, lowLevel));
+        x = Ops.dropout(catDropout2, catConv2.forward(Ops.dropout(catDropout1, x)));
+        return new Tensor[] {resize(Ops.conv(clsConv, x), images.size(2), images.size(3))};
     }
 
     /** every convolution + batch norm pair runs as one convolution in eval mode ({@link ConvBatchNorm#fuseBatchNorm}) */

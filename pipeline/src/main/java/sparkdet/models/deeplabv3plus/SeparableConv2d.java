@@ -2,9 +2,9 @@ package sparkdet.models.deeplabv3plus;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import sparkdet.models.segmentation.ConvBatchNorm;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvSpec;
 
 /**
@@ -26,7 +26,7 @@ final class SeparableConv2d extends Module {
     }
 
     Tensor forward(Tensor x) {
-        return pointwise.forward(depthwise.forward(activateFirst ? torch.relu(x) : x));
+        return pointwise.forward(depthwise.forward(activateFirst ? Ops.relu(x) : x));
     }
 
     void fuseBatchNorm() {

@@ -2,9 +2,9 @@ package sparkdet.models.deeplabv3plus;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import sparkdet.models.segmentation.ConvBatchNorm;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvSpec;
 
 /**
@@ -42,9 +42,9 @@ final class XceptionBlock extends Module {
      *     reference keeps as DeepLabv3+'s low-level features)
      */
     Tensor[] forward(Tensor x) {
-        Tensor residual = skip != null ? skip.forward(x) : torch.relu(x);
+        Tensor residual = skip != null ? skip.forward(x) : Ops.relu(x);
         Tensor middle = sepconv2.forward(sepconv1.forward(x));
-        return new Tensor[] {sepconv3.forward(middle).add(residual), middle};
+        return new Tensor[] {Ops.add(sepconv3.forward(middle), residual), middle};
     }
 
     void fuseBatchNorm() {

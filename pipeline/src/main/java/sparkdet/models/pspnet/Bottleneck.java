@@ -2,9 +2,9 @@ package sparkdet.models.pspnet;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import sparkdet.models.segmentation.ConvBatchNorm;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvSpec;
 
 /**
@@ -43,7 +43,7 @@ final class Bottleneck extends Module {
 
     Tensor forward(Tensor x) {
         Tensor out = conv3.forward(conv2.forward(conv1.forward(x)));
-        return torch.relu(out.add(downsample != null ? downsample.forward(x) : x));
+        return Ops.relu(Ops.add(out, downsample != null ? downsample.forward(x) : x));
     }
 
     void fuseBatchNorm() {

@@ -5,9 +5,10 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Dropout2dImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.Backbone;
-import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvSpec;
 import sparkdet.models.segmentation.MobileNetV2;
 import sparkdet.models.segmentation.SegmentationNetwork;
@@ -98,11 +99,11 @@ public final class PSPNet extends SegmentationNetwork {
         long h = images.size(2);
         long w = images.size(3);
         Tensor[] features = backbone.forward(images);
-        Tensor main = resize(masterClassifier.forward(psp.forward(features[1])), h, w);
+        Tensor main = resize(Ops.conv(masterClassifier, psp.forward(features[1])), h, w);
         if (auxiliarySequential == null || !is_training()) {
             return new Tensor[] {main};
         }
-        Tensor aux = auxiliaryClassifier.forward(auxiliaryDropout.forward(auxiliaryConv.forward(features[0])));
+        Tensor aux = Ops.conv(auxiliaryClassifier, Ops.dropout(auxiliaryDropout, auxiliaryConv.forward(features[0])));
         return new Tensor[] {main, resize(aux, h, w)};
     }
 

@@ -5,10 +5,9 @@ import java.util.List;
 import org.bytedeco.pytorch.Dropout2dImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
-import sparkdet.models.segmentation.ConvBatchNorm;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvSpec;
 import sparkdet.models.segmentation.SegmentationNetwork;
 
@@ -52,12 +51,13 @@ final class PspModule extends Module {
     Tensor forward(Tensor features) {
         long h = features.size(2);
         long w = features.size(3);
-        TensorVector pyramids = new TensorVector(features);
+        Tensor[] pyramids = new Tensor[POOL_SIZES.length + 1];
+        pyramids[0] = features;
         for (int i = 0; i < POOL_SIZES.length; i++) {
-            Tensor pooled = torch.adaptive_avg_pool2d(features, POOL_SIZES[i], POOL_SIZES[i]);
-            pyramids.push_back(SegmentationNetwork.resize(stages.get(i).forward(pooled), h, w));
+            Tensor pooled = Ops.adaptiveAvgPool2d(features, POOL_SIZES[i]);
+            pyramids[i + 1] = SegmentationNetwork.resize(stages.get(i).forward(pooled), h, w);
         }
-        return dropout.forward(bottleneck.forward(torch.cat(pyramids, 1)));
+        return Ops.dropout(dropout, bottleneck.forward(Ops.cat(1, pyramids)));
     }
 
     void fuseBatchNorm() {

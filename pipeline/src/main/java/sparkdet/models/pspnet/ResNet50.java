@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.Backbone;
-import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
+import sparkdet.models.segmentation.ConvBatchNorm;
 import sparkdet.models.segmentation.ConvSpec;
 
 /**
@@ -53,7 +53,7 @@ final class ResNet50 extends Backbone {
     @Override
     public Tensor[] forward(Tensor x) {
         Tensor y = conv3.forward(conv2.forward(conv1.forward(x)));
-        y = torch.max_pool2d(y, new long[] {3, 3}, new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1}, false);
+        y = Ops.maxPool2d(y, 3, 2, 1, false);
         Tensor[] outputs = new Tensor[blocks.size()];
         for (int l = 0; l < blocks.size(); l++) {
             for (Bottleneck block : blocks.get(l)) {

@@ -7,8 +7,8 @@ import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * A convolution, the BatchNorm2d after it and its activation, as every block of the segmentation
@@ -25,8 +25,8 @@ public final class ConvBatchNorm {
         Tensor apply(Tensor x) {
             return switch (this) {
                 case NONE -> x;
-                case RELU -> torch.relu(x);
-                case RELU6 -> torch.relu6(x);
+                case RELU -> Ops.relu(x);
+                case RELU6 -> Ops.relu6(x);
             };
         }
     }
@@ -60,10 +60,8 @@ public final class ConvBatchNorm {
     /** in train mode (of the batch norm: the network's mode) conv then batch norm, in eval mode folded once fused */
     public Tensor forward(Tensor x) {
         Tensor normalised = foldedWeight != null && !bn.is_training()
-                ? torch.conv2d(x, foldedWeight, new TensorOptional(foldedBias), new long[] {spec.stride(), spec.stride()},
-                        new long[] {spec.padding(), spec.padding()}, new long[] {spec.dilation(), spec.dilation()},
-                        spec.groups())
-                : bn.forward(conv.forward(x));
+                ? Ops.conv2d(x, foldedWeight, foldedBias, spec.stride(), spec.padding(), spec.dilation(), spec.groups())
+                : Ops.batchNorm(bn, Ops.conv(conv, x));
         return activation.apply(normalised);
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 import sparkdet.models.segmentation.ConvBatchNorm.Activation;
 
 /**
@@ -44,7 +45,7 @@ final class InvertedResidual extends Module {
         for (ConvBatchNorm layer : layers) {
             y = layer.forward(y);
         }
-        return residual ? x.add(y) : y;
+        return residual ? Ops.add(x, y) : y;
     }
 
     void fuseBatchNorm() {

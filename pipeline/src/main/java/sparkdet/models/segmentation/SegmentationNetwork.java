@@ -5,9 +5,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.ReferenceInit;
 
 /**
@@ -68,6 +68,6 @@ public abstract class SegmentationNetwork extends Network {
 
     /** x resized bilinearly to height x width with align_corners=True, as the references' F.interpolate */
     public static Tensor resize(Tensor x, long height, long width) {
-        return torch.upsample_bilinear2d(x, new long[] {height, width}, true);
+        return Ops.upsampleBilinear(x, height, width, true);
     }
 }

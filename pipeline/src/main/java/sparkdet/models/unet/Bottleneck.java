@@ -3,7 +3,7 @@ package sparkdet.models.unet;
 import java.util.Optional;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.ConvBn;
 
 /**
@@ -34,11 +34,11 @@ final class Bottleneck extends Module {
 
     Tensor forward(Tensor x) {
         boolean training = is_training();
-        Tensor out = torch.relu_(reduce.forward(x, training));
-        out = torch.relu_(spatial.forward(out, training));
+        Tensor out = Ops.reluInPlace(reduce.forward(x, training));
+        out = Ops.reluInPlace(spatial.forward(out, training));
         out = expand.forward(out, training);
         Tensor identity = downsample.isPresent() ? downsample.get().forward(x, training) : x;
-        return torch.relu_(out.add_(identity));
+        return Ops.reluInPlace(Ops.addInPlace(out, identity));
     }
 
     void fuseBatchNorm() {

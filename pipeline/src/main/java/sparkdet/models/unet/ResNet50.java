@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.ConvBn;
 
 /**
@@ -42,9 +42,8 @@ final class ResNet50 extends Encoder {
     @Override
     Tensor[] features(Tensor images) {
         Tensor[] feats = new Tensor[1 + BLOCKS.length];
-        feats[0] = torch.relu_(stem.forward(images, is_training()));
-        Tensor x = torch.max_pool2d(feats[0], new long[] {3, 3}, new long[] {2, 2}, new long[] {0, 0},
-                new long[] {1, 1}, true);
+        feats[0] = Ops.reluInPlace(stem.forward(images, is_training()));
+        Tensor x = Ops.maxPool2d(feats[0], 3, 2, 0, true);
         for (int l = 0; l < BLOCKS.length; l++) {
             for (Bottleneck block : blocks.get(l)) {
                 x = block.forward(x);

@@ -8,9 +8,9 @@ import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import sparkdet.model.FreezeGroup;
 import sparkdet.model.Network;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.ReferenceInit;
 import sparkdet.models.yolo.Widths;
 
@@ -158,8 +158,8 @@ public final class UNet extends Network {
         }
         if (upConv.isPresent()) {
             Conv2dImpl[] convs = upConv.get();
-            x = torch.relu_(convs[1].forward(torch.relu_(convs[0].forward(Layers.upsample(x)))));
+            x = Ops.reluInPlace(Ops.conv(convs[1], Ops.reluInPlace(Ops.conv(convs[0], Layers.upsample(x)))));
         }
-        return new Tensor[] {output.forward(x)};
+        return new Tensor[] {Ops.conv(output, x)};
     }
 }

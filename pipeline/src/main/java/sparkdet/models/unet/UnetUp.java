@@ -3,8 +3,7 @@ package sparkdet.models.unet;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * unet-pytorch's unetUp: the deeper feature upsampled 2x (bilinear, aligned corners) after the skip
@@ -24,7 +23,7 @@ final class UnetUp extends Module {
      * @param deeper the output of the level below, half the height and width
      */
     Tensor forward(Tensor skip, Tensor deeper) {
-        Tensor x = torch.cat(new TensorVector(skip, Layers.upsample(deeper)), 1);
-        return torch.relu_(conv2.forward(torch.relu_(conv1.forward(x))));
+        Tensor x = Ops.cat(1, skip, Layers.upsample(deeper));
+        return Ops.reluInPlace(Ops.conv(conv2, Ops.reluInPlace(Ops.conv(conv1, x))));
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * unet-pytorch's VGG16 (nets/vgg.py, cfg 'D' without batch norm, classifier deleted): the
@@ -47,10 +47,10 @@ final class Vgg16 extends Encoder {
         Tensor x = images;
         for (int s = 0; s < STAGES.length; s++) {
             if (s > 0) {
-                x = torch.max_pool2d(x, 2, 2);
+                x = Ops.maxPool2d(x, 2, 2, 0, false);
             }
             for (Conv2dImpl conv : stages.get(s)) {
-                x = torch.relu_(conv.forward(x));
+                x = Ops.reluInPlace(Ops.conv(conv, x));
             }
             feats[s] = x;
         }

@@ -1,6 +1,7 @@
 package sparkdet.models.yolo;
 
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 
 /**
  * The bottleneck of YOLOv5's C3 and YOLOX's CSPLayer as {@link CspBlock} builds it (expansion 1, so
@@ -21,7 +22,7 @@ final class Bottleneck extends Block {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = second.forward(first.forward(x));
-        return shortcut ? x.add(y) : y;
+        return shortcut ? Ops.add(x, y) : y;
     }
 
     @Override

@@ -2,8 +2,7 @@ package sparkdet.models.yolo;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * The CSP block of YOLOv5 (C3, a CSP bottleneck with three convolutions) and YOLOX (CSPLayer), one
@@ -39,7 +38,7 @@ public final class CspBlock extends Block {
         for (Bottleneck b : bottlenecks) {
             y = b.forward(y);
         }
-        return join.forward(torch.cat(new TensorVector(y, second.forward(x)), 1));
+        return join.forward(Ops.cat(1, y, second.forward(x)));
     }
 
     @Override

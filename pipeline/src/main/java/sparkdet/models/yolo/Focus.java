@@ -1,9 +1,7 @@
 package sparkdet.models.yolo;
 
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * The Focus stem of YOLOv5 and YOLOX: the four pixel phases x[..., ::2, ::2], x[..., 1::2, ::2],
@@ -20,11 +18,11 @@ public final class Focus extends Block {
 
     @Override
     public Tensor forward(Tensor x) {
-        return conv.forward(torch.cat(new TensorVector(phase(x, 0, 0), phase(x, 1, 0), phase(x, 0, 1), phase(x, 1, 1)), 1));
+        return conv.forward(Ops.cat(1, phase(x, 0, 0), phase(x, 1, 0), phase(x, 0, 1), phase(x, 1, 1)));
     }
 
     private static Tensor phase(Tensor x, long row, long column) {
-        return x.slice(2, new LongOptional(row), new LongOptional(), 2).slice(3, new LongOptional(column), new LongOptional(), 2);
+        return Ops.every(Ops.every(x, 2, row, 2), 3, column, 2);
     }
 
     @Override

@@ -1,8 +1,7 @@
 package sparkdet.models.yolo;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * The spatial pyramid pooling of YOLOv5 (SPP; this version has SPP, not Ultralytics' SPPF) and
@@ -26,12 +25,12 @@ public final class Spp extends Block {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = first.forward(x);
-        TensorVector parts = new TensorVector(y);
-        for (long k : KERNELS) {
-            parts.push_back(torch.max_pool2d(y, new long[] {k, k}, new long[] {1, 1}, new long[] {k / 2, k / 2},
-                    new long[] {1, 1}, false));
+        Tensor[] parts = new Tensor[KERNELS.length + 1];
+        parts[0] = y;
+        for (int i = 0; i < KERNELS.length; i++) {
+            parts[i + 1] = Ops.maxPool2d(y, KERNELS[i], 1, KERNELS[i] / 2, false);
         }
-        return second.forward(torch.cat(parts, 1));
+        return second.forward(Ops.cat(1, parts));
     }
 
     @Override

@@ -2,6 +2,7 @@ package sparkdet.models.yolov3;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.ConvBnLeaky;
 
 /**
@@ -19,7 +20,7 @@ final class BasicBlock extends Module {
 
     Tensor forward(Tensor x) {
         boolean training = is_training();
-        return second.forward(first.forward(x, training), training).add(x);
+        return Ops.add(second.forward(first.forward(x, training), training), x);
     }
 
     void fuseBatchNorm() {

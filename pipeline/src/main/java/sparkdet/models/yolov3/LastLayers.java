@@ -5,6 +5,7 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.ConvSet;
 
 /**
@@ -35,7 +36,7 @@ final class LastLayers extends Module {
 
     /** last_layerN[5:] */
     Tensor head(Tensor branch) {
-        return output.forward(sets[5].forward(branch));
+        return Ops.conv(output, sets[5].forward(branch));
     }
 
     void fuseBatchNorm() {

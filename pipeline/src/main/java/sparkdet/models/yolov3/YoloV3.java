@@ -2,8 +2,7 @@ package sparkdet.models.yolov3;
 
 import java.util.regex.Pattern;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.ConvBnLeaky;
 import sparkdet.models.yolo.ConvSet;
@@ -73,15 +72,13 @@ final class YoloV3 extends AnchorYoloNetwork {
         Tensor[] feats = backbone.forward(images);
         Tensor branch0 = lastLayer0.branch(feats[2]);
         Tensor out0 = lastLayer0.head(branch0);
-        Tensor branch1 = lastLayer1.branch(torch.cat(new TensorVector(upsample(lastLayer1Conv.forward(branch0)),
-                feats[1]), 1));
+        Tensor branch1 = lastLayer1.branch(Ops.cat(1, upsample(lastLayer1Conv.forward(branch0)), feats[1]));
         Tensor out1 = lastLayer1.head(branch1);
-        Tensor branch2 = lastLayer2.branch(torch.cat(new TensorVector(upsample(lastLayer2Conv.forward(branch1)),
-                feats[0]), 1));
+        Tensor branch2 = lastLayer2.branch(Ops.cat(1, upsample(lastLayer2Conv.forward(branch1)), feats[0]));
         return new Tensor[] {out0, out1, lastLayer2.head(branch2)};
     }
 
     private static Tensor upsample(Tensor y) {
-        return torch.upsample_nearest2d(y, y.size(2) * 2, y.size(3) * 2);
+        return Ops.upsampleNearest(y, y.size(2) * 2, y.size(3) * 2);
     }
 }

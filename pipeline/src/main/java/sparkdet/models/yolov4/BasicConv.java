@@ -2,7 +2,7 @@ package sparkdet.models.yolov4;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.ConvBn;
 
 /**
@@ -21,7 +21,7 @@ final class BasicConv extends Module {
     }
 
     Tensor forward(Tensor x) {
-        return torch.mish(convBn.forward(x, is_training()));
+        return Ops.mish(convBn.forward(x, is_training()));
     }
 
     void fuseBatchNorm() {

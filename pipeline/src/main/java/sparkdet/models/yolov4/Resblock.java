@@ -2,6 +2,7 @@ package sparkdet.models.yolov4;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
+import sparkdet.model.Ops;
 
 /**
  * nets/CSPdarknet.py's Resblock: an nn.Sequential named block of a 1x1 BasicConv to {@code hidden}
@@ -20,7 +21,7 @@ final class Resblock extends Module {
     }
 
     Tensor forward(Tensor x) {
-        return x.add(expand.forward(reduce.forward(x)));
+        return Ops.add(x, expand.forward(reduce.forward(x)));
     }
 
     void fuseBatchNorm() {

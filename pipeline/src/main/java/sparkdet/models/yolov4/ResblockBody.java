@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * nets/CSPdarknet.py's Resblock_body, a CSP stage: a stride-2 3x3 downsample_conv; split_conv0 (the
@@ -43,7 +42,7 @@ final class ResblockBody extends Module {
         for (Resblock r : residuals) {
             main = r.forward(main);
         }
-        return concatConv.forward(torch.cat(new TensorVector(blocksOut.forward(main), bypass), 1));
+        return concatConv.forward(Ops.cat(1, blocksOut.forward(main), bypass));
     }
 
     void fuseBatchNorm() {

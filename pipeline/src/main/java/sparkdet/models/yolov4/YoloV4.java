@@ -1,8 +1,7 @@
 package sparkdet.models.yolov4;
 
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.ConvSet;
 import sparkdet.models.yolo.ReferenceInit;
@@ -113,16 +112,15 @@ final class YoloV4 extends AnchorYoloNetwork {
     }
 
     private static Tensor spp(Tensor x) {
-        TensorVector parts = new TensorVector();
-        for (long k : SPP_KERNELS) {
-            parts.push_back(torch.max_pool2d(x, new long[] {k, k}, new long[] {1, 1}, new long[] {k / 2, k / 2},
-                    new long[] {1, 1}, false));
+        Tensor[] parts = new Tensor[SPP_KERNELS.length + 1];
+        for (int i = 0; i < SPP_KERNELS.length; i++) {
+            parts[i] = Ops.maxPool2d(x, SPP_KERNELS[i], 1, SPP_KERNELS[i] / 2, false);
         }
-        parts.push_back(x);
-        return torch.cat(parts, 1);
+        parts[SPP_KERNELS.length] = x;
+        return Ops.cat(1, parts);
     }
 
     private static Tensor cat(Tensor a, Tensor b) {
-        return torch.cat(new TensorVector(a, b), 1);
+        return Ops.cat(1, a, b);
     }
 }

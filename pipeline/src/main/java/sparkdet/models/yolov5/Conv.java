@@ -2,9 +2,9 @@ package sparkdet.models.yolov5;
 
 import org.bytedeco.pytorch.BatchNormOptions;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import sparkdet.models.yolo.ConvBn;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.Block;
+import sparkdet.models.yolo.ConvBn;
 
 /**
  * The reference's Conv (nets/CSPdarknet.py): Conv2d without bias, padding kernel / 2, then
@@ -27,7 +27,7 @@ final class Conv extends Block {
 
     @Override
     public Tensor forward(Tensor x) {
-        return torch.silu(convBn.forward(x, is_training()));
+        return Ops.silu(convBn.forward(x, is_training()));
     }
 
     /** the batch norm folded into the convolution for eval-mode forward ({@link ConvBn#fuseBatchNorm}) */

@@ -4,8 +4,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.AnchorYoloNetwork;
 import sparkdet.models.yolo.Block;
 import sparkdet.models.yolo.CspBlock;
@@ -103,15 +102,15 @@ public final class YoloV5 extends AnchorYoloNetwork {
         Tensor p3 = conv3ForUpsample2.forward(cat(upsample(p4), feats[0]));
         p4 = conv3ForDownsample1.forward(cat(downSample1.forward(p3), p4));
         p5 = conv3ForDownsample2.forward(cat(downSample2.forward(p4), p5));
-        return new Tensor[] {headP5.forward(p5), headP4.forward(p4), headP3.forward(p3)};
+        return new Tensor[] {Ops.conv(headP5, p5), Ops.conv(headP4, p4), Ops.conv(headP3, p3)};
     }
 
     private static Tensor upsample(Tensor x) {
-        return torch.upsample_nearest2d(x, x.size(2) * 2, x.size(3) * 2);
+        return Ops.upsampleNearest(x, x.size(2) * 2, x.size(3) * 2);
     }
 
     private static Tensor cat(Tensor a, Tensor b) {
-        return torch.cat(new TensorVector(a, b), 1);
+        return Ops.cat(1, a, b);
     }
 
     /** every conv + batch norm pair runs as one convolution in eval mode (see Conv#fuseBatchNorm) */

@@ -2,9 +2,9 @@ package sparkdet.models.yolox;
 
 import org.bytedeco.pytorch.BatchNormOptions;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import sparkdet.models.yolo.ConvBn;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.Block;
+import sparkdet.models.yolo.ConvBn;
 
 /**
  * The reference's BaseConv (nets/darknet.py): Conv2d without bias, padding (kernel - 1) / 2, optional
@@ -28,7 +28,7 @@ final class BaseConv extends ConvBlock {
 
     @Override
     public Tensor forward(Tensor x) {
-        return torch.silu(conv.forward(x, is_training()));
+        return Ops.silu(conv.forward(x, is_training()));
     }
 
     @Override

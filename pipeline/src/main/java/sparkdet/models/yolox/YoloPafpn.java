@@ -2,8 +2,7 @@ package sparkdet.models.yolox;
 
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 import sparkdet.models.yolo.Block;
 import sparkdet.models.yolo.CspBlock;
 import sparkdet.models.yolo.CspDarknet;
@@ -77,11 +76,11 @@ final class YoloPafpn extends Module {
     }
 
     private static Tensor upsample(Tensor x) {
-        return torch.upsample_nearest2d(x, x.size(2) * 2, x.size(3) * 2);
+        return Ops.upsampleNearest(x, x.size(2) * 2, x.size(3) * 2);
     }
 
     private static Tensor cat(Tensor a, Tensor b) {
-        return torch.cat(new TensorVector(a, b), 1);
+        return Ops.cat(1, a, b);
     }
 
     void fuseBatchNorm() {

@@ -7,8 +7,7 @@ import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.Module;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
+import sparkdet.model.Ops;
 
 /**
  * The reference's decoupled YOLOXHead: per level a 1x1 BaseConv to 4b channels (stems.i), then a
@@ -70,8 +69,8 @@ final class YoloXHead extends Module {
             Tensor x = stems[i].forward(features[i]);
             Tensor clsFeat = clsConvs[i][1].forward(clsConvs[i][0].forward(x));
             Tensor regFeat = regConvs[i][1].forward(regConvs[i][0].forward(x));
-            outputs[i] = torch.cat(new TensorVector(regPreds[i].forward(regFeat), objPreds[i].forward(regFeat),
-                    clsPreds[i].forward(clsFeat)), 1);
+            outputs[i] = Ops.cat(1, Ops.conv(regPreds[i], regFeat), Ops.conv(objPreds[i], regFeat),
+                    Ops.conv(clsPreds[i], clsFeat));
         }
         return outputs;
     }
