@@ -63,7 +63,10 @@ class ModelExportTest {
         "yolox         | tiny         | 64  | width = 0.25     | imagenet      | formula",
         "deeplabv3plus | mobilenetv2  | 64  | width = 0.125    | rgb           | deeplabv3plus_mobilenetv2_w0125_c4.pth",
         "pspnet        | mobilenetv2  | 48  | width = 0.125, downsample-factor = 8 | rgb | formula",
-        "unet          | vgg          | 64  | width = 0.0625   | bgr stretched | formula"})
+        "unet          | vgg          | 64  | width = 0.0625   | bgr stretched | formula",
+        "deeplabv3plus | xception     | 64  | width = 1        | rgb           | formula",
+        "pspnet        | resnet50     | 64  | width = 1        | rgb           | formula",
+        "unet          | resnet50     | 64  | width = 1        | rgb           | formula"})
     void onnxAndTorchScriptExportsDecodeAsTheModelZip(String architecture, String variant, int size, String options,
                                                        String pixels, String weights, @TempDir Path dir)
             throws Exception {
