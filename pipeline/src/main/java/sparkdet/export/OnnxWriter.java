@@ -130,7 +130,7 @@ public final class OnnxWriter {
      *
      * @param transposed [n, size] (to multiply from the right) instead of [size, n]
      */
-    static float[] averaging(int n, int size, boolean transposed) {
+    private static float[] averaging(int n, int size, boolean transposed) {
         float[] m = new float[n * size];
         for (int i = 0; i < size; i++) {
             int from = (int) Math.floorDiv((long) i * n, size);

@@ -58,7 +58,7 @@ public final class TorchScriptWriter {
     }
 
     /** the module's forward, in TorchScript */
-    static String source(TracedGraph graph) {
+    private static String source(TracedGraph graph) {
         StringBuilder sb = new StringBuilder("def forward(self, " + Trace.INPUT + ": Tensor) -> Tuple["
                 + String.join(", ", graph.outputs().stream().map(o -> "Tensor").toList()) + "]:\n");
         for (TracedNode n : graph.nodes()) {

@@ -36,7 +36,8 @@ import sparkdet.transforms.Resize;
  * {@code letterbox-fill}; {@code architecture} (the family: its decoder, with the family's
  * defaults for keys left out, such as the reference's anchors), and for a state dict {@code variant}
  * and the family's keys (e.g. {@code width}). Substitutions
- * resolve within the file only, never from the environment.
+ * resolve within the file only, never from the environment. {@link #describe} writes the sidecar of
+ * an export.
  */
 public final class Sidecar {
     public static final String SUFFIX = ".conf";

@@ -110,8 +110,8 @@ public final class AtomicOutput {
 
     /**
      * Writes files that belong together (a model and its sidecar) beside their targets under hidden
-     * names and, once every one is complete, renames them into place one after the other: a failed
-     * write leaves the targets as they were.
+     * names and, once every one is complete, renames them into place one after the other: a write
+     * that fails leaves the targets as they were, and only the renames follow the last write.
      */
     public static void writeFiles(Storage storage, Map<Path, byte[]> files) throws IOException {
         Map<Path, Path> staged = new LinkedHashMap<>();
