@@ -108,11 +108,16 @@ public final class YoloAnchorDecoder implements OutputDecoder {
         float strideY = (float) inputHeight / h;
         int plane = h * w;
         int base = (int) (image * shape[1] * plane);
+        float objectnessFloor = logitBelow(scoreThreshold);
         for (int a = 0; a < anchorIndex.length; a++) {
             int channel0 = base + a * per * plane;
             float[] anchor = anchors[anchorIndex[a]];
             for (int cell = 0; cell < plane; cell++) {
-                float objectness = sigmoid(head[channel0 + 4 * plane + cell]);
+                float logit = head[channel0 + 4 * plane + cell];
+                if (logit < objectnessFloor) {
+                    continue;   // most cells: no exp for them
+                }
+                float objectness = sigmoid(logit);
                 if (objectness < scoreThreshold) {
                     continue;   // confidence = objectness x class probability <= objectness
                 }
@@ -128,6 +133,19 @@ public final class YoloAnchorDecoder implements OutputDecoder {
                 out.add(new Detection(cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2, score, best));
             }
         }
+    }
+
+    /**
+     * a logit below which the float sigmoid is certainly under the threshold: the logit of a
+     * threshold lowered by far more than the float sigmoid's rounding (under 1e-7 near 1), so that
+     * the shortcut never drops a cell the exact comparison keeps
+     */
+    static float logitBelow(double threshold) {
+        double lowered = threshold - 1e-6;
+        if (lowered <= 0 || threshold >= 1) {
+            return Float.NEGATIVE_INFINITY;   // no shortcut: every cell takes the exact comparison
+        }
+        return (float) Math.log(lowered / (1 - lowered));
     }
 
     private static float sigmoid(float x) {
