@@ -3,6 +3,7 @@ package sparkdet.models.yolo;
 import java.util.ArrayList;
 import java.util.List;
 import sparkdet.postprocess.BestClass;
+import sparkdet.postprocess.Sigmoid;
 import sparkdet.postprocess.Detection;
 import sparkdet.postprocess.Nms;
 import sparkdet.postprocess.OutputDecoder;
@@ -22,14 +23,14 @@ public final class YoloAnchorDecoder implements OutputDecoder {
         YOLOV5;
 
         float centre(float t, int cell, float stride) {
-            return this == SIGMOID_EXP ? (sigmoid(t) + cell) * stride : (2 * sigmoid(t) - 0.5f + cell) * stride;
+            return this == SIGMOID_EXP ? (Sigmoid.of(t) + cell) * stride : (2 * Sigmoid.of(t) - 0.5f + cell) * stride;
         }
 
         float size(float t, float anchor) {
             if (this == SIGMOID_EXP) {
                 return (float) Math.exp(t) * anchor;
             }
-            float s = 2 * sigmoid(t);
+            float s = 2 * Sigmoid.of(t);
             return s * s * anchor;
         }
     }
@@ -108,7 +109,7 @@ public final class YoloAnchorDecoder implements OutputDecoder {
         float strideY = (float) inputHeight / h;
         int plane = h * w;
         int base = (int) (image * shape[1] * plane);
-        float objectnessFloor = logitBelow(scoreThreshold);
+        float objectnessFloor = Sigmoid.logitBelow(scoreThreshold);
         for (int a = 0; a < anchorIndex.length; a++) {
             int channel0 = base + a * per * plane;
             float[] anchor = anchors[anchorIndex[a]];
@@ -117,12 +118,12 @@ public final class YoloAnchorDecoder implements OutputDecoder {
                 if (logit < objectnessFloor) {
                     continue;   // most cells: no exp for them
                 }
-                float objectness = sigmoid(logit);
+                float objectness = Sigmoid.of(logit);
                 if (objectness < scoreThreshold) {
                     continue;   // confidence = objectness x class probability <= objectness
                 }
                 int best = BestClass.of(head, channel0 + 5 * plane + cell, plane, classes);
-                float score = objectness * sigmoid(head[channel0 + (5 + best) * plane + cell]);
+                float score = objectness * Sigmoid.of(head[channel0 + (5 + best) * plane + cell]);
                 if (score < scoreThreshold) {
                     continue;
                 }
@@ -133,22 +134,5 @@ public final class YoloAnchorDecoder implements OutputDecoder {
                 out.add(new Detection(cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2, score, best));
             }
         }
-    }
-
-    /**
-     * a logit below which the float sigmoid is certainly under the threshold: the logit of a
-     * threshold lowered by far more than the float sigmoid's rounding (under 1e-7 near 1), so that
-     * the shortcut never drops a cell the exact comparison keeps
-     */
-    static float logitBelow(double threshold) {
-        double lowered = threshold - 1e-6;
-        if (lowered <= 0 || threshold >= 1) {
-            return Float.NEGATIVE_INFINITY;   // no shortcut: every cell takes the exact comparison
-        }
-        return (float) Math.log(lowered / (1 - lowered));
-    }
-
-    private static float sigmoid(float x) {
-        return (float) (1 / (1 + Math.exp(-x)));
     }
 }
