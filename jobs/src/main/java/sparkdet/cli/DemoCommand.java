@@ -138,9 +138,11 @@ final class DemoCommand implements Command {
                 false, PixelLimit.of(context.config()), DetectArgs.modelMaxBytes(context)));
 
         Path evaluated = out.resolve("evaluate");
+        Config scoring = context.config().getConfig("sparkdet.evaluate");  // evaluate's defaults, on the driver
         EvalJob.Summary e = new EvalJob(new Storage(new Configuration()), context::spark).run(new EvalRequest(
-                out.resolve("dataset-val").toString(), predicted.toString(), evaluated.toString(), "all", 0.5, 0.5,
-                true, true, 100, "local", 0, 1));
+                out.resolve("dataset-val").toString(), predicted.toString(), evaluated.toString(),
+                scoring.getString("metric"), scoring.getDouble("iou"), scoring.getDouble("score"),
+                scoring.getBoolean("plus1"), true, scoring.getInt("ap-max-dets"), "local", 0, 1));
         EvaluateCommand.print(context, e.metrics());
 
         context.out().printf("%nlook at: %s/results.txt, metrics.json, pr_curves/, confusion_matrix.png (the scores)%n"
