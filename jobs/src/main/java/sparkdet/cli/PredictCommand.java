@@ -46,7 +46,8 @@ final class PredictCommand implements Command {
               --draw      also write each image with its boxes, labels and scores
               --mix       how a segmentation model's overlays show the mask: blend (70 % colour, the
                           default), mask (the colours alone) or cutout (the picture where not background)
-              --device    auto, cpu, cuda or cuda:N for model.zip and TorchScript (default predict.device)
+              --device    auto, cpu, cuda or cuda:N (ONNX: ONNX Runtime's CUDA provider on the gpu build;
+                          default predict.device)
             Images that cannot be read or decoded are counted and listed in detections/ with an error.
             """;
     }

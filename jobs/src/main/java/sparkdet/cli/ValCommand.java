@@ -3,6 +3,7 @@ package sparkdet.cli;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,12 @@ final class ValCommand implements Command {
 
     @Override
     public Set<String> valuedOptions() {
-        return DetectArgs.valuedOptionsWith("input", "data", "output", "batch", "iou");
+        return DetectArgs.valuedOptionsWith("input", "output", "batch", "iou");
+    }
+
+    @Override
+    public Map<String, String> aliases() {
+        return Map.of("data", "input");
     }
 
     @Override
@@ -99,22 +105,9 @@ final class ValCommand implements Command {
     private static ValRequest request(Args args, Context context) {
         Config val = context.config().getConfig(SECTION);
         Config evaluate = context.config().getConfig("sparkdet.evaluate");
-        PredictRequest predict = PredictCommand.request(args, context, input(args), args.required("output"),
+        PredictRequest predict = PredictCommand.request(args, context, args.required("input"), args.required("output"),
                 DetectArgs.options(args, context, SECTION));
         return new ValRequest(predict, args.doubleValue("iou", val.getDouble("iou")), val.getDouble("score-threshold"),
                 evaluate.getString("mode"), evaluate.getBytes("cluster-above"), evaluate.getInt("shards"));
-    }
-
-    /** --input, or its alias --data: one of them */
-    private static String input(Args args) {
-        String input = args.get("input");
-        String data = args.get("data");
-        if (input != null && data != null) {
-            throw new UsageException("--input and --data are one option (--data its alias): give one");
-        }
-        if (input == null && data == null) {
-            throw new UsageException("--input is required");
-        }
-        return input != null ? input : data;
     }
 }

@@ -124,7 +124,7 @@ class ValCommandTest {
         Result both = run("val", "--model", DETECTOR.toString(), "--input", photos.toString(), "--data",
                 photos.toString(), "--output", val.toString());
         assertThat(both.code()).isEqualTo(2);
-        assertThat(both.err()).contains("--input and --data are one option");
+        assertThat(both.err()).contains("--input and --data are the same option");
         Result neither = run("val", "--model", DETECTOR.toString(), "--output", val.toString());
         assertThat(neither.code()).isEqualTo(2);
         assertThat(neither.err()).contains("--input is required");
