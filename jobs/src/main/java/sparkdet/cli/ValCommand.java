@@ -43,7 +43,7 @@ final class ValCommand implements Command {
                           the imported ones with their sidecar <file>.conf
               --input     (alias --data) a dataset written by `sparkdet ingest`: its images are
                           predicted and its boxes or masks are the ground truth (ingest the split to
-                          validate on, e.g. --split val); any Hadoop URI
+                          validate on: `ingest --split val`); any Hadoop URI
               --output    the folder for evaluate's files (metrics.json, results.txt; boxes: pr_curves/,
                           f1_curve.csv/.png, confusion_matrix.csv/.png; masks: confusion_matrix.csv and
                           the bar charts) beside predict's (detections.json, detections/, txt/,
