@@ -70,7 +70,7 @@ mkdir -p "$O"
 for part in train:2000:1234 val:300:99 heldout:300:2026; do
   IFS=: read -r name images seed <<<"$part"
   if [[ ! -f "$D/$name/_SUCCESS" ]]; then
-    "$S" synth --out "$D/$name-voc" --images "$images" --seed "$seed" >/dev/null
+    "$S" synth --output "$D/$name-voc" --images "$images" --seed "$seed" >/dev/null
     "$S" ingest --format voc --input "$D/$name-voc" --output "$D/$name" --overwrite >/dev/null 2>&1
   fi
 done
@@ -88,7 +88,7 @@ fi
 # sparkdet: the shipped recipe; save-period and eval-period do not change what is learned
 if [[ " ${SKIP:-} " != *" sparkdet "* ]]; then
   start=$(date +%s.%N)
-  "$S" train --master 'local[2]' --conf "$CONF" --data "$D/train" --val-data "$D/val" \
+  "$S" train --master 'local[2]' --conf "$CONF" --input "$D/train" --val-data "$D/val" \
     --output "$O/sparkdet" --overwrite --set train.epochs="$EPOCHS" --set train.eval-period=5 "${sparkdet_args[@]}" \
     >"$O/sparkdet.log" 2>&1
   echo "sparkdet train: $(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.0f') s wall"

@@ -285,11 +285,11 @@ def small_model(work, size):
     model = os.path.join(work, "model", "model.zip")
     if os.path.exists(model):
         return model
-    for args in (["synth", "--out", os.path.join(work, "model-synth"), "--images", "200", "--size", str(size),
+    for args in (["synth", "--output", os.path.join(work, "model-synth"), "--images", "200", "--size", str(size),
                   "--overwrite"],
                  ["ingest", "--format", "voc", "--input", os.path.join(work, "model-synth"), "--output",
                   os.path.join(work, "model-data"), "--overwrite"],
-                 ["train", "--data", os.path.join(work, "model-data"), "--output", os.path.join(work, "model"),
+                 ["train", "--input", os.path.join(work, "model-data"), "--output", os.path.join(work, "model"),
                   "--overwrite", "--set", "train.epochs=1", "--set", "train.freeze-epochs=0", "--set",
                   f"train.input-size={size}", "--set", "train.width=0.25", "--set", "train.batch-size=8"]):
         r = subprocess.run([SPARKDET, *args], capture_output=True, text=True)

@@ -70,10 +70,10 @@ class Probes:
         synth = self.path("synth")
         if not os.path.exists(self.path("model", "model.zip")):
             shutil.rmtree(synth, ignore_errors=True)
-            for args in (["synth", "--out", synth, "--images", "20", "--size", "64"],
+            for args in (["synth", "--output", synth, "--images", "20", "--size", "64"],
                          ["ingest", "--master", "local[1]", "--format", "voc", "--input", synth, "--output",
                           self.path("dataset"), "--overwrite"],
-                         ["train", "--master", "local[1]", "--data", self.path("dataset"), "--output",
+                         ["train", "--master", "local[1]", "--input", self.path("dataset"), "--output",
                           self.path("model"), "--overwrite", "--set", "train.epochs=1", "--set",
                           "train.input-size=64", "--set", "train.width=0.25", "--set", "train.batch-size=4",
                           "--set", "train.eval-period=1", "--set", "train.freeze-epochs=0"]):
@@ -235,19 +235,19 @@ class Probes:
     # ---- 7: recipe keys ----
     def settings(self):
         for key in ("train.epoch=1", "train.augment.mosiac=true"):
-            code, out, s = run("train", "--master", "local[1]", "--data", self.path("dataset"), "--output",
+            code, out, s = run("train", "--master", "local[1]", "--input", self.path("dataset"), "--output",
                                self.path("never"), "--set", key)
             self.record(f"--set {key}", 2, code, message(out), s)
 
     # ---- 6: pretrained ----
     def pretrained(self):
-        code, out, s = run("train", "--master", "local[1]", "--data", self.path("dataset"), "--output",
+        code, out, s = run("train", "--master", "local[1]", "--input", self.path("dataset"), "--output",
                            self.path("pretrained-run"), "--overwrite", "--set", "train.epochs=1", "--set",
                            "train.input-size=64", "--set", "train.width=0.25", "--set", "train.batch-size=4",
                            "--set", "train.freeze-epochs=0", "--set", f"train.pretrained={self.model}")
         self.record("train.pretrained = a model.zip", 0, code, message(out) if code else "trained", s)
         bad = os.path.join(self.path("models"), "random.onnx")
-        code, out, s = run("train", "--master", "local[1]", "--data", self.path("dataset"), "--output",
+        code, out, s = run("train", "--master", "local[1]", "--input", self.path("dataset"), "--output",
                            self.path("pretrained-bad"), "--overwrite", "--set", f"train.pretrained={bad}")
         self.record("train.pretrained = random bytes", 3, code, message(out), s)
 

@@ -63,7 +63,7 @@ mkdir -p "$O"
 for part in train:2000:1234 val:300:99 heldout:300:2026; do
   IFS=: read -r name images seed <<<"$part"
   if [[ ! -f "$D/$name/_SUCCESS" ]]; then
-    "$S" synth --task segment --out "$D/voc-$name" --images "$images" --seed "$seed" >/dev/null
+    "$S" synth --task segment --output "$D/voc-$name" --images "$images" --seed "$seed" >/dev/null
     "$S" ingest --format voc-seg --input "$D/voc-$name" --output "$D/$name" --overwrite >/dev/null 2>&1
   fi
 done
@@ -81,7 +81,7 @@ fi
 
 if [[ " ${SKIP:-} " != *" sparkdet "* ]]; then
   start=$(date +%s.%N)
-  "$S" train --master 'local[2]' --conf "$CONF" --data "$D/train" --val-data "$D/val" --output "$O/sparkdet" \
+  "$S" train --master 'local[2]' --conf "$CONF" --input "$D/train" --val-data "$D/val" --output "$O/sparkdet" \
     --overwrite --set train.epochs="$EPOCHS" "${sparkdet_args[@]}" >"$O/sparkdet.log" 2>&1
   echo "sparkdet train: $(echo "$(date +%s.%N) - $start" | bc | xargs printf '%.0f') s wall"
 fi

@@ -18,20 +18,29 @@ final class Args {
     /**
      * @param valued options that take a value (repeatable ones keep every value)
      * @param flagNames options that take none
+     * @param aliases older spellings, old name -> the option it stands for: read as that option;
+     *     an option given under two of its names is a usage error
      */
-    static Args parse(String[] argv, Set<String> valued, Set<String> flagNames) {
+    static Args parse(String[] argv, Set<String> valued, Set<String> flagNames, Map<String, String> aliases) {
         Args a = new Args();
+        Map<String, String> spelling = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String arg = argv[i];
             if (!arg.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + arg + "'");
             }
-            String name = arg.substring(2);
+            String given = arg.substring(2);
             String inline = null;
-            int eq = name.indexOf('=');
-            if (eq > 0 && !name.startsWith("set")) {
-                inline = name.substring(eq + 1);
-                name = name.substring(0, eq);
+            int eq = given.indexOf('=');
+            if (eq > 0 && !given.startsWith("set")) {
+                inline = given.substring(eq + 1);
+                given = given.substring(0, eq);
+            }
+            String name = aliases.getOrDefault(given, given);
+            String earlier = spelling.putIfAbsent(name, given);
+            if (earlier != null && !earlier.equals(given)) {
+                throw new UsageException("--" + earlier + " and --" + given + " are the same option (--" + name
+                        + "): give it once");
             }
             if (flagNames.contains(name)) {
                 a.flags.add(name);
@@ -39,13 +48,13 @@ final class Args {
                 String v = inline;
                 if (v == null) {
                     if (i + 1 >= argv.length) {
-                        throw new UsageException("--" + name + " needs a value");
+                        throw new UsageException("--" + given + " needs a value");
                     }
                     v = argv[++i];
                 }
                 a.values.computeIfAbsent(name, k -> new ArrayList<>()).add(v);
             } else {
-                throw new UsageException("unknown option --" + name);
+                throw new UsageException("unknown option --" + given);
             }
         }
         return a;

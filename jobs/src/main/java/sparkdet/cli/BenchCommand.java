@@ -36,17 +36,21 @@ final class BenchCommand implements Command {
         return """
             usage: sparkdet bench --job ingest --format voc|coco|lines --input PATH [--images DIR] [--classes FILE]
                    sparkdet bench --job evaluate --gt PATH --detections PATH [--metric coco|voc|all] [--iou 0.5]
-                                  [--score-threshold 0.5] [--max-dets 100] [--mode auto|local|cluster] [--no-plus1]
+                                  [--score 0.5] [--ap-max-dets 100] [--mode auto|local|cluster] [--no-plus1]
                    sparkdet bench --job train [--model yolov4-tiny] [--variant V] [--images 96] [--size 416]
                                   [--width 1.0] [--batch 8] [--classes 20] [--pytorch /usr/bin/python3]
+                                  [--scripts DIR]
                    sparkdet bench --job predict [--model yolov4-tiny] [--variant V] [--width 1.0] [--size 416]
                                   [--images 1000] [--batch 8] [--models DIR] [--score 0.25] [--nms-iou 0.45]
-                                  [--network-images 40] [--pytorch /usr/bin/python3] (on the CPU)
+                                  [--network-images 40] [--photos DIR] [--pytorch /usr/bin/python3]
+                                  [--scripts DIR] (on the CPU)
 
               Runs the job into a temporary folder (deleted afterwards) and prints its figures
               (ingest: objects per second of parse, validate and write; evaluate: metrics.json's
               timing_s), the wall time of the whole process since the JVM started, and the
               JVM's peak heap (the sum of the heap pools' peaks: an upper bound).
+              evaluate: the options of `sparkdet evaluate`, with its aliases and its defaults
+              (evaluate.*): --score (alias --score-threshold), --ap-max-dets (alias --max-dets).
               train: synthesizes --images shapes pictures at --size, ingests them, and trains the
               family --model (train.model: yolov3, yolov4, yolov4-tiny, yolov5, yolox, or a segmentation
               family, deeplabv3plus, pspnet, unet, on the shapes' masks without mosaic; --variant, default
@@ -55,16 +59,19 @@ final class BenchCommand implements Command {
               worker of 2 threads and once with two workers of 1 thread; prints images/s of each
               phase's second epoch (the first warms up), the network's own rate (forward, backward,
               update) and where the time went (waiting for data, forward, backward, all-reduce, update);
-              then PyTorch's rate of the same definition, loss and optimiser (bench/pytorch_train_anchor.py
-              run by --pytorch, an interpreter with torch; none skips it), the better of its runs on 4 KB
-              and on 2 MB pages, and sparkdet's over PyTorch's.
+              then PyTorch's rate of the same definition, loss and optimiser (pytorch_train_anchor.py of
+              --scripts, default bench.scripts: bench/ of $SPARKDET_HOME, run by --pytorch, an interpreter
+              with torch; none skips it), the better of its runs on 4 KB and on 2 MB pages, and
+              sparkdet's over PyTorch's.
               predict: the family --model (train.model's vocabulary, 80 classes) at --size over
-              --images real photos in Spark, as model.zip and, for YOLOv4-tiny at 416 from --models
-              (scripts/make_inference_fixtures.py --full DIR), as TorchScript and ONNX; images/s, the
-              time to a first result, the network alone at batch 1 and 8 (best of three rounds of
-              --network-images each) next to PyTorch's
-              (bench/pytorch_predict_anchor.py run by --pytorch in the same command, the better of 4 KB
-              and 2 MB pages), and the ONNX model in a plain Java loop.
+              --images real photos in Spark (the .jpg, .jpeg and .png of --photos copied round; default
+              bench.photos, Debian's darknet data folder), with --score and --nms-iou (the per-image
+              cap is predict.max-dets: --set it), as model.zip and, for YOLOv4-tiny at 416 from
+              --models (`scripts/make_inference_fixtures.py --full DIR`), as TorchScript and ONNX;
+              images/s, the time to a first result, the network alone at batch 1 and 8 (best of three
+              rounds of --network-images each) next to PyTorch's (pytorch_predict_anchor.py of
+              --scripts run by --pytorch in the same command, the better of 4 KB and 2 MB pages), and
+              the ONNX model in a plain Java loop.
               bench/ingest-coco.sh, bench/evaluate-large.sh and bench/predict-speed.sh run it on
               large generated cases.
             """;
@@ -73,8 +80,14 @@ final class BenchCommand implements Command {
     @Override
     public Set<String> valuedOptions() {
         return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
-                "score-threshold", "max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou", "model",
-                "variant", "pytorch", "network-images");
+                "ap-max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou", "model", "variant",
+                "pytorch", "scripts", "network-images", "photos");
+    }
+
+    /** evaluate's, for --job evaluate */
+    @Override
+    public Map<String, String> aliases() {
+        return EvaluateCommand.ALIASES;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package sparkdet.cli;
 
+import java.util.Map;
 import java.util.Set;
 
 /** One `sparkdet <command>`: its options, its help text and what it does. */
@@ -16,6 +17,14 @@ interface Command {
     Set<String> valuedOptions();
 
     Set<String> flagOptions();
+
+    /**
+     * older spellings still accepted, old name -> the option it stands for (DESIGN.md "One
+     * vocabulary across commands": they stay where they were documented); the help lists them
+     */
+    default Map<String, String> aliases() {
+        return Map.of();
+    }
 
     /** @return the exit code: 0 done */
     int run(Args args, Context context) throws Exception;

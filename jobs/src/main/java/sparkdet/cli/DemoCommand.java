@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import sparkdet.eval.EvalJob;
@@ -50,11 +51,12 @@ final class DemoCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet demo [--out DIR] [--images N] [--epochs N] [--task detect|segment] [--overwrite]
+            usage: sparkdet demo [--output DIR] [--images N] [--epochs N] [--task detect|segment] [--overwrite]
 
-              --out     where everything goes (default out/demo, or out/demo-segment): a folder an
-                        earlier demo wrote is replaced, any other existing non-empty folder only with
-                        --overwrite
+              --output  (alias --out) where everything goes (default out/demo, or out/demo-segment):
+                        a folder an earlier demo wrote (it holds the demo's marker file
+                        .sparkdet-demo) is replaced, so the demo runs again as it is; any other
+                        existing non-empty folder only with --overwrite
               --images  how many synthetic images (default 1200; a fifth of them validate)
               --epochs  training epochs (default: the recipe's)
               --task    detect (default) or segment
@@ -68,7 +70,12 @@ final class DemoCommand implements Command {
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("out", "images", "epochs", "task");
+        return Set.of("output", "images", "epochs", "task");
+    }
+
+    @Override
+    public Map<String, String> aliases() {
+        return Map.of("out", "output");
     }
 
     @Override
@@ -80,7 +87,7 @@ final class DemoCommand implements Command {
     public int run(Args args, Context context) throws Exception {
         long started = System.nanoTime();
         Task task = task(args);
-        Path out = Path.of(args.get("out", task == Task.SEGMENT ? "out/demo-segment" : "out/demo")).toAbsolutePath();
+        Path out = Path.of(args.get("output", task == Task.SEGMENT ? "out/demo-segment" : "out/demo")).toAbsolutePath();
         // a folder an earlier demo wrote is the demo's own to replace; any other only with --overwrite
         boolean earlierDemo = Files.isRegularFile(out.resolve(MARKER));
         if (OutputGuard.check(new Storage(new Configuration()), Storage.path(out.toString()),
@@ -131,9 +138,11 @@ final class DemoCommand implements Command {
                 false, PixelLimit.of(context.config()), DetectArgs.modelMaxBytes(context)));
 
         Path evaluated = out.resolve("evaluate");
+        Config scoring = context.config().getConfig("sparkdet.evaluate");  // evaluate's defaults, on the driver
         EvalJob.Summary e = new EvalJob(new Storage(new Configuration()), context::spark).run(new EvalRequest(
-                out.resolve("dataset-val").toString(), predicted.toString(), evaluated.toString(), "all", 0.5, 0.5,
-                true, true, 100, "local", 0, 1));
+                out.resolve("dataset-val").toString(), predicted.toString(), evaluated.toString(),
+                scoring.getString("metric"), scoring.getDouble("iou"), scoring.getDouble("score"),
+                scoring.getBoolean("plus1"), true, scoring.getInt("ap-max-dets"), "local", 0, 1));
         EvaluateCommand.print(context, e.metrics());
 
         context.out().printf("%nlook at: %s/results.txt, metrics.json, pr_curves/, confusion_matrix.png (the scores)%n"

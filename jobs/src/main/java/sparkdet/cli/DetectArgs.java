@@ -28,7 +28,12 @@ final class DetectArgs {
     }
 
     static DetectOptions options(Args args, Context context) {
-        Config c = context.config().getConfig("sparkdet.predict");
+        return options(args, context, "sparkdet.predict");
+    }
+
+    /** the options, with the defaults of another section (val's: the mAP preset) */
+    static DetectOptions options(Args args, Context context, String section) {
+        Config c = context.config().getConfig(section);
         try {
             return new DetectOptions(args.doubleValue("score", c.getDouble("score")),
                     args.doubleValue("nms-iou", c.getDouble("nms-iou")), args.intValue("max-dets", c.getInt("max-dets")));

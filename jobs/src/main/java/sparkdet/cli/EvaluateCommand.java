@@ -30,7 +30,7 @@ final class EvaluateCommand implements Command {
     public String help() {
         return """
             usage: sparkdet evaluate --gt PATH --detections PATH --output URI [--metric coco|voc|all]
-                                     [--iou 0.5] [--score-threshold 0.5] [--max-dets 100] [--no-plus1] [--mode auto|local|cluster]
+                                     [--iou 0.5] [--score 0.5] [--ap-max-dets 100] [--no-plus1] [--mode auto|local|cluster]
                                      [--overwrite]
                    sparkdet evaluate --task segment --gt PATH --predictions PATH --output URI [--classes FILE]
                                      [--split val] [--mode auto|local|cluster] [--overwrite]
@@ -54,9 +54,11 @@ final class EvaluateCommand implements Command {
               --metric           coco: the 12 numbers of pycocotools' COCOeval (bbox); voc: per-class AP at
                                  --iou by the VOC devkit's rules, VOC07 11-point and all-point; all (default)
               --iou              the VOC metric's IoU threshold (default 0.5)
-              --score-threshold  where precision, recall and F1 are read (default 0.5)
-              --max-dets         COCO's largest maxDets, detections per image and class (default 100; AP, APs/m/l
-                                 and "AR100" are read at it, AR1 and AR10 stay at 1 and 10)
+              --score            (alias --score-threshold) where precision, recall, F1 and the confusion
+                                 matrix are read (default 0.5)
+              --ap-max-dets      (alias --max-dets) COCO's largest maxDets, detections per image and class
+                                 (default 100; AP, APs/m/l and "AR100" are read at it, AR1 and AR10 stay at 1
+                                 and 10); not predict's --max-dets, which caps the boxes an image keeps
               --no-plus1         VOC IoU on continuous boxes instead of the devkit's +1 pixel convention
               --mode             local: on the driver; cluster: the matching in Spark tasks, one shard of the
                                  images each, for detection sets one machine should not hold; auto (default):
@@ -64,19 +66,28 @@ final class EvaluateCommand implements Command {
                                  segment: local = the masks read by one thread per core of the driver, cluster =
                                  by Spark tasks (evaluate.shards of them), auto = cluster above
                                  evaluate.cluster-above bytes of predictions
-              --overwrite        replace an existing non-empty --output
+              --overwrite        replace an existing non-empty --output (refused otherwise)
+            The defaults are the configuration's (conf/sparkdet-defaults.conf, sparkdet.evaluate).
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
         return Set.of("task", "gt", "detections", "predictions", "classes", "split", "output", "metric", "iou",
-                "score-threshold", "max-dets", "mode");
+                "score", "ap-max-dets", "mode");
+    }
+
+    /** evaluate's documented spellings before the common vocabulary (docs/evaluate.md) */
+    static final Map<String, String> ALIASES = Map.of("score-threshold", "score", "max-dets", "ap-max-dets");
+
+    @Override
+    public Map<String, String> aliases() {
+        return ALIASES;
     }
 
     /** what only detection reads */
-    private static final Set<String> DETECT_ONLY = Set.of("detections", "metric", "iou", "score-threshold",
-            "max-dets", "no-plus1");
+    private static final Set<String> DETECT_ONLY = Set.of("detections", "metric", "iou", "score", "ap-max-dets",
+            "no-plus1");
     /** what only segmentation reads */
     private static final Set<String> SEGMENT_ONLY = Set.of("predictions", "classes", "split");
 
@@ -123,7 +134,7 @@ final class EvaluateCommand implements Command {
     private static SegmentationEvalRequest segmentRequest(Args args, Context context) {
         Config c = context.config().getConfig("sparkdet.evaluate");
         return new SegmentationEvalRequest(args.required("gt"), args.required("predictions"), args.required("output"),
-                args.get("classes"), args.get("split", "val"), args.flag("overwrite"),
+                args.get("classes"), args.get("split", c.getString("split")), args.flag("overwrite"),
                 args.get("mode", c.getString("mode")), c.getBytes("cluster-above"), c.getInt("shards"),
                 PixelLimit.of(context.config()));
     }
@@ -141,10 +152,11 @@ final class EvaluateCommand implements Command {
     /** the request the options and the configuration's {@code sparkdet.evaluate} section make */
     static EvalRequest request(Args args, Context context, String output) {
         Config c = context.config().getConfig("sparkdet.evaluate");
-        return new EvalRequest(args.required("gt"), args.required("detections"), output, args.get("metric", "all"),
-                args.doubleValue("iou", 0.5), args.doubleValue("score-threshold", 0.5), !args.flag("no-plus1"),
-                args.flag("overwrite"), args.intValue("max-dets", 100), args.get("mode", c.getString("mode")),
-                c.getBytes("cluster-above"), c.getInt("shards"));
+        return new EvalRequest(args.required("gt"), args.required("detections"), output,
+                args.get("metric", c.getString("metric")), args.doubleValue("iou", c.getDouble("iou")),
+                args.doubleValue("score", c.getDouble("score")), c.getBoolean("plus1") && !args.flag("no-plus1"),
+                args.flag("overwrite"), args.intValue("ap-max-dets", c.getInt("ap-max-dets")),
+                args.get("mode", c.getString("mode")), c.getBytes("cluster-above"), c.getInt("shards"));
     }
 
     @SuppressWarnings("unchecked")

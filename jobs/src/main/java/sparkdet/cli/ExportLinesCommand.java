@@ -1,5 +1,6 @@
 package sparkdet.cli;
 
+import java.util.Map;
 import java.util.Set;
 import sparkdet.ingest.LinesExport;
 
@@ -18,10 +19,11 @@ final class ExportLinesCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet export-lines --dataset URI --output FILE [--integers] [--skip-difficult] [--overwrite]
+            usage: sparkdet export-lines --input URI --output FILE [--integers] [--skip-difficult] [--overwrite]
 
-              --dataset         a dataset written by `sparkdet ingest`
+              --input           (alias --dataset) a dataset written by `sparkdet ingest`
               --output          the lines file: "path x1,y1,x2,y2,class ..." one image a line, UTF-8
+                                (an existing one is refused unless --overwrite)
               --integers        truncate coordinates to integers, as voc_annotation.py does (the YOLO
                                 repositories' readers parse integers only); default: exact values
               --skip-difficult  leave out difficult objects, as voc_annotation.py does
@@ -31,7 +33,12 @@ final class ExportLinesCommand implements Command {
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("dataset", "output");
+        return Set.of("input", "output");
+    }
+
+    @Override
+    public Map<String, String> aliases() {
+        return Map.of("dataset", "input");
     }
 
     @Override
@@ -41,7 +48,7 @@ final class ExportLinesCommand implements Command {
 
     @Override
     public int run(Args args, Context context) throws Exception {
-        long n = new LinesExport(context.spark()).run(args.required("dataset"), args.required("output"),
+        long n = new LinesExport(context.spark()).run(args.required("input"), args.required("output"),
                 args.flag("integers"), args.flag("skip-difficult"), args.flag("overwrite"));
         context.out().printf("wrote %d lines to %s%n", n, args.required("output"));
         return Main.OK;

@@ -3,6 +3,7 @@ package sparkdet.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import sparkdet.image.PixelLimit;
 import sparkdet.infer.Detector;
@@ -24,12 +25,17 @@ final class FpsCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet fps --model URI --image FILE [--runs 100] [--warmup 10] [--score 0.25]
+            usage: sparkdet fps --model URI --input FILE [--runs 100] [--warmup 10] [--score 0.25]
                                 [--nms-iou 0.45] [--max-dets 100] [--device auto]
 
-              --model   model.zip, an ONNX file or a TorchScript .pt (with its sidecar)
-              --image   the picture to run, again and again
+              --model   model.zip, an ONNX file, a TorchScript .pt or a .pth state dict (the imported
+                        ones with their sidecar <file>.conf: docs/predict.md)
+              --input   (alias --image) the picture to run, again and again
               --runs    timed runs (default 100), after --warmup untimed ones (default 10)
+              --score, --nms-iou, --max-dets  the detect path's, as predict's (defaults predict.score,
+                        predict.nms-iou, predict.max-dets: 0.25, 0.45, 100 per image)
+              --device  auto, cpu, cuda or cuda:N (ONNX: ONNX Runtime's CUDA provider on the gpu build;
+                        default predict.device)
             Prints the mean, median and 95th percentile latency and the FPS of the whole detect path
             (decode, letterbox, network, output decoding and NMS) and of the network alone, on this
             machine's cores.
@@ -38,7 +44,12 @@ final class FpsCommand implements Command {
 
     @Override
     public Set<String> valuedOptions() {
-        return DetectArgs.valuedOptionsWith("image", "runs", "warmup");
+        return DetectArgs.valuedOptionsWith("input", "runs", "warmup");
+    }
+
+    @Override
+    public Map<String, String> aliases() {
+        return Map.of("image", "input");
     }
 
     @Override
@@ -48,9 +59,9 @@ final class FpsCommand implements Command {
 
     @Override
     public int run(Args args, Context context) throws Exception {
-        Path image = Path.of(args.required("image"));
+        Path image = Path.of(args.required("input"));
         if (!Files.isRegularFile(image)) {
-            throw new UsageException("--image " + image + " is not a file");
+            throw new UsageException("--input " + image + " is not a file");
         }
         try (Detector detector = DetectArgs.openHere(args, context)) {
             LatencyMeter.Report r = LatencyMeter.measure(detector, Files.readAllBytes(image), image.toString(),

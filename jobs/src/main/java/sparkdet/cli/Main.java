@@ -24,12 +24,13 @@ public final class Main {
     static final int USAGE = 2;
     static final int INPUT_UNUSABLE = 3;
 
-    private static final Set<String> COMMON = Set.of("master", "conf", "set");
+    /** the options every command takes besides its own */
+    static final Set<String> COMMON = Set.of("master", "conf", "set");
 
     static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new IngestCommand(), new ExportLinesCommand(), new EvaluateCommand(), new TrainCommand(), new SynthCommand(), new PredictCommand(), new VideoCommand(), new FpsCommand(), new ExportCommand(), new DemoCommand(), new BenchCommand(), new DoctorCommand())) {
+        for (Command c : List.of(new IngestCommand(), new ExportLinesCommand(), new EvaluateCommand(), new TrainCommand(), new SynthCommand(), new PredictCommand(), new ValCommand(), new VideoCommand(), new FpsCommand(), new ExportCommand(), new DemoCommand(), new BenchCommand(), new DoctorCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -63,7 +64,7 @@ public final class Main {
         Set<String> valued = new HashSet<>(command.valuedOptions());
         valued.addAll(COMMON);
         try {
-            Args args = Args.parse(rest, valued, command.flagOptions());
+            Args args = Args.parse(rest, valued, command.flagOptions(), command.aliases());
             try (Context context = new Context(args, command.name(), out)) {
                 return command.run(args, context);
             }

@@ -26,7 +26,8 @@ import sparkdet.train.Recipe;
 
 /**
  * {@code bench --job predict}: folder inference throughput of a family's network (--model, default
- * YOLOv4-tiny, at --size, 80 classes) over --images real photos (darknet's, copied round), for
+ * YOLOv4-tiny, at --size, 80 classes) over --images real photos (--photos, darknet's by default,
+ * copied round), for
  * sparkdet's model.zip and, for YOLOv4-tiny from --models (scripts/make_inference_fixtures.py --full
  * DIR), the same network as TorchScript and ONNX; the time to first result (a one-image predict,
  * model load included); the network alone at batch 1 and 8 (what bench/pytorch_predict_anchor.py
@@ -34,9 +35,6 @@ import sparkdet.train.Recipe;
  * letterbox, network, NMS), the yardstick of Spark's overhead.
  */
 final class PredictBench {
-    private static final List<String> PHOTOS = List.of("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "kite.jpg",
-            "person.jpg", "scream.jpg");
-    private static final Path DARKNET = Path.of("/usr/share/darknet/data");
 
     private PredictBench() {
     }
@@ -61,8 +59,10 @@ final class PredictBench {
         List<String> models = new ArrayList<>();
         ModelSpec spec = modelZip(tmp.resolve("model.zip"), family, variant, width, size);
         models.add(tmp.resolve("model.zip").toString());
-        Path folder = photos(tmp.resolve("images"), images);
-        Path one = photos(tmp.resolve("one"), 1);
+        List<Path> sources = sources(Path.of(args.get("photos",
+                context.config().getString("sparkdet.bench.photos"))));
+        Path folder = photos(sources, tmp.resolve("images"), images);
+        Path one = photos(sources, tmp.resolve("one"), 1);
         if (dir != null) {
             for (String file : List.of("yolov4_tiny_416.pt", "yolov4_tiny_416.onnx")) {
                 Path p = Path.of(dir, file);
@@ -123,15 +123,30 @@ final class PredictBench {
         }
     }
 
+    /** the .jpg, .jpeg and .png pictures of the --photos folder, in name order */
+    private static List<Path> sources(Path folder) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            throw new UsageException("--photos " + folder + " is not a folder (the default, bench.photos, is Debian's "
+                    + "darknet package's data folder: .ci/run installs it)");
+        }
+        try (var listing = Files.list(folder)) {
+            List<Path> photos = listing.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+                    .matches(".*\\.(jpe?g|png)")).filter(Files::isRegularFile).sorted().toList();
+            if (photos.isEmpty()) {
+                throw new UsageException("--photos " + folder + " holds no .jpg, .jpeg or .png pictures");
+            }
+            return photos;
+        }
+    }
+
     /** the photos copied round to n files */
-    private static Path photos(Path dir, int n) throws IOException {
+    private static Path photos(List<Path> sources, Path dir, int n) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < n; i++) {
-            Path source = DARKNET.resolve(PHOTOS.get(i % PHOTOS.size()));
-            if (!Files.exists(source)) {
-                throw new UsageException(source + " is missing: install Debian's darknet package (.ci/run does)");
-            }
-            Files.copy(source, dir.resolve(String.format(Locale.ROOT, "photo-%05d.jpg", i)));
+            Path source = sources.get(i % sources.size());
+            String name = source.getFileName().toString();
+            String extension = name.substring(name.lastIndexOf('.'));
+            Files.copy(source, dir.resolve(String.format(Locale.ROOT, "photo-%05d", i) + extension));
         }
         return dir;
     }

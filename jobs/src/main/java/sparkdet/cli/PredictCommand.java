@@ -3,6 +3,7 @@ package sparkdet.cli;
 import com.typesafe.config.Config;
 import java.util.Set;
 import sparkdet.image.PixelLimit;
+import sparkdet.infer.DetectOptions;
 import sparkdet.predict.PredictJob;
 import sparkdet.predict.PredictRequest;
 import sparkdet.viz.MaskPainter;
@@ -45,7 +46,8 @@ final class PredictCommand implements Command {
               --draw      also write each image with its boxes, labels and scores
               --mix       how a segmentation model's overlays show the mask: blend (70 % colour, the
                           default), mask (the colours alone) or cutout (the picture where not background)
-              --device    auto, cpu, cuda or cuda:N for model.zip and TorchScript (default predict.device)
+              --device    auto, cpu, cuda or cuda:N (ONNX: ONNX Runtime's CUDA provider on the gpu build;
+                          default predict.device)
             Images that cannot be read or decoded are counted and listed in detections/ with an error.
             """;
     }
@@ -78,10 +80,15 @@ final class PredictCommand implements Command {
 
     /** the request the options and the configuration's {@code sparkdet.predict} section make */
     static PredictRequest request(Args args, Context context, String input, String output) {
+        return request(args, context, input, output, DetectArgs.options(args, context));
+    }
+
+    /** the same with the post-processing given (val's preset) */
+    static PredictRequest request(Args args, Context context, String input, String output, DetectOptions options) {
         Config c = context.config().getConfig("sparkdet.predict");
         try {
             return new PredictRequest(args.required("model"), input, output, args.intValue("batch", c.getInt("batch")),
-                    DetectArgs.options(args, context), args.flag("draw"), DetectArgs.device(args, context),
+                    options, args.flag("draw"), DetectArgs.device(args, context),
                     c.getInt("loader-threads"), args.flag("overwrite"), PixelLimit.of(context.config()),
                     DetectArgs.modelMaxBytes(context), MaskPainter.Mix.of(args.get("mix", "blend")));
         } catch (IllegalArgumentException e) {

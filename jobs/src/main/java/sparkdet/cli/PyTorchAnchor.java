@@ -24,7 +24,7 @@ final class PyTorchAnchor {
     }
 
     /**
-     * Runs bench/SCRIPT with ARGS under --pytorch's interpreter (default Debian's /usr/bin/python3;
+     * Runs SCRIPT of bench/ (--scripts) with ARGS under --pytorch's interpreter (default Debian's /usr/bin/python3;
      * "none" skips) and the given thread count, echoing its lines; returns label -> images/s, empty
      * when skipped or failed (the reason is printed: a benchmark without its anchor is still a figure).
      * It runs twice, on 4 KB pages (PyTorch's default, as the reference's train.py runs) and on 2 MB
@@ -39,10 +39,10 @@ final class PyTorchAnchor {
         if (python.equals("none")) {
             return best;
         }
-        Path file = home().resolve("bench").resolve(script);
+        Path file = scripts(args, context).resolve(script);
         if (!Files.isRegularFile(file)) {
-            context.out().printf("PyTorch: skipped, %s is missing (run from a sparkdet checkout, or set SPARKDET_HOME)%n",
-                    file);
+            context.out().printf("PyTorch: skipped, %s is missing (run from a sparkdet checkout, set SPARKDET_HOME, or "
+                    + "name the folder with --scripts)%n", file);
             return best;
         }
         List<String> command = new ArrayList<>(List.of(python, file.toString()));
@@ -104,9 +104,18 @@ final class PyTorchAnchor {
         return a;
     }
 
-    /** the checkout bin/sparkdet runs from (it exports SPARKDET_HOME), else the working directory */
-    private static Path home() {
+    /**
+     * --scripts, else bench.scripts, else bench/ of the checkout bin/sparkdet runs from (it exports
+     * SPARKDET_HOME), else of the working directory
+     */
+    private static Path scripts(Args args, Context context) {
+        String configured = context.config().getIsNull("sparkdet.bench.scripts") ? null
+                : context.config().getString("sparkdet.bench.scripts");
+        String folder = args.get("scripts", configured);
+        if (folder != null) {
+            return Path.of(folder);
+        }
         String home = System.getenv("SPARKDET_HOME");
-        return Path.of(home == null ? "." : home);
+        return Path.of(home == null ? "." : home).resolve("bench");
     }
 }

@@ -1,6 +1,7 @@
 package sparkdet.cli;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import sparkdet.train.Recipe;
 import sparkdet.train.TrainJob;
@@ -20,25 +21,32 @@ final class TrainCommand implements Command {
     @Override
     public String help() {
         return """
-            usage: sparkdet train --conf RECIPE [--data URI] [--val-data URI] [--output URI] [--resume | --overwrite]
+            usage: sparkdet train --conf RECIPE [--input URI] [--val-data URI] [--output URI] [--resume | --overwrite]
 
               --conf      the recipe (HOCON, the sparkdet.train section; conf/shapes.conf is the demo's,
                           conf/sparkdet-defaults.conf documents every key)
-              --data      the dataset written by `sparkdet ingest` (overrides train.data)
+              --input     (alias --data) the dataset written by `sparkdet ingest` (overrides train.data)
               --val-data  a dataset to validate on (overrides train.val-data)
               --output    where model.zip, checkpoints/, history.csv, loss.png and map.png go
               --resume    continue the run in --output from checkpoints/last
-              --overwrite start over, deleting what --output holds
+              --overwrite start over, deleting what --output holds (an existing non-empty --output is
+                          refused without --resume or --overwrite)
 
             One Spark barrier stage: one rank per worker (train.workers; one per executor on a cluster,
-            one in local mode), ranks joined through PyTorch's c10d (Gloo), gradients averaged every step.
+            one in local mode), ranks joined through PyTorch's c10d (Gloo on CPUs, NCCL on CUDA
+            devices: train.device), gradients averaged every step.
             A failed task retries the whole stage, which resumes from the last checkpoint.
             """;
     }
 
     @Override
     public Set<String> valuedOptions() {
-        return Set.of("data", "val-data", "output");
+        return Set.of("input", "val-data", "output");
+    }
+
+    @Override
+    public Map<String, String> aliases() {
+        return Map.of("data", "input");
     }
 
     @Override
@@ -51,7 +59,7 @@ final class TrainCommand implements Command {
         if (args.flag("resume") && args.flag("overwrite")) {
             throw new UsageException("--resume and --overwrite exclude each other");
         }
-        Recipe recipe = Recipe.of(context.config(), args.get("data"), args.get("output"));
+        Recipe recipe = Recipe.of(context.config(), args.get("input"), args.get("output"));
         if (args.get("val-data") != null) {
             recipe = recipe.withValData(args.get("val-data"));
         }

@@ -29,11 +29,16 @@ final class VideoCommand implements Command {
                                   [--score 0.25] [--nms-iou 0.45] [--max-dets 100] [--device auto]
                                   [--overwrite]
 
-              --model       model.zip, an ONNX file or a TorchScript .pt (with its sidecar)
+              --model       model.zip, an ONNX file, a TorchScript .pt or a .pth state dict (the imported
+                            ones with their sidecar <file>.conf: docs/predict.md)
               --input       a video file FFmpeg reads (avi, mp4, mkv ...) or camera:N (/dev/videoN)
               --output      the drawn video (MPEG-4), at the input's size and frame rate; an existing
                             file is refused unless --overwrite, the input or the model even then
               --max-frames  stop after this many frames (a camera otherwise runs until interrupted)
+              --score, --nms-iou, --max-dets  as predict's (defaults predict.score, predict.nms-iou,
+                            predict.max-dets: 0.25, 0.45, 100 per frame)
+              --device      auto, cpu, cuda or cuda:N (ONNX: ONNX Runtime's CUDA provider on the gpu
+                            build; default predict.device)
             Prints the frames processed and the mean FPS of the detect path.
             """;
     }

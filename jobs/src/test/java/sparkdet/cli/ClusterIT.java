@@ -124,7 +124,7 @@ class ClusterIT {
         if (Files.exists(dir.resolve("val/_SUCCESS"))) {
             return dir;
         }
-        assertThat(Launch.sparkdet("synth", "--out", dir.resolve("voc").toString(), "--images", "40", "--seed", "3",
+        assertThat(Launch.sparkdet("synth", "--output", dir.resolve("voc").toString(), "--images", "40", "--seed", "3",
                 "--size", "96").code()).isZero();
         for (String split : new String[] {"train", "val"}) {
             Launch.Run r = Launch.sparkdet("ingest", "--master", "local[2]", "--format", "voc", "--input",
@@ -140,7 +140,7 @@ class ClusterIT {
         if (Files.exists(dir.resolve("val/_SUCCESS"))) {
             return dir;
         }
-        assertThat(Launch.sparkdet("synth", "--out", dir.resolve("voc").toString(), "--images", "40", "--seed", "3",
+        assertThat(Launch.sparkdet("synth", "--output", dir.resolve("voc").toString(), "--images", "40", "--seed", "3",
                 "--size", "96", "--task", "segment").code()).isZero();
         for (String split : new String[] {"train", "val"}) {
             Launch.Run r = Launch.sparkdet("ingest", "--master", "local[2]", "--format", "voc-seg", "--input",
@@ -153,7 +153,7 @@ class ClusterIT {
     private static String[] train(Path data, Path out, int epochs, String... more) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--master",
                 cluster.masterUrl(), "--conf", Launch.root().resolve("conf/shapes.conf").toString(),
-                "--data", data.resolve("train").toString(), "--val-data", data.resolve("val").toString(),
+                "--input", data.resolve("train").toString(), "--val-data", data.resolve("val").toString(),
                 "--output", out.toString(), "--set", "train.workers=2", "--set", "train.input-size=96",
                 "--set", "train.batch-size=4", "--set", "train.epochs=" + epochs, "--set", "train.eval-period=2",
                 "--set", "train.save-period=1", "--set", "train.loader-threads=1",

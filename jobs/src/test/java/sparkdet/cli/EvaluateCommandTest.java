@@ -98,6 +98,53 @@ class EvaluateCommandTest {
         assertThat(withClasses.out()).contains("images=12, evaluated=11, skipped=1");
     }
 
+    /**
+     * Detection from the command line: its defaults, read from conf/sparkdet-defaults.conf
+     * (sparkdet.evaluate), give the golden numbers (pycocotools' at maxDets 100, the devkit's at
+     * IoU 0.5 with +1, precision, recall and F1 at score 0.5); the old spellings --score-threshold
+     * and --max-dets mean --score and --ap-max-dets.
+     */
+    @Test
+    void detectionDefaultsComeFromTheConfigurationAndTheOldSpellingsStillWork() throws Exception {
+        Path seed = TestData.golden().resolve("eval/seed1");
+        JsonNode expected = new ObjectMapper().readTree(seed.resolve("expected.json").toFile());
+        JsonNode defaults = detect(seed, "defaults");
+        for (int i = 0; i < 12; i++) {
+            assertThat(defaults.get("coco").get("stats").get(i).asDouble()).as("COCO stat " + i)
+                    .isCloseTo(expected.get("coco_bbox").get("stats").get(i).asDouble(), EXACT);
+        }
+        assertThat(defaults.get("coco").get("max_dets").asInt()).isEqualTo(100);
+        JsonNode voc = expected.get("voc_iou50_plus1");
+        assertThat(defaults.get("voc").get("iou").asDouble()).isEqualTo(0.5);
+        assertThat(defaults.get("voc").get("plus1").asBoolean()).isTrue();
+        assertThat(defaults.get("voc").get("mAP_all_point").asDouble()).isCloseTo(voc.get("mAP_all_point").asDouble(),
+                EXACT);
+        assertThat(defaults.get("at_threshold").get("per_class").get("cls01").get("f1").asDouble()).isCloseTo(
+                voc.get("per_class").get("cls01").get("at_threshold").get("f1").asDouble(), EXACT);
+
+        JsonNode canonical = detect(seed, "canonical", "--score", "0.9", "--ap-max-dets", "20");
+        JsonNode old = detect(seed, "old", "--score-threshold", "0.9", "--max-dets", "20");
+        assertThat(canonical.get("coco").get("max_dets").asInt()).isEqualTo(20);
+        assertThat(canonical.get("at_threshold")).isNotEqualTo(defaults.get("at_threshold"));
+        assertThat(old.get("at_threshold")).isEqualTo(canonical.get("at_threshold"));
+        assertThat(old.get("coco").get("stats")).isEqualTo(canonical.get("coco").get("stats"));
+
+        JsonNode configured = detect(seed, "configured", "--set", "evaluate.iou=0.7", "--set", "evaluate.metric=voc");
+        assertThat(configured.get("voc").get("iou").asDouble()).isEqualTo(0.7);
+        assertThat(configured.has("coco")).isFalse();
+    }
+
+    /** evaluate's metrics.json of the golden COCO files, run on the driver */
+    private JsonNode detect(Path seed, String name, String... more) throws Exception {
+        List<String> argv = new ArrayList<>(List.of("evaluate", "--master", "local[1]", "--mode", "local", "--gt",
+                seed.resolve("gt.json").toString(), "--detections", seed.resolve("dt.json").toString(), "--output",
+                tmp.resolve(name).toString()));
+        argv.addAll(Arrays.asList(more));
+        Result r = run(argv.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        return new ObjectMapper().readTree(tmp.resolve(name + "/metrics.json").toFile());
+    }
+
     /** exit 3 naming the file, and nothing written */
     private void assertUnusable(Path gt, Path predictions, String... inMessage) {
         Path out = tmp.resolve("refused");

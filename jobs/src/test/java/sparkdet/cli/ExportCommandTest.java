@@ -46,7 +46,7 @@ class ExportCommandTest {
             assertThat(predict.out()).contains("predicted 2 images (0 could not be read)");
             assertThat(out.resolve("txt/horses.txt")).exists();
 
-            Result fps = run("fps", "--model", exported.toString(), "--image", photos.resolve("dog.jpg").toString(),
+            Result fps = run("fps", "--model", exported.toString(), "--input", photos.resolve("dog.jpg").toString(),
                     "--runs", "3", "--warmup", "1");
             assertThat(fps.code()).as(fps.err()).isZero();
             assertThat(fps.out()).containsPattern("network only +[0-9.]+ FPS");

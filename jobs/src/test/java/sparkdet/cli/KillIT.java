@@ -57,8 +57,8 @@ class KillIT {
     void synth() throws Exception {
         Path out = previousOutput("synth");
         killedThenRerun(out, stagingHolds(out, "JPEGImages", 20), "classes.txt",
-                new String[] {"synth", "--out", out.toString(), "--images", "5000", "--size", "96", "--overwrite"},
-                new String[] {"synth", "--out", out.toString(), "--images", "10", "--overwrite"});
+                new String[] {"synth", "--output", out.toString(), "--images", "5000", "--size", "96", "--overwrite"},
+                new String[] {"synth", "--output", out.toString(), "--images", "10", "--overwrite"});
     }
 
     @Test
@@ -91,7 +91,7 @@ class KillIT {
     @Test
     void exportLines() throws Exception {
         Path out = Files.writeString(tmp.resolve("train.txt"), "previous\n");
-        String[] args = {"export-lines", "--master", "local[2]", "--dataset", dataset.toString(), "--output",
+        String[] args = {"export-lines", "--master", "local[2]", "--input", dataset.toString(), "--output",
                 out.toString(), "--overwrite"};
         killedWhile(stagingExists(out), args);
         assertThat(out).as("the file it was replacing").hasContent("previous");
@@ -104,7 +104,7 @@ class KillIT {
     void trainKilledOnTheDriverResumes() throws Exception {
         Path out = tmp.resolve("train");
         List<String> args = new ArrayList<>(List.of("train", "--master", "local[2]", "--conf",
-                Launch.root().resolve("conf/shapes.conf").toString(), "--data", dataset.toString(),
+                Launch.root().resolve("conf/shapes.conf").toString(), "--input", dataset.toString(),
                 "--output", out.toString(), "--set", "train.input-size=96", "--set", "train.batch-size=8",
                 "--set", "train.epochs=4", "--set", "train.eval-period=2", "--set", "train.save-period=1",
                 "--set", "train.val-data=null", "--set", "train.loader-threads=1"));

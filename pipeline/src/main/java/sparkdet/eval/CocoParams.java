@@ -19,7 +19,7 @@ public final class CocoParams {
     /** pycocotools' maxDets with the last one replaced: 1, 10, {@code largest} */
     public static int[] maxDets(int largest) {
         if (largest < MAX_DETS[1]) {
-            throw new IllegalArgumentException("--max-dets must be at least " + MAX_DETS[1] + ", not " + largest);
+            throw new IllegalArgumentException("--ap-max-dets must be at least " + MAX_DETS[1] + ", not " + largest);
         }
         return new int[] {MAX_DETS[0], MAX_DETS[1], largest};
     }

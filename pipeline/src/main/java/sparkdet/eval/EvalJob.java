@@ -47,57 +47,66 @@ public final class EvalJob {
         AtomicOutput out = AtomicOutput.begin(storage, Storage.path(req.output()), req.overwrite(), req.gt(),
                 req.detections());
         try {
-            long t0 = System.nanoTime();
-            EvalSources sources = new EvalSources(storage, spark);
-            Evaluation e = onCluster(req, sources) ? sharded(req, sources, t0) : local(req, sources, t0);
-            if (e.unknownClass() > 0) {
-                LOG.warn("{} detections have a class the ground truth does not have: left out", e.unknownClass());
-            }
-            if (e.unknownImage() > 0) {
-                LOG.warn("{} detections are for images the ground truth does not have: left out", e.unknownImage());
-            }
-            if (e.negativeScores() > 0) {
-                LOG.warn("{} detections have a negative score: evaluated as given (scores only order detections)",
-                        e.negativeScores());
-            }
-            if (e.negativeSizes() > 0) {
-                LOG.warn("{} detections have a negative width or height (corners in the wrong order?): evaluated as "
-                        + "given, as pycocotools does, where they overlap nothing", e.negativeSizes());
-            }
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("counts", ordered("images", e.images(), "gt", e.gtBoxes(),
-                    "detections", e.detections(), "negative_score_detections", e.negativeScores(),
-                    "negative_size_detections", e.negativeSizes()));
-            if (e.coco() != null) {
-                metrics.put("coco", cocoJson(e.coco(), e.classes(), e.categoryIds()));
-            }
-            if (!req.metric().equals("coco")) {
-                metrics.put("voc", vocJson(e.voc(), e.classes()));
-            }
-            metrics.put("at_threshold", thresholdJson(e.voc(), e.classes()));
-            metrics.put("mode", e.mode());
-            metrics.put("timing_s", ordered("load", e.load(), "evaluate", e.evaluate(), "accumulate", e.accumulate()));
-            String table = resultsTable(metrics, e.voc(), e.classes());
-            Map<String, String> undefined = new LinkedHashMap<>();
-            nullForUndefined(metrics, "", undefined);
-            if (!undefined.isEmpty()) {
-                metrics.put("undefined", undefined);
-                LOG.warn("{} metrics are undefined (null in metrics.json, reasons under \"undefined\"), e.g. {}",
-                        undefined.size(), undefined.entrySet().iterator().next());
-            }
-            String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
-            storage.writeText(out.resolve("metrics.json"), json);
-            storage.writeText(out.resolve("results.txt"), table);
-            long t3 = System.nanoTime();
-            EvalReport.write(storage, out.dir(), e.voc(), e.classes(), e.confusion());
-            LOG.info("metrics in {} s, curves and confusion matrix in {} s", String.format(Locale.ROOT, "%.2f",
-                    (t3 - t0) / 1e9), String.format(Locale.ROOT, "%.2f", seconds(t3)));
+            Summary summary = evaluateInto(out, req);
             out.commit();
-            return new Summary(out.target().toString(), metrics);
+            return summary;
         } catch (IOException | RuntimeException e) {
             out.abort();
             throw e;
         }
+    }
+
+    /**
+     * Writes the evaluation into an output the caller began (its guard passed) and will commit or
+     * abort: val evaluates the detections it just wrote there. {@code req.output()} is not read here.
+     */
+    public Summary evaluateInto(AtomicOutput out, EvalRequest req) throws IOException {
+        long t0 = System.nanoTime();
+        EvalSources sources = new EvalSources(storage, spark);
+        Evaluation e = onCluster(req, sources) ? sharded(req, sources, t0) : local(req, sources, t0);
+        if (e.unknownClass() > 0) {
+            LOG.warn("{} detections have a class the ground truth does not have: left out", e.unknownClass());
+        }
+        if (e.unknownImage() > 0) {
+            LOG.warn("{} detections are for images the ground truth does not have: left out", e.unknownImage());
+        }
+        if (e.negativeScores() > 0) {
+            LOG.warn("{} detections have a negative score: evaluated as given (scores only order detections)",
+                    e.negativeScores());
+        }
+        if (e.negativeSizes() > 0) {
+            LOG.warn("{} detections have a negative width or height (corners in the wrong order?): evaluated as "
+                    + "given, as pycocotools does, where they overlap nothing", e.negativeSizes());
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("counts", ordered("images", e.images(), "gt", e.gtBoxes(),
+                "detections", e.detections(), "negative_score_detections", e.negativeScores(),
+                "negative_size_detections", e.negativeSizes()));
+        if (e.coco() != null) {
+            metrics.put("coco", cocoJson(e.coco(), e.classes(), e.categoryIds()));
+        }
+        if (!req.metric().equals("coco")) {
+            metrics.put("voc", vocJson(e.voc(), e.classes()));
+        }
+        metrics.put("at_threshold", thresholdJson(e.voc(), e.classes()));
+        metrics.put("mode", e.mode());
+        metrics.put("timing_s", ordered("load", e.load(), "evaluate", e.evaluate(), "accumulate", e.accumulate()));
+        String table = resultsTable(metrics, e.voc(), e.classes());
+        Map<String, String> undefined = new LinkedHashMap<>();
+        nullForUndefined(metrics, "", undefined);
+        if (!undefined.isEmpty()) {
+            metrics.put("undefined", undefined);
+            LOG.warn("{} metrics are undefined (null in metrics.json, reasons under \"undefined\"), e.g. {}",
+                    undefined.size(), undefined.entrySet().iterator().next());
+        }
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
+        storage.writeText(out.resolve("metrics.json"), json);
+        storage.writeText(out.resolve("results.txt"), table);
+        long t3 = System.nanoTime();
+        EvalReport.write(storage, out.dir(), e.voc(), e.classes(), e.confusion());
+        LOG.info("metrics in {} s, curves and confusion matrix in {} s", String.format(Locale.ROOT, "%.2f",
+                (t3 - t0) / 1e9), String.format(Locale.ROOT, "%.2f", seconds(t3)));
+        return new Summary(out.target().toString(), metrics);
     }
 
     private boolean onCluster(EvalRequest req, EvalSources sources) throws IOException {

@@ -54,48 +54,57 @@ public final class SegmentationEvalJob {
         AtomicOutput out = AtomicOutput.begin(storage, Storage.path(req.output()), req.overwrite(), req.gt(),
                 req.predictions(), req.classes());
         try {
-            long t0 = System.nanoTime();
-            SegmentationSources.Inputs in = new SegmentationSources(storage, spark).read(req.gt(), req.predictions(),
-                    req.classes(), req.split());
-            int n = in.classes().size();
-            double load = EvalJob.seconds(t0);
-            long t1 = System.nanoTime();
-            String mode;
-            SegmentationConfusion confusion;
-            if (onCluster(req, in)) {
-                JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.get().sparkContext());
-                int shards = req.shards() > 0 ? req.shards() : jsc.defaultParallelism();
-                mode = "cluster (" + shards + " shards)";
-                confusion = SegmentationEvaluation.cluster(jsc, in.pairs(), n, new HadoopConf(storage.conf()),
-                        req.pixelLimit(), shards);
-            } else {
-                mode = "local (" + threads + " threads)";
-                confusion = SegmentationEvaluation.local(in.pairs(), n, storage, req.pixelLimit(), threads);
-            }
-            double evaluate = EvalJob.seconds(t1);
-            List<String> skipped = new ArrayList<>();
-            for (long i : confusion.skipped()) {
-                skipped.add(in.pairs().get((int) i).stem());
-            }
-            warn(confusion, skipped, n);
-            SegmentationMetrics m = SegmentationMetrics.of(confusion);
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("counts", EvalJob.ordered("images", in.pairs().size(), "evaluated", confusion.images(),
-                    "skipped", skipped.size(), "pixels", total(confusion), "ignored_label_pixels",
-                    confusion.ignoredLabelPixels(), "out_of_range_prediction_pixels",
-                    confusion.outOfRangePredictions()));
-            metrics.put("segmentation", segmentationJson(m, in.classes(), in.pairs().size(), skipped));
-            metrics.put("mode", mode);
-            metrics.put("timing_s", EvalJob.ordered("load", load, "evaluate", evaluate));
-            String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
-            storage.writeText(out.resolve("metrics.json"), json);
-            SegmentationReport.write(storage, out.dir(), in.classes(), confusion, m, skipped);
+            EvalJob.Summary summary = evaluateInto(out, req);
             out.commit();
-            return new EvalJob.Summary(out.target().toString(), metrics);
+            return summary;
         } catch (IOException | RuntimeException e) {
             out.abort();
             throw e;
         }
+    }
+
+    /**
+     * Writes the evaluation into an output the caller began (its guard passed) and will commit or
+     * abort: val evaluates the masks it just wrote there. {@code req.output()} is not read here.
+     */
+    public EvalJob.Summary evaluateInto(AtomicOutput out, SegmentationEvalRequest req) throws IOException {
+        long t0 = System.nanoTime();
+        SegmentationSources.Inputs in = new SegmentationSources(storage, spark).read(req.gt(), req.predictions(),
+                req.classes(), req.split());
+        int n = in.classes().size();
+        double load = EvalJob.seconds(t0);
+        long t1 = System.nanoTime();
+        String mode;
+        SegmentationConfusion confusion;
+        if (onCluster(req, in)) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.get().sparkContext());
+            int shards = req.shards() > 0 ? req.shards() : jsc.defaultParallelism();
+            mode = "cluster (" + shards + " shards)";
+            confusion = SegmentationEvaluation.cluster(jsc, in.pairs(), n, new HadoopConf(storage.conf()),
+                    req.pixelLimit(), shards);
+        } else {
+            mode = "local (" + threads + " threads)";
+            confusion = SegmentationEvaluation.local(in.pairs(), n, storage, req.pixelLimit(), threads);
+        }
+        double evaluate = EvalJob.seconds(t1);
+        List<String> skipped = new ArrayList<>();
+        for (long i : confusion.skipped()) {
+            skipped.add(in.pairs().get((int) i).stem());
+        }
+        warn(confusion, skipped, n);
+        SegmentationMetrics m = SegmentationMetrics.of(confusion);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("counts", EvalJob.ordered("images", in.pairs().size(), "evaluated", confusion.images(),
+                "skipped", skipped.size(), "pixels", total(confusion), "ignored_label_pixels",
+                confusion.ignoredLabelPixels(), "out_of_range_prediction_pixels",
+                confusion.outOfRangePredictions()));
+        metrics.put("segmentation", segmentationJson(m, in.classes(), in.pairs().size(), skipped));
+        metrics.put("mode", mode);
+        metrics.put("timing_s", EvalJob.ordered("load", load, "evaluate", evaluate));
+        String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
+        storage.writeText(out.resolve("metrics.json"), json);
+        SegmentationReport.write(storage, out.dir(), in.classes(), confusion, m, skipped);
+        return new EvalJob.Summary(out.target().toString(), metrics);
     }
 
     private boolean onCluster(SegmentationEvalRequest req, SegmentationSources.Inputs in) throws IOException {

@@ -40,11 +40,12 @@ public final class ImageDecoder {
         OpenCv.load();
         try (PointerScope scope = new PointerScope()) {
             Mat buf = new Mat(1, encoded.length, opencv_core.CV_8UC1, new BytePointer(encoded));
-            Mat bgr = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR);
-            if (bgr == null || bgr.empty()) {
+            // RGB straight from the decoder (libjpeg-turbo writes either order): no second pass over the pixels
+            Mat rgb = opencv_imgcodecs.imdecode(buf, opencv_imgcodecs.IMREAD_COLOR_RGB);
+            if (rgb == null || rgb.empty()) {
                 throw new IOException(name + " is not a decodable image");
             }
-            return fromBgr(bgr);
+            return OpenCv.image(rgb);
         }
     }
 

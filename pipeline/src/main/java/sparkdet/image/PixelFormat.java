@@ -83,15 +83,37 @@ public record PixelFormat(Channels channels, double scale, double[] mean, double
 
         /** writes the image as three planes (channels first) into {@code dst} from {@code offset} */
         public void toPlanes(RgbImage image, float[] dst, int offset) {
+            toPlanes(image, dst, offset, image.width(), image.height(), 0, 0, 0);
+        }
+
+        /**
+         * Writes a width x height input whose picture is {@code image} with its top left corner at
+         * (x, y), the rest {@code fill} (a letterbox's bars): the square image and its conversion
+         * in one pass, without building the square picture first.
+         */
+        public void toPlanes(RgbImage image, float[] dst, int offset, int width, int height, int x, int y, int fill) {
+            if (x < 0 || y < 0 || x + image.width() > width || y + image.height() > height) {
+                throw new IllegalArgumentException("a " + image.width() + "x" + image.height() + " picture at (" + x
+                        + ", " + y + ") is not inside " + width + "x" + height);
+            }
             byte[] rgb = image.rgb();
-            int plane = image.width() * image.height();
+            int w = image.width();
+            int plane = width * height;
             for (int c = 0; c < 3; c++) {
                 float[] table = values[c];
+                float bar = table[fill];
                 int from = source[c];
                 int at = offset + c * plane;
-                for (int p = 0; p < plane; p++) {
-                    dst[at + p] = table[rgb[3 * p + from] & 0xff];
+                java.util.Arrays.fill(dst, at, at + y * width, bar);
+                for (int row = 0; row < image.height(); row++) {
+                    int line = at + (y + row) * width;
+                    java.util.Arrays.fill(dst, line, line + x, bar);
+                    for (int col = 0, p = 3 * row * w + from; col < w; col++, p += 3) {
+                        dst[line + x + col] = table[rgb[p] & 0xff];
+                    }
+                    java.util.Arrays.fill(dst, line + x + w, line + width, bar);
                 }
+                java.util.Arrays.fill(dst, at + (y + image.height()) * width, at + plane, bar);
             }
         }
     }

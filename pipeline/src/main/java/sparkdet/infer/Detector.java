@@ -8,7 +8,7 @@ import sparkdet.model.RawOutputs;
 import sparkdet.postprocess.Detection;
 import sparkdet.postprocess.MaskDecoder;
 import sparkdet.transforms.Box;
-import sparkdet.transforms.Letterbox;
+import sparkdet.transforms.Placement;
 
 /**
  * The whole detect path around a model, in three steps that the fps mode times apart: prepare
@@ -99,10 +99,10 @@ public final class Detector implements AutoCloseable {
         }
         List<LabelMap> maps = new ArrayList<>(prepared.count());
         for (int i = 0; i < prepared.count(); i++) {
-            Letterbox lb = prepared.batch.letterboxes().get(i);
+            Placement p = prepared.batch.placements().get(i);
             maps.add(spec.masks().decode(outputs.values()[0], outputs.shapes()[0], i, new MaskDecoder.Placement(
-                    lb.offsetX(), lb.offsetY(), lb.contentWidth(), lb.contentHeight(), lb.sourceWidth(),
-                    lb.sourceHeight())));
+                    p.offsetX(), p.offsetY(), p.contentWidth(), p.contentHeight(), p.sourceWidth(),
+                    p.sourceHeight())));
         }
         return maps;
     }
@@ -115,10 +115,10 @@ public final class Detector implements AutoCloseable {
                 options.nmsIou(), options.maxDets());
         List<List<Detection>> result = new ArrayList<>(decoded.size());
         for (int i = 0; i < decoded.size(); i++) {
-            Letterbox lb = prepared.batch.letterboxes().get(i);
+            Placement p = prepared.batch.placements().get(i);
             List<Detection> mapped = new ArrayList<>(decoded.get(i).size());
             for (Detection d : decoded.get(i)) {
-                Box b = lb.toOriginal(new Box(d.x1(), d.y1(), d.x2(), d.y2(), d.classIndex()));
+                Box b = p.toOriginal(new Box(d.x1(), d.y1(), d.x2(), d.y2(), d.classIndex()));
                 if (b.width() > 0 && b.height() > 0) {
                     mapped.add(new Detection(b.x1(), b.y1(), b.x2(), b.y2(), d.score(), d.classIndex()));
                 }

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import sparkdet.image.PixelFormat;
 import sparkdet.image.RgbImage;
-import sparkdet.transforms.Letterbox;
+import sparkdet.transforms.Pixels;
+import sparkdet.transforms.Placement;
 import sparkdet.transforms.Resize;
 
 /**
@@ -26,22 +27,25 @@ final class Preprocessor {
         this.pixels = spec.pixels().table();
     }
 
-    /** the letterboxes (to map boxes back) and the batch */
-    record Batch(List<Letterbox> letterboxes, float[] input, int size) {
+    /** where each picture lies in its input (to map boxes back) and the batch */
+    record Batch(List<Placement> placements, float[] input, int size) {
         int count() {
-            return letterboxes.size();
+            return placements.size();
         }
     }
 
     Batch prepare(List<RgbImage> images) {
         int plane = size * size;
         float[] input = new float[images.size() * 3 * plane];
-        List<Letterbox> boxes = new ArrayList<>(images.size());
+        List<Placement> placements = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
-            Letterbox lb = resize.fit(images.get(i), size, fill);
-            pixels.toPlanes(lb.image(), input, i * 3 * plane);
-            boxes.add(lb);
+            RgbImage picture = images.get(i);
+            Placement p = resize.place(picture.width(), picture.height(), size);
+            // the scaled picture goes straight into the planes, the bars with it (as Letterbox builds them)
+            RgbImage scaled = Pixels.resizeSmooth(picture, p.contentWidth(), p.contentHeight());
+            pixels.toPlanes(scaled, input, i * 3 * plane, size, size, p.offsetX(), p.offsetY(), fill);
+            placements.add(p);
         }
-        return new Batch(boxes, input, size);
+        return new Batch(placements, input, size);
     }
 }

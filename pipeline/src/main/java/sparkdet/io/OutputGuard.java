@@ -95,7 +95,12 @@ public final class OutputGuard {
         private static final long serialVersionUID = 1L;
 
         public OutputExistsException(Path target) {
-            super(target + " already exists and is not empty (pass --overwrite to replace it)");
+            this(target, "pass --overwrite to replace it");
+        }
+
+        /** @param remedy what the command offers instead, e.g. train's --resume */
+        public OutputExistsException(Path target, String remedy) {
+            super(target + " already exists and is not empty (" + remedy + ")");
         }
     }
 

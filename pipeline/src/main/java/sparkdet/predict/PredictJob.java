@@ -57,48 +57,58 @@ public final class PredictJob {
     }
 
     public Summary run(PredictRequest request) throws IOException {
-        long t0 = System.nanoTime();
         Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
-        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
-        int slots = spark.sparkContext().defaultParallelism();
         // refused before any work: an output that holds the model or the input, or exists unasked
         AtomicOutput out = AtomicOutput.begin(storage, Storage.path(request.output()), request.overwrite(),
                 request.model(), request.input());
         try {
-            JavaRDD<ImageRef> refs = InputImages.list(spark, storage, request.input(), out.target(), slots);
-            // a bad model fails here with its own message, not four task failures later; in local
-            // mode the driver is the executor, so the tasks find it loaded
-            int taskCores = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
-            boolean segment;
-            try (SharedDetectors.Lease model = SharedDetectors.acquire(hadoop, request.model(), taskCores,
-                    request.device(), request.modelMaxBytes())) {
-                LOG.info("model: {}", model.detector().describe());
-                segment = model.detector().spec().task() == Task.SEGMENT;
-            }
-            JavaRDD<Row> rows = refs.mapPartitions(new PredictPartition(request, out.dir().toString(), hadoop));
-            String table = segment ? SEGMENTS : DETECTIONS;
-            Dataset<Row> frame = spark.createDataFrame(rows, segment ? PredictionSchema.SEGMENT : PredictionSchema.IMAGE);
-            frame.write().parquet(out.resolve(table).toString());
-            // a segmentation model's "detections" are its masks
-            Row counts = spark.read().parquet(out.resolve(table).toString()).agg(functions.count("*"),
-                    functions.count("error"), segment ? functions.count("mask")
-                            : functions.sum(functions.size(functions.col("detections")))).first();
-            long images = counts.getLong(0);
-            long failed = counts.getLong(1);
-            long detections = counts.isNullAt(2) ? 0 : counts.getLong(2);
-            splice(storage, out.dir(), segment ? COUNTS_JSON : DETECTIONS_JSON);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Summary summary = new Summary(out.target().toString(), images, failed, detections, seconds, segment);
-            writeSummary(storage, out.resolve(SUMMARY), request, summary, segment);
+            Summary summary = predictInto(out, request);
             out.commit();
-            LOG.info("predicted {} images ({} failed), {} {}, in {} s", images, failed, detections,
-                    segment ? "masks" : "detections",
-                    String.format(java.util.Locale.ROOT, "%.1f", seconds));
             return summary;
         } catch (IOException | RuntimeException e) {
             out.abort();
             throw e;
         }
+    }
+
+    /**
+     * Writes the prediction into an output the caller began (its guard passed) and will commit or
+     * abort: val puts its evaluation beside it. {@code request.output()} is not read here.
+     */
+    public Summary predictInto(AtomicOutput out, PredictRequest request) throws IOException {
+        long t0 = System.nanoTime();
+        Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
+        HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+        int slots = spark.sparkContext().defaultParallelism();
+        JavaRDD<ImageRef> refs = InputImages.list(spark, storage, request.input(), out.target(), slots);
+        // a bad model fails here with its own message, not four task failures later; in local
+        // mode the driver is the executor, so the tasks find it loaded
+        int taskCores = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+        boolean segment;
+        try (SharedDetectors.Lease model = SharedDetectors.acquire(hadoop, request.model(), taskCores,
+                request.device(), request.modelMaxBytes())) {
+            LOG.info("model: {}", model.detector().describe());
+            segment = model.detector().spec().task() == Task.SEGMENT;
+        }
+        JavaRDD<Row> rows = refs.mapPartitions(new PredictPartition(request, out.dir().toString(), hadoop));
+        String table = segment ? SEGMENTS : DETECTIONS;
+        Dataset<Row> frame = spark.createDataFrame(rows, segment ? PredictionSchema.SEGMENT : PredictionSchema.IMAGE);
+        frame.write().parquet(out.resolve(table).toString());
+        // a segmentation model's "detections" are its masks
+        Row counts = spark.read().parquet(out.resolve(table).toString()).agg(functions.count("*"),
+                functions.count("error"), segment ? functions.count("mask")
+                        : functions.sum(functions.size(functions.col("detections")))).first();
+        long images = counts.getLong(0);
+        long failed = counts.getLong(1);
+        long detections = counts.isNullAt(2) ? 0 : counts.getLong(2);
+        splice(storage, out.dir(), segment ? COUNTS_JSON : DETECTIONS_JSON);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Summary summary = new Summary(out.target().toString(), images, failed, detections, seconds, segment);
+        writeSummary(storage, out.resolve(SUMMARY), request, summary, segment);
+        LOG.info("predicted {} images ({} failed), {} {}, in {} s", images, failed, detections,
+                segment ? "masks" : "detections",
+                String.format(java.util.Locale.ROOT, "%.1f", seconds));
+        return summary;
     }
 
     /** the tasks' runs of JSON objects (COCO results, or pixel counts), in partition order, into one JSON array, streamed */

@@ -74,7 +74,7 @@ public final class TrainJob {
                 replacing = OutputGuard.check(storage, output, overwrite, recipe.data(), recipe.valData(),
                         recipe.pretrained());
             } catch (OutputGuard.OutputExistsException e) {
-                throw new InputUnusableException(output + " exists: --resume continues that run, --overwrite starts over");
+                throw new OutputGuard.OutputExistsException(output, "--resume continues that run, --overwrite starts over");
             }
             if (replacing) {
                 storage.fs(output).delete(output, true);

@@ -4,21 +4,14 @@ import java.util.List;
 import sparkdet.image.RgbImage;
 
 /**
- * An image fitted into a size x size square without distortion: scaled so that its longer side
- * fills the square, centred, the rest grey. Keeps what is needed to map boxes both ways: forward
+ * An image fitted into a size x size square ({@link Placement}: without distortion, centred, the
+ * rest grey; or stretched): the square picture and what is needed to map boxes both ways, forward
  * for ground truth, back for detections.
  *
  * @param image the size x size result
- * @param sourceWidth width of the original image
- * @param sourceHeight height of the original image
- * @param scale the common scale factor, min(size / width, size / height)
- * @param contentWidth width of the scaled picture inside the square (whole pixels)
- * @param contentHeight height of the scaled picture inside the square
- * @param offsetX left edge of the picture in the square
- * @param offsetY top edge of the picture in the square
+ * @param placement where the picture lies in it
  */
-public record Letterbox(RgbImage image, int sourceWidth, int sourceHeight, double scale,
-                        int contentWidth, int contentHeight, int offsetX, int offsetY) {
+public record Letterbox(RgbImage image, Placement placement) {
 
     public static Letterbox of(RgbImage source, int size) {
         return of(source, size, Pixels.GREY);
@@ -26,17 +19,11 @@ public record Letterbox(RgbImage image, int sourceWidth, int sourceHeight, doubl
 
     /** @param fill the grey level of the bars (0..255) */
     public static Letterbox of(RgbImage source, int size, int fill) {
-        int w = source.width();
-        int h = source.height();
-        double scale = Math.min((double) size / w, (double) size / h);
-        // at least one pixel: a 1x2000 strip still has to land somewhere
-        int cw = Math.max(1, (int) (w * scale));
-        int ch = Math.max(1, (int) (h * scale));
-        int dx = (size - cw) / 2;
-        int dy = (size - ch) / 2;
+        Placement p = Placement.letterbox(source.width(), source.height(), size);
         RgbImage square = Pixels.filled(size, size, fill);
-        Pixels.paste(Pixels.resizeSmooth(source, cw, ch), square, dx, dy, Region.of(size, size));
-        return new Letterbox(square, w, h, scale, cw, ch, dx, dy);
+        Pixels.paste(Pixels.resizeSmooth(source, p.contentWidth(), p.contentHeight()), square, p.offsetX(),
+                p.offsetY(), Region.of(size, size));
+        return new Letterbox(square, p);
     }
 
     /**
@@ -44,28 +31,45 @@ public record Letterbox(RgbImage image, int sourceWidth, int sourceHeight, doubl
      * (what a model trained on stretched inputs expects); boxes map both ways as for a letterbox
      */
     public static Letterbox stretched(RgbImage source, int size) {
-        return new Letterbox(Pixels.resizeSmooth(source, size, size), source.width(), source.height(),
-                Math.min((double) size / source.width(), (double) size / source.height()), size, size, 0, 0);
+        return new Letterbox(Pixels.resizeSmooth(source, size, size),
+                Placement.stretched(source.width(), source.height(), size));
     }
 
-    /** the picture was resized to whole pixels, so each axis has its own exact factor */
-    public double scaleX() {
-        return (double) contentWidth / sourceWidth;
+    public int sourceWidth() {
+        return placement.sourceWidth();
     }
 
-    public double scaleY() {
-        return (double) contentHeight / sourceHeight;
+    public int sourceHeight() {
+        return placement.sourceHeight();
+    }
+
+    public double scale() {
+        return placement.scale();
+    }
+
+    public int contentWidth() {
+        return placement.contentWidth();
+    }
+
+    public int contentHeight() {
+        return placement.contentHeight();
+    }
+
+    public int offsetX() {
+        return placement.offsetX();
+    }
+
+    public int offsetY() {
+        return placement.offsetY();
     }
 
     /** original pixels to input pixels, clipped to the picture; slivers (see {@link Region#MIN_SIDE}) dropped */
     public List<Box> toInput(List<Box> boxes) {
-        Region content = new Region(offsetX, offsetY, offsetX + contentWidth, offsetY + contentHeight);
-        return content.place(boxes, scaleX(), scaleY(), offsetX, offsetY);
+        return placement.toInput(boxes);
     }
 
     /** input pixels to original pixels, clipped to the original image: how detections go back */
     public Box toOriginal(Box box) {
-        return box.scaled(1 / scaleX(), 1 / scaleY(), -offsetX / scaleX(), -offsetY / scaleY())
-                .clipped(0, 0, sourceWidth, sourceHeight);
+        return placement.toOriginal(box);
     }
 }

@@ -23,6 +23,11 @@ public enum Resize {
         throw new IllegalArgumentException("resize: letterbox or stretch, not '" + label + "'");
     }
 
+    /** where a width x height picture lands in the size x size input */
+    public Placement place(int width, int height, int size) {
+        return this == LETTERBOX ? Placement.letterbox(width, height, size) : Placement.stretched(width, height, size);
+    }
+
     /** @param fill the letterbox bars' grey level (0..255) */
     public Letterbox fit(RgbImage source, int size, int fill) {
         return this == LETTERBOX ? Letterbox.of(source, size, fill) : Letterbox.stretched(source, size);

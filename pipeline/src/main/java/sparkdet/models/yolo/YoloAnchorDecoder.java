@@ -3,6 +3,7 @@ package sparkdet.models.yolo;
 import java.util.ArrayList;
 import java.util.List;
 import sparkdet.postprocess.BestClass;
+import sparkdet.postprocess.Sigmoid;
 import sparkdet.postprocess.Detection;
 import sparkdet.postprocess.Nms;
 import sparkdet.postprocess.OutputDecoder;
@@ -22,14 +23,14 @@ public final class YoloAnchorDecoder implements OutputDecoder {
         YOLOV5;
 
         float centre(float t, int cell, float stride) {
-            return this == SIGMOID_EXP ? (sigmoid(t) + cell) * stride : (2 * sigmoid(t) - 0.5f + cell) * stride;
+            return this == SIGMOID_EXP ? (Sigmoid.of(t) + cell) * stride : (2 * Sigmoid.of(t) - 0.5f + cell) * stride;
         }
 
         float size(float t, float anchor) {
             if (this == SIGMOID_EXP) {
                 return (float) Math.exp(t) * anchor;
             }
-            float s = 2 * sigmoid(t);
+            float s = 2 * Sigmoid.of(t);
             return s * s * anchor;
         }
     }
@@ -108,16 +109,21 @@ public final class YoloAnchorDecoder implements OutputDecoder {
         float strideY = (float) inputHeight / h;
         int plane = h * w;
         int base = (int) (image * shape[1] * plane);
+        float objectnessFloor = Sigmoid.logitBelow(scoreThreshold);
         for (int a = 0; a < anchorIndex.length; a++) {
             int channel0 = base + a * per * plane;
             float[] anchor = anchors[anchorIndex[a]];
             for (int cell = 0; cell < plane; cell++) {
-                float objectness = sigmoid(head[channel0 + 4 * plane + cell]);
+                float logit = head[channel0 + 4 * plane + cell];
+                if (logit < objectnessFloor) {
+                    continue;   // most cells: no exp for them
+                }
+                float objectness = Sigmoid.of(logit);
                 if (objectness < scoreThreshold) {
                     continue;   // confidence = objectness x class probability <= objectness
                 }
                 int best = BestClass.of(head, channel0 + 5 * plane + cell, plane, classes);
-                float score = objectness * sigmoid(head[channel0 + (5 + best) * plane + cell]);
+                float score = objectness * Sigmoid.of(head[channel0 + (5 + best) * plane + cell]);
                 if (score < scoreThreshold) {
                     continue;
                 }
@@ -128,9 +134,5 @@ public final class YoloAnchorDecoder implements OutputDecoder {
                 out.add(new Detection(cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2, score, best));
             }
         }
-    }
-
-    private static float sigmoid(float x) {
-        return (float) (1 / (1 + Math.exp(-x)));
     }
 }

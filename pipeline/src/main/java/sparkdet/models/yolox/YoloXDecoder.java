@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import sparkdet.postprocess.BestClass;
+import sparkdet.postprocess.Sigmoid;
 import sparkdet.postprocess.Detection;
 import sparkdet.postprocess.Nms;
 import sparkdet.postprocess.OutputDecoder;
@@ -65,13 +66,18 @@ public final class YoloXDecoder implements OutputDecoder {
         float strideX = (float) inputWidth / w;
         float strideY = (float) inputHeight / h;
         int base = image * (5 + classes) * plane;
+        float objectnessFloor = Sigmoid.logitBelow(scoreThreshold);
         for (int cell = 0; cell < plane; cell++) {
-            float objectness = sigmoid(out[base + 4 * plane + cell]);
+            float logit = out[base + 4 * plane + cell];
+            if (logit < objectnessFloor) {
+                continue;   // most cells: no exp for them
+            }
+            float objectness = Sigmoid.of(logit);
             if (objectness < scoreThreshold) {
                 continue;   // score = objectness x class probability <= objectness
             }
             int best = BestClass.of(out, base + 5 * plane + cell, plane, classes);
-            float score = objectness * sigmoid(out[base + (5 + best) * plane + cell]);
+            float score = objectness * Sigmoid.of(out[base + (5 + best) * plane + cell]);
             if (score < scoreThreshold) {
                 continue;
             }
@@ -86,9 +92,5 @@ public final class YoloXDecoder implements OutputDecoder {
     @Override
     public int classes() {
         return classes;
-    }
-
-    private static float sigmoid(float x) {
-        return (float) (1 / (1 + Math.exp(-x)));
     }
 }
