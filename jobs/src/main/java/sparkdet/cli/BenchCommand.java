@@ -41,7 +41,7 @@ final class BenchCommand implements Command {
                                   [--width 1.0] [--batch 8] [--classes 20] [--pytorch /usr/bin/python3]
                                   [--scripts DIR]
                    sparkdet bench --job predict [--model yolov4-tiny] [--variant V] [--width 1.0] [--size 416]
-                                  [--images 1000] [--batch 8] [--models DIR] [--score 0.25] [--nms-iou 0.45]
+                                  [--images 1000] [--batch 8] [--score 0.25] [--nms-iou 0.45]
                                   [--network-images 40] [--photos DIR] [--pytorch /usr/bin/python3]
                                   [--scripts DIR] (on the CPU)
 
@@ -66,9 +66,9 @@ final class BenchCommand implements Command {
               predict: the family --model (train.model's vocabulary, 80 classes) at --size over
               --images real photos in Spark (the .jpg, .jpeg and .png of --photos copied round; default
               bench.photos, Debian's darknet data folder), with --score and --nms-iou (the per-image
-              cap is predict.max-dets: --set it), as model.zip and, for YOLOv4-tiny at 416 from
-              --models (`scripts/make_inference_fixtures.py --full DIR`), as TorchScript and ONNX;
-              images/s, the time to a first result, the network alone at batch 1 and 8 (best of three
+              cap is predict.max-dets: --set it), as model.zip and as its exports (`sparkdet export`,
+              ONNX and TorchScript, the same weights); images/s, the time to a first result, fps's
+              detect path and network alone on the first photo (the rest as a share of the network), the network alone at batch 1 and 8 (best of three
               rounds of --network-images each) next to PyTorch's (pytorch_predict_anchor.py of
               --scripts run by --pytorch in the same command, the better of 4 KB and 2 MB pages), and
               the ONNX model in a plain Java loop.
@@ -80,7 +80,7 @@ final class BenchCommand implements Command {
     @Override
     public Set<String> valuedOptions() {
         return Set.of("job", "format", "input", "images", "classes", "gt", "detections", "metric", "iou",
-                "ap-max-dets", "mode", "size", "width", "batch", "models", "score", "nms-iou", "model", "variant",
+                "ap-max-dets", "mode", "size", "width", "batch", "score", "nms-iou", "model", "variant",
                 "pytorch", "scripts", "network-images", "photos");
     }
 

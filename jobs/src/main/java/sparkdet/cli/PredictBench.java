@@ -10,12 +10,14 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import sparkdet.config.Settings;
 import sparkdet.data.ClassList;
+import sparkdet.export.ModelExport;
 import sparkdet.image.ImageDecoder;
 import sparkdet.image.PixelLimit;
 import sparkdet.image.RgbImage;
 import sparkdet.infer.DetectOptions;
 import sparkdet.infer.Detector;
 import sparkdet.infer.Detectors;
+import sparkdet.infer.LatencyMeter;
 import sparkdet.io.Storage;
 import sparkdet.model.ModelArchive;
 import sparkdet.model.ModelSpec;
@@ -27,10 +29,9 @@ import sparkdet.train.Recipe;
 /**
  * {@code bench --job predict}: folder inference throughput of a family's network (--model, default
  * YOLOv4-tiny, at --size, 80 classes) over --images real photos (--photos, darknet's by default,
- * copied round), for
- * sparkdet's model.zip and, for YOLOv4-tiny from --models (scripts/make_inference_fixtures.py --full
- * DIR), the same network as TorchScript and ONNX; the time to first result (a one-image predict,
- * model load included); the network alone at batch 1 and 8 (what bench/pytorch_predict_anchor.py
+ * copied round), for sparkdet's model.zip and its ONNX and TorchScript exports (the same weights);
+ * the time to first result (a one-image predict, model load included); fps's detect path and network
+ * alone of each; the network alone at batch 1 and 8 (what bench/pytorch_predict_anchor.py
  * measures for PyTorch); and the ONNX model in a plain Java loop without Spark (read, decode,
  * letterbox, network, NMS), the yardstick of Spark's overhead.
  */
@@ -51,33 +52,24 @@ final class PredictBench {
             throw new UsageException("--network-images: at least 8 (a round of batch 8), not " + networkImages);
         }
         DetectOptions options = DetectArgs.options(args, context);
-        String dir = args.get("models");
-        if (dir != null && (!family.equals("yolov4-tiny") || size != 416)) {
-            throw new UsageException("--models holds the YOLOv4-tiny exports at 416 of "
-                    + "scripts/make_inference_fixtures.py --full; leave it out for --model " + family);
-        }
         List<String> models = new ArrayList<>();
         ModelSpec spec = modelZip(tmp.resolve("model.zip"), family, variant, width, size);
         models.add(tmp.resolve("model.zip").toString());
+        long modelMaxBytes = DetectArgs.modelMaxBytes(context);
+        // the same weights as sparkdet exports them, each back-end on the same network
+        for (String file : List.of("model.onnx", "model.pt")) {
+            models.add(ModelExport.run(new Storage(new Configuration()), models.get(0), ModelExport.Format.of(
+                    file.endsWith(".onnx") ? "onnx" : "torchscript"), tmp.resolve(file).toString(), false, false,
+                    modelMaxBytes).file().toString());
+        }
         List<Path> sources = sources(Path.of(args.get("photos",
                 context.config().getString("sparkdet.bench.photos"))));
         Path folder = photos(sources, tmp.resolve("images"), images);
         Path one = photos(sources, tmp.resolve("one"), 1);
-        if (dir != null) {
-            for (String file : List.of("yolov4_tiny_416.pt", "yolov4_tiny_416.onnx")) {
-                Path p = Path.of(dir, file);
-                if (!Files.exists(p)) {
-                    throw new UsageException("--models " + dir + " lacks " + file
-                            + ": write it with scripts/make_inference_fixtures.py --full " + dir);
-                }
-                models.add(p.toString());
-            }
-        }
         int cores = Runtime.getRuntime().availableProcessors();
         context.out().printf(Locale.ROOT, "bench predict: %s %s width %.2f, %dx%d, 80 classes, %d photos, batch %d, "
                 + "score %s, %s, %d cores%n", spec.architecture(), spec.variant(), width, size, size, images, batch,
                 options.score(), context.spark().sparkContext().master(), cores);
-        long modelMaxBytes = DetectArgs.modelMaxBytes(context);
         Map<Integer, Double> network = new java.util.TreeMap<>();
         for (int networkBatch : new int[] {1, 8}) {
             network.put(networkBatch, networkRate(models.get(0), folder, networkBatch, networkImages, cores,
@@ -112,6 +104,19 @@ final class PredictBench {
             if (model.endsWith(".onnx")) {
                 onnxModel = model;
                 onnxSpark = s.imagesPerSecond();
+            }
+        }
+        // fps's figures for each back-end: one photo through the whole detect path, then the network alone
+        byte[] photo = Files.readAllBytes(sources.get(0));
+        for (String model : models) {
+            try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu",
+                    modelMaxBytes)) {
+                LatencyMeter.Report r = LatencyMeter.measure(detector, photo, sources.get(0).toString(), 5, 30,
+                        options, PixelLimit.of(context.config()));
+                context.out().printf(Locale.ROOT, "%-22s detect path %6.1f ms, network alone %6.1f ms (%s, fps's "
+                        + "means of 30 runs): the rest is %.0f %% of the network's time%n", Path.of(model).getFileName(),
+                        r.wholePath().mean() * 1e3, r.networkOnly().mean() * 1e3, sources.get(0).getFileName(),
+                        100 * (r.wholePath().mean() / r.networkOnly().mean() - 1));
             }
         }
         if (onnxModel != null) {
@@ -209,16 +214,25 @@ final class PredictBench {
         try (Detector detector = Detectors.open(new Storage(new Configuration()), model, cores, "cpu", modelMaxBytes);
              var listing = Files.list(folder)) {
             List<Path> files = listing.sorted().toList();
-            detector.detect(List.of(ImageDecoder.decode(Files.readAllBytes(files.get(0)), "warm-up", pixelLimit)), options);
+            infer(detector, List.of(ImageDecoder.decode(Files.readAllBytes(files.get(0)), "warm-up", pixelLimit)), options);
             long t0 = System.nanoTime();
             for (int from = 0; from < files.size(); from += batch) {
                 List<RgbImage> pictures = new ArrayList<>();
                 for (Path f : files.subList(from, Math.min(files.size(), from + batch))) {
                     pictures.add(ImageDecoder.decode(Files.readAllBytes(f), f.toString(), pixelLimit));
                 }
-                detector.detect(pictures, options);
+                infer(detector, pictures, options);
             }
             return files.size() / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** the whole path to boxes, or to class maps for a segmentation model */
+    private static void infer(Detector detector, List<RgbImage> pictures, DetectOptions options) {
+        if (detector.spec().task() == Task.SEGMENT) {
+            detector.segment(pictures);
+        } else {
+            detector.detect(pictures, options);
         }
     }
 }

@@ -138,8 +138,10 @@ class MainTest {
         assertThat(r.out()).contains("bench predict: " + model + " " + variant + " width " + printed
                 + ", 64x64, 80 classes, 8 photos, batch 4");
         assertThat(r.out().lines().filter(l -> l.startsWith("network") && l.contains("images/s at batch"))).hasSize(2);
-        assertThat(r.out().lines().filter(l -> l.startsWith("model.zip") && l.contains("images/s over 8"))).hasSize(1);
-        assertRefused(run("bench", "--job", "predict", "--model", "yolov3", "--models", "/tmp"), "--models");
+        for (String file : List.of("model.zip", "model.onnx", "model.pt")) {
+            assertThat(r.out().lines().filter(l -> l.startsWith(file) && l.contains("images/s over 8"))).hasSize(1);
+            assertThat(r.out().lines().filter(l -> l.startsWith(file) && l.contains("detect path"))).hasSize(1);
+        }
     }
 
     @Test
