@@ -9,13 +9,16 @@ import java.util.List;
  * pairs of a ground-truth box and a detection (score >= threshold) overlapping by IoU >= the
  * threshold are taken greedily by IoU, whatever their classes; a box left over was missed
  * (predicted background), a detection left over found nothing (truth background). Difficult
- * and crowd boxes are left out, with the detections they take. IoU on continuous boxes.
+ * and crowd boxes are left out, with the detections they take. IoU on continuous boxes. The same
+ * counts per image go to {@link ImageOutcomes}.
  */
 public final class ConfusionMatrix {
     private ConfusionMatrix() {
     }
 
-    public static long[][] compute(BoxTable gt, BoxTable dt, int images, int classes, double iou, double scoreThreshold) {
+    /** @param outcomes where each image's counts are added, image i of the tables being its image i */
+    static long[][] compute(BoxTable gt, BoxTable dt, int images, int classes, double iou, double scoreThreshold,
+                            ImageOutcomes outcomes) {
         long[][] counts = new long[classes + 1][classes + 1];
         int[] gtOrder = new int[gt.size()];
         int[] dtOrder = new int[dt.size()];
@@ -49,18 +52,28 @@ public final class ConfusionMatrix {
                 usedD.add(d);
                 if (!gt.difficult[g]) {
                     counts[gt.category[g]][dt.category[d]]++;
+                    outcomes.add(img, gt.category[g] == dt.category[d] ? ImageOutcomes.CORRECT
+                            : ImageOutcomes.WRONG_CLASS);
                 }
             }
             for (int a = gtStart[img]; a < gtStart[img + 1]; a++) {
                 int g = gtOrder[a];
-                if (!usedG.contains(g) && !gt.difficult[g]) {
-                    counts[gt.category[g]][classes]++;
+                if (!gt.difficult[g]) {
+                    outcomes.add(img, ImageOutcomes.OBJECTS);
+                    if (!usedG.contains(g)) {
+                        counts[gt.category[g]][classes]++;
+                        outcomes.add(img, ImageOutcomes.MISSED);
+                    }
                 }
             }
             for (int b = dtStart[img]; b < dtStart[img + 1]; b++) {
                 int d = dtOrder[b];
-                if (!usedD.contains(d) && dt.score[d] >= scoreThreshold) {
-                    counts[classes][dt.category[d]]++;
+                if (dt.score[d] >= scoreThreshold) {
+                    outcomes.add(img, ImageOutcomes.DETECTIONS);
+                    if (!usedD.contains(d)) {
+                        counts[classes][dt.category[d]]++;
+                        outcomes.add(img, ImageOutcomes.FALSE_POSITIVES);
+                    }
                 }
             }
         }

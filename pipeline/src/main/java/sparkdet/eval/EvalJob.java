@@ -38,7 +38,8 @@ public final class EvalJob {
 
     /** what either path found, with what the report needs of the ground truth */
     private record Evaluation(String mode, ClassList classes, long[] categoryIds, long images, long gtBoxes,
-                              CocoMetrics coco, VocMetrics voc, long[][] confusion, long detections, long unknownClass,
+                              CocoMetrics coco, VocMetrics voc, long[][] confusion, ImageOutcomes perImage,
+                              long detections, long unknownClass,
                               long unknownImage, long negativeScores, long negativeSizes, double load, double evaluate,
                               double accumulate) {
     }
@@ -103,7 +104,7 @@ public final class EvalJob {
         storage.writeText(out.resolve("metrics.json"), json);
         storage.writeText(out.resolve("results.txt"), table);
         long t3 = System.nanoTime();
-        EvalReport.write(storage, out.dir(), e.voc(), e.classes(), e.confusion());
+        EvalReport.write(storage, out.dir(), e.voc(), e.classes(), e.confusion(), e.perImage());
         LOG.info("metrics in {} s, curves and confusion matrix in {} s", String.format(Locale.ROOT, "%.2f",
                 (t3 - t0) / 1e9), String.format(Locale.ROOT, "%.2f", seconds(t3)));
         return new Summary(out.target().toString(), metrics);
@@ -137,10 +138,13 @@ public final class EvalJob {
         }
         VocMetrics voc = new VocEvaluator(gt.classes().size(), req.iou(), req.plus1())
                 .evaluate(gtBoxes, dt.boxes(), images, req.scoreThreshold());
+        ImageOutcomes perImage = ImageOutcomes.of(java.util.stream.LongStream.range(0, images).toArray(),
+                gt.images().stream().mapToLong(r -> r.cocoImageId).toArray(),
+                gt.images().stream().map(r -> r.fileName).toArray(String[]::new));
         long[][] confusion = ConfusionMatrix.compute(gtBoxes, dt.boxes(), images, gt.classes().size(), 0.5,
-                req.scoreThreshold());
+                req.scoreThreshold(), perImage);
         return new Evaluation("local", gt.classes(), gt.categoryIds(), images, gtBoxes.size(), coco, voc, confusion,
-                dt.boxes().size(), dt.unknownClass(), dt.unknownImage(), dt.boxes().negativeScores(),
+                perImage, dt.boxes().size(), dt.unknownClass(), dt.unknownImage(), dt.boxes().negativeScores(),
                 dt.boxes().negativeSizes(), load, evaluate, accumulate);
     }
 
@@ -158,7 +162,7 @@ public final class EvalJob {
             ShardedEvaluation.Result r = ShardedEvaluation.run(setup, shards, gt.images(), dt.byImage());
             ShardedEvaluation.Totals t = r.totals();
             return new Evaluation("cluster (" + shards + " shards)", gt.classes(), gt.categoryIds(), gt.count(),
-                    t.gtBoxes(), r.coco(), r.voc(), t.confusion(), t.detections(), t.unknownClass(), dt.unknownImage(),
+                    t.gtBoxes(), r.coco(), r.voc(), t.confusion(), t.perImage(), t.detections(), t.unknownClass(), dt.unknownImage(),
                     t.negativeScores(), t.negativeSizes(), load, r.evaluateSeconds(), r.accumulateSeconds());
         }
     }

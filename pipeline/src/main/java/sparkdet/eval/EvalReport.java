@@ -9,12 +9,13 @@ import java.util.Locale;
 import java.util.stream.IntStream;
 import org.apache.hadoop.fs.Path;
 import sparkdet.data.ClassList;
+import sparkdet.io.Csv;
 import sparkdet.io.Storage;
 import sparkdet.viz.EvalPlots;
 
 /**
  * The files next to metrics.json that people look at: pr_curves/&lt;class&gt;.csv and .png,
- * pr_curves/all.png, f1_curve.csv and .png, confusion_matrix.csv and .png.
+ * pr_curves/all.png, f1_curve.csv and .png, confusion_matrix.csv and .png, per_image.csv.
  */
 final class EvalReport {
     /** pr_curves/all.png: a class named "all" gets its index appended instead */
@@ -24,8 +25,8 @@ final class EvalReport {
     private EvalReport() {
     }
 
-    static void write(Storage storage, Path dir, VocMetrics voc, ClassList classes, long[][] confusion)
-            throws IOException {
+    static void write(Storage storage, Path dir, VocMetrics voc, ClassList classes, long[][] confusion,
+                      ImageOutcomes perImage) throws IOException {
         List<String> files = SafeNames.of(classes.names(), ALL_CLASSES);
         // sequential: rendering in two threads measured no faster (Java2D serialises on its caches)
         List<EvalPlots.Series> pr = IntStream.range(0, classes.size())
@@ -43,6 +44,7 @@ final class EvalReport {
         }
         writeF1(storage, dir, voc, classes);
         writeConfusion(storage, dir, voc, classes, confusion);
+        writePerImage(storage, dir, perImage);
     }
 
     private static EvalPlots.Series writeClass(Storage storage, Path dir, VocMetrics voc, String className,
@@ -109,7 +111,7 @@ final class EvalReport {
             }
             counted++;
             columns.add(f1);
-            csv.append(',').append(quoteCsv(classes.name(c)));
+            csv.append(',').append(Csv.field(classes.name(c)));
             perClass.add(new EvalPlots.Series(classes.name(c), thresholds, f1));
         }
         for (int i = 0; i < F1_POINTS; i++) {
@@ -135,11 +137,11 @@ final class EvalReport {
         names.add("background");
         StringBuilder csv = new StringBuilder("truth\\predicted");
         for (String n : names) {
-            csv.append(',').append(quoteCsv(n));
+            csv.append(',').append(Csv.field(n));
         }
         csv.append('\n');
         for (int r = 0; r < names.size(); r++) {
-            csv.append(quoteCsv(names.get(r)));
+            csv.append(Csv.field(names.get(r)));
             for (long v : counts[r]) {
                 csv.append(',').append(v);
             }
@@ -152,7 +154,17 @@ final class EvalReport {
         }
     }
 
-    static String quoteCsv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    /** one row per image in image order: its keys and {@link ImageOutcomes#COUNTS} */
+    private static void writePerImage(Storage storage, Path dir, ImageOutcomes perImage) throws IOException {
+        StringBuilder csv = new StringBuilder("coco_image_id,file_name,").append(String.join(",", ImageOutcomes.COUNTS))
+                .append('\n');
+        for (int i = 0; i < perImage.size(); i++) {
+            csv.append(perImage.cocoId(i)).append(',').append(Csv.field(perImage.fileName(i)));
+            for (int c = 0; c < ImageOutcomes.COUNTS.size(); c++) {
+                csv.append(',').append(perImage.count(i, c));
+            }
+            csv.append('\n');
+        }
+        storage.writeText(new Path(dir, "per_image.csv"), csv.toString());
     }
 }

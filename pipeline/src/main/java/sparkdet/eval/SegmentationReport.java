@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 import sparkdet.data.ClassList;
+import sparkdet.io.Csv;
 import sparkdet.io.Storage;
 import sparkdet.viz.EvalPlots;
 
@@ -42,11 +43,11 @@ final class SegmentationReport {
     static String confusionCsv(ClassList classes, SegmentationConfusion confusion) {
         StringBuilder csv = new StringBuilder(" ");
         for (String name : classes.names()) {
-            csv.append(',').append(EvalReport.quoteCsv(name));
+            csv.append(',').append(Csv.field(name));
         }
         csv.append(CSV_ROW_END);
         for (int r = 0; r < classes.size(); r++) {
-            csv.append(EvalReport.quoteCsv(classes.name(r)));
+            csv.append(Csv.field(classes.name(r)));
             for (int c = 0; c < classes.size(); c++) {
                 csv.append(',').append(confusion.count(r, c));
             }

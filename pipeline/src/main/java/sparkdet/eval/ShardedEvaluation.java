@@ -55,23 +55,38 @@ final class ShardedEvaluation {
             implements Serializable {
     }
 
-    /** a shard's counts */
-    record Totals(long[][] confusion, long gtBoxes, long detections, long unknownClass, long negativeScores,
-                  long negativeSizes) implements Serializable {
+    /**
+     * a shard's counts, with its images' outcomes (one row each: the only per-image result that
+     * reaches the driver, about 60 bytes an image)
+     */
+    record Totals(long[][] confusion, ImageOutcomes perImage, long gtBoxes, long detections, long unknownClass,
+                  long negativeScores, long negativeSizes) implements Serializable {
         static Totals none(int classes) {
-            return new Totals(new long[classes + 1][classes + 1], 0, 0, 0, 0, 0);
+            return new Totals(new long[classes + 1][classes + 1], ImageOutcomes.none(), 0, 0, 0, 0, 0);
         }
 
-        Totals plus(Totals o) {
-            long[][] sum = new long[confusion.length][];
-            for (int r = 0; r < sum.length; r++) {
-                sum[r] = confusion[r].clone();
-                for (int c = 0; c < sum[r].length; c++) {
-                    sum[r][c] += o.confusion[r][c];
+        /** the shards' counts summed, their images in image order */
+        static Totals sum(int classes, List<Totals> parts) {
+            long[][] confusion = new long[classes + 1][classes + 1];
+            long gtBoxes = 0;
+            long detections = 0;
+            long unknownClass = 0;
+            long negativeScores = 0;
+            long negativeSizes = 0;
+            for (Totals p : parts) {
+                for (int r = 0; r < confusion.length; r++) {
+                    for (int c = 0; c < confusion[r].length; c++) {
+                        confusion[r][c] += p.confusion[r][c];
+                    }
                 }
+                gtBoxes += p.gtBoxes;
+                detections += p.detections;
+                unknownClass += p.unknownClass;
+                negativeScores += p.negativeScores;
+                negativeSizes += p.negativeSizes;
             }
-            return new Totals(sum, gtBoxes + o.gtBoxes, detections + o.detections, unknownClass + o.unknownClass,
-                    negativeScores + o.negativeScores, negativeSizes + o.negativeSizes);
+            return new Totals(confusion, ImageOutcomes.concat(parts.stream().map(Totals::perImage).toList()), gtBoxes,
+                    detections, unknownClass, negativeScores, negativeSizes);
         }
     }
 
@@ -170,8 +185,11 @@ final class ShardedEvaluation {
                         positives[0][c], positives[1][c])));
             }
         }
-        long[][] confusion = ConfusionMatrix.compute(gt, dt, localImages, k, 0.5, setup.scoreThreshold());
-        out.add(new Tuple2<>(setup.totalsKey(), new Totals(confusion, gt.size(), dt.size(), unknownClass,
+        ImageOutcomes perImage = ImageOutcomes.of(sortedImages.stream().mapToLong(Tuple2::_1).toArray(),
+                sortedImages.stream().mapToLong(g -> g._2().cocoId).toArray(),
+                sortedImages.stream().map(g -> g._2().fileName).toArray(String[]::new));
+        long[][] confusion = ConfusionMatrix.compute(gt, dt, localImages, k, 0.5, setup.scoreThreshold(), perImage);
+        out.add(new Tuple2<>(setup.totalsKey(), new Totals(confusion, perImage, gt.size(), dt.size(), unknownClass,
                 dt.negativeScores(), dt.negativeSizes())));
         return out.iterator();
     }
@@ -179,11 +197,9 @@ final class ShardedEvaluation {
     /** stage two: the parts of one key merged and accumulated */
     private static Object reduce(Setup setup, int key, Iterable<Object> parts) {
         if (key == setup.totalsKey()) {
-            Totals sum = Totals.none(setup.classes());
-            for (Object p : parts) {
-                sum = sum.plus((Totals) p);
-            }
-            return sum;
+            List<Totals> totals = new ArrayList<>();
+            parts.forEach(p -> totals.add((Totals) p));
+            return Totals.sum(setup.classes(), totals);
         }
         if (key >= setup.vocKey(0)) {
             VocPart merged = mergeByScore(parts);

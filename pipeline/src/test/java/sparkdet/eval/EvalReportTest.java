@@ -21,7 +21,7 @@ class EvalReportTest {
     Path tmp;
 
     @Test
-    void curvesAndConfusionMatrixAgreeWithTheMetrics() throws Exception {
+    void curvesConfusionMatrixAndPerImageCountsAgreeWithTheMetrics() throws Exception {
         Path seed = TestData.golden().resolve("eval/seed1");
         Path out = tmp.resolve("eval");
         new EvalJob(new Storage(new Configuration()), () -> {
@@ -66,6 +66,54 @@ class EvalReportTest {
         }
         assertThat(predicted).as("cls01 detections >= 0.5, less those taken by difficult boxes")
                 .isLessThanOrEqualTo(confident).isGreaterThan(confident - expected.get("cls01").get("n_difficult").asLong() - 1);
+
+        assertPerImageSplitsTheConfusionMatrix(seed, out, cm);
+    }
+
+    /** per_image.csv: one row per ground-truth image in COCO id order, its counts summing to the matrix's */
+    private static void assertPerImageSplitsTheConfusionMatrix(Path seed, Path out, List<String> cm) throws Exception {
+        List<String> rows = Files.readAllLines(out.resolve("per_image.csv"));
+        assertThat(rows.get(0)).isEqualTo(
+                "coco_image_id,file_name,objects,detections,correct,wrong_class,missed,false_positives");
+        JsonNode gtImages = new ObjectMapper().readTree(seed.resolve("gt.json").toFile()).get("images");
+        List<Long> ids = new java.util.ArrayList<>();
+        gtImages.forEach(i -> ids.add(i.get("id").asLong()));
+        ids.sort(null);
+        assertThat(rows).hasSize(1 + ids.size());
+        long[][] matrix = cm.stream().skip(1).map(line -> java.util.Arrays.stream(line.split(",")).skip(1)
+                .mapToLong(Long::parseLong).toArray()).toArray(long[][]::new);
+        int bg = matrix.length - 1;
+        long correct = 0;
+        long wrong = 0;
+        long missed = 0;
+        long falsePositives = 0;
+        for (int r = 0; r < bg; r++) {
+            missed += matrix[r][bg];
+            falsePositives += matrix[bg][r];
+            for (int c = 0; c < bg; c++) {
+                if (r == c) {
+                    correct += matrix[r][c];
+                } else {
+                    wrong += matrix[r][c];
+                }
+            }
+        }
+        long[] sums = new long[6];
+        for (int i = 1; i < rows.size(); i++) {
+            String[] f = rows.get(i).split(",");
+            assertThat(Long.parseLong(f[0])).as("row %d in image id order", i).isEqualTo(ids.get(i - 1));
+            long[] n = java.util.Arrays.stream(f).skip(2).mapToLong(Long::parseLong).toArray();
+            assertThat(n[0]).as("objects = correct + wrong class + missed, " + rows.get(i)).isEqualTo(n[2] + n[3] + n[4]);
+            assertThat(n[1]).as("detections hold the matched and the false ones, " + rows.get(i))
+                    .isGreaterThanOrEqualTo(n[2] + n[3] + n[5]);
+            for (int c = 0; c < 6; c++) {
+                sums[c] += n[c];
+            }
+        }
+        assertThat(new long[] {sums[2], sums[3], sums[4], sums[5]}).as("correct, wrong class, missed, false positives")
+                .containsExactly(correct, wrong, missed, falsePositives);
+        assertThat(sums[4]).as("a case with misses").isPositive();
+        assertThat(sums[5]).as("and with false positives").isPositive();
     }
 
     @Test

@@ -57,7 +57,8 @@ class ShardedEvaluationTest {
 
     private static void assertSameFiles(Path local, Path cluster) throws Exception {
         assertThat(metrics(cluster)).isEqualTo(metrics(local));
-        List<String> files = new java.util.ArrayList<>(List.of("results.txt", "confusion_matrix.csv", "f1_curve.csv"));
+        List<String> files = new java.util.ArrayList<>(List.of("results.txt", "confusion_matrix.csv", "f1_curve.csv",
+                "per_image.csv"));
         try (var curves = Files.list(local.resolve("pr_curves"))) {
             curves.map(p -> "pr_curves/" + p.getFileName()).filter(f -> f.endsWith(".csv")).forEach(files::add);
         }
