@@ -30,7 +30,7 @@ public final class Main {
     static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : List.of(new IngestCommand(), new ExportLinesCommand(), new EvaluateCommand(), new TrainCommand(), new SynthCommand(), new PredictCommand(), new ValCommand(), new VideoCommand(), new FpsCommand(), new ExportCommand(), new DemoCommand(), new BenchCommand(), new DoctorCommand())) {
+        for (Command c : List.of(new IngestCommand(), new ExportLinesCommand(), new ShowCommand(), new EvaluateCommand(), new TrainCommand(), new SynthCommand(), new PredictCommand(), new ValCommand(), new VideoCommand(), new FpsCommand(), new ExportCommand(), new DemoCommand(), new BenchCommand(), new DoctorCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }

@@ -1,8 +1,12 @@
 package sparkdet.eval;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -154,17 +158,18 @@ final class EvalReport {
         }
     }
 
-    /** one row per image in image order: its keys and {@link ImageOutcomes#COUNTS} */
+    /** one row per image in image order: its keys and {@link ImageOutcomes#COUNTS}; streamed (a million rows) */
     private static void writePerImage(Storage storage, Path dir, ImageOutcomes perImage) throws IOException {
-        StringBuilder csv = new StringBuilder("coco_image_id,file_name,").append(String.join(",", ImageOutcomes.COUNTS))
-                .append('\n');
-        for (int i = 0; i < perImage.size(); i++) {
-            csv.append(perImage.cocoId(i)).append(',').append(Csv.field(perImage.fileName(i)));
-            for (int c = 0; c < ImageOutcomes.COUNTS.size(); c++) {
-                csv.append(',').append(perImage.count(i, c));
+        try (Writer csv = new BufferedWriter(new OutputStreamWriter(storage.create(new Path(dir, "per_image.csv")),
+                StandardCharsets.UTF_8))) {
+            csv.write("coco_image_id,file_name," + String.join(",", ImageOutcomes.COUNTS) + "\n");
+            for (int i = 0; i < perImage.size(); i++) {
+                csv.write(perImage.cocoId(i) + "," + Csv.field(perImage.fileName(i)));
+                for (int c = 0; c < ImageOutcomes.COUNTS.size(); c++) {
+                    csv.write("," + perImage.count(i, c));
+                }
+                csv.write('\n');
             }
-            csv.append('\n');
         }
-        storage.writeText(new Path(dir, "per_image.csv"), csv.toString());
     }
 }

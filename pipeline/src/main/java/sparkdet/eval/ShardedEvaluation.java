@@ -57,7 +57,7 @@ final class ShardedEvaluation {
 
     /**
      * a shard's counts, with its images' outcomes (one row each: the only per-image result that
-     * reaches the driver, about 60 bytes an image)
+     * reaches the driver, about 100 bytes an image)
      */
     record Totals(long[][] confusion, ImageOutcomes perImage, long gtBoxes, long detections, long unknownClass,
                   long negativeScores, long negativeSizes) implements Serializable {
