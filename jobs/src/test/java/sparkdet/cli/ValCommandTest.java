@@ -64,7 +64,8 @@ class ValCommandTest {
         assertThat(metrics.at("/counts/detections").asLong()).as("an untrained model still finds boxes at 0.001")
                 .isGreaterThan(0);
         assertThat(metrics.at("/coco/AP").isNumber()).isTrue();
-        assertSameFiles(val, evaluated, "results.txt", "f1_curve.csv", "confusion_matrix.csv", "pr_curves/circle.csv");
+        assertSameFiles(val, evaluated, "results.txt", "f1_curve.csv", "confusion_matrix.csv", "pr_curves/circle.csv",
+                "per_image.csv");
         assertSameFiles(val, predicted, "detections.json");
         assertThat(names(val)).isEqualTo(union(names(predicted), names(evaluated)));
 
