@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import sparkdet.train.Recipe;
 import sparkdet.train.TrainJob;
+import sparkdet.train.ValidationMetric;
 
 /** {@code sparkdet train}: a YOLO detector trained data-parallel on a dataset written by ingest. */
 final class TrainCommand implements Command {
@@ -27,7 +28,7 @@ final class TrainCommand implements Command {
                           conf/sparkdet-defaults.conf documents every key)
               --input     (alias --data) the dataset written by `sparkdet ingest` (overrides train.data)
               --val-data  a dataset to validate on (overrides train.val-data)
-              --output    where model.zip, checkpoints/, history.csv, loss.png and map.png go
+              --output    where model.zip, checkpoints/, history.csv, loss.png and map.png (miou.png) go
               --resume    continue the run in --output from checkpoints/last
               --overwrite start over, deleting what --output holds (an existing non-empty --output is
                           refused without --resume or --overwrite)
@@ -74,9 +75,10 @@ final class TrainCommand implements Command {
             context.out().printf("parameters identical on all ranks: %s%n", s.ranksAgree() ? "yes" : "NO");
         }
         var best = s.ranks().get(0).bestMap();
-        context.out().printf(Locale.ROOT, "best validation mAP@0.5 %s%nwrote %s (and checkpoints/, history.csv, "
-                + "loss.png, map.png beside it)%n", Double.isInfinite(best) ? "-" : String.format(Locale.ROOT, "%.4f",
-                best), s.model());
+        ValidationMetric metric = ValidationMetric.of(s.spec().task());
+        context.out().printf(Locale.ROOT, "best validation %s %s%nwrote %s (and checkpoints/, history.csv, "
+                + "loss.png, %s beside it)%n", metric.title(), Double.isInfinite(best) ? "-"
+                : String.format(Locale.ROOT, "%.4f", best), s.model(), metric.plot());
         return Main.OK;
     }
 }

@@ -10,11 +10,11 @@ import sparkdet.model.Task;
  * @param title the plot's title and y axis
  * @param plot the plot's file in the output
  */
-record ValidationMetric(String column, String title, String plot) {
+public record ValidationMetric(String column, String title, String plot) {
     static final ValidationMetric MAP50 = new ValidationMetric("val_mAP50", "mAP@0.5", "map.png");
     static final ValidationMetric MIOU = new ValidationMetric("val_mIoU", "mIoU", "miou.png");
 
-    static ValidationMetric of(Task task) {
+    public static ValidationMetric of(Task task) {
         return task == Task.SEGMENT ? MIOU : MAP50;
     }
 
