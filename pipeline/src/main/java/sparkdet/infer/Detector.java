@@ -6,7 +6,6 @@ import sparkdet.image.LabelMap;
 import sparkdet.image.RgbImage;
 import sparkdet.model.RawOutputs;
 import sparkdet.postprocess.Detection;
-import sparkdet.postprocess.MaskDecoder;
 import sparkdet.transforms.Box;
 import sparkdet.transforms.Placement;
 
@@ -99,10 +98,8 @@ public final class Detector implements AutoCloseable {
         }
         List<LabelMap> maps = new ArrayList<>(prepared.count());
         for (int i = 0; i < prepared.count(); i++) {
-            Placement p = prepared.batch.placements().get(i);
-            maps.add(spec.masks().decode(outputs.values()[0], outputs.shapes()[0], i, new MaskDecoder.Placement(
-                    p.offsetX(), p.offsetY(), p.contentWidth(), p.contentHeight(), p.sourceWidth(),
-                    p.sourceHeight())));
+            maps.add(spec.masks().decode(outputs.values()[0], outputs.shapes()[0], i,
+                    prepared.batch.placements().get(i)));
         }
         return maps;
     }

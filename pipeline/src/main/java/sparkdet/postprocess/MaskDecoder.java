@@ -1,6 +1,7 @@
 package sparkdet.postprocess;
 
 import sparkdet.image.LabelMap;
+import sparkdet.transforms.Placement;
 
 /**
  * A segmentation network's logits [N, C, H, W] to a class map at the picture's own size, as the
@@ -25,18 +26,10 @@ public final class MaskDecoder {
     }
 
     /**
-     * Where the picture lies in the network's input, and its own size.
-     *
-     * @param offsetX left edge of the picture in the input
-     * @param contentWidth the picture's width in the input
-     */
-    public record Placement(int offsetX, int offsetY, int contentWidth, int contentHeight, int width, int height) {
-    }
-
-    /**
      * @param logits the network's first output, row-major [N, C, H, W]
      * @param shape its shape
      * @param image which image of the batch
+     * @param at where the picture lies in the network's input, and its own size
      */
     public LabelMap decode(float[] logits, long[] shape, int image, Placement at) {
         if (shape.length != 4 || shape[1] != classes) {
@@ -86,8 +79,8 @@ public final class MaskDecoder {
     private LabelMap resizeArgmax(float[] p, Placement at) {
         int cw = at.contentWidth();
         int ch = at.contentHeight();
-        int width = at.width();
-        int height = at.height();
+        int width = at.sourceWidth();
+        int height = at.sourceHeight();
         int[] x0 = new int[width];
         int[] x1 = new int[width];
         float[] fx = new float[width];

@@ -13,6 +13,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 import org.junit.jupiter.api.Test;
 import sparkdet.image.LabelMap;
 import sparkdet.image.OpenCv;
+import sparkdet.transforms.Placement;
 
 class MaskDecoderTest {
     /**
@@ -27,7 +28,7 @@ class MaskDecoderTest {
         long[] shape = {2, classes, side, side};
         MaskDecoder decoder = new MaskDecoder(classes);
         // picture 1 of the batch: 37x22 letterboxed into 24x24 as 24x14 at y offset 5
-        MaskDecoder.Placement at = new MaskDecoder.Placement(0, 5, 24, 14, 37, 22);
+        Placement at = new Placement(37, 22, 24.0 / 37, 24, 14, 0, 5);
         LabelMap map = decoder.decode(logits, shape, 1, at);
         int[] expected = referenceArgmax(logits, 1, classes, side, at);
         int differing = 0;
@@ -45,9 +46,9 @@ class MaskDecoderTest {
     void refusesOutputsOfAnotherShape() {
         MaskDecoder decoder = new MaskDecoder(3);
         assertThatThrownBy(() -> decoder.decode(new float[4 * 8 * 8], new long[] {1, 4, 8, 8}, 0,
-                new MaskDecoder.Placement(0, 0, 8, 8, 8, 8))).hasMessageContaining("[N, 3, H, W]");
+                new Placement(8, 8, 1, 8, 8, 0, 0))).hasMessageContaining("[N, 3, H, W]");
         assertThatThrownBy(() -> decoder.decode(new float[3 * 8 * 8], new long[] {1, 3, 8, 8}, 0,
-                new MaskDecoder.Placement(2, 0, 8, 8, 8, 8))).hasMessageContaining("outside");
+                new Placement(8, 8, 1, 8, 8, 2, 0))).hasMessageContaining("outside");
     }
 
     /** logits that vary smoothly, so that classes form regions as a network's do */
@@ -68,7 +69,7 @@ class MaskDecoderTest {
         return out;
     }
 
-    private static int[] referenceArgmax(float[] logits, int image, int classes, int side, MaskDecoder.Placement at) {
+    private static int[] referenceArgmax(float[] logits, int image, int classes, int side, Placement at) {
         OpenCv.load();
         int cw = at.contentWidth();
         int ch = at.contentHeight();
@@ -89,10 +90,10 @@ class MaskDecoderTest {
         try (PointerScope scope = new PointerScope()) {
             Mat src = new Mat(ch, cw, opencv_core.CV_32FC(classes), new FloatPointer(probabilities));
             Mat dst = new Mat();
-            opencv_imgproc.resize(src, dst, new Size(at.width(), at.height()), 0, 0, opencv_imgproc.INTER_LINEAR);
-            float[] resized = new float[at.width() * at.height() * classes];
+            opencv_imgproc.resize(src, dst, new Size(at.sourceWidth(), at.sourceHeight()), 0, 0, opencv_imgproc.INTER_LINEAR);
+            float[] resized = new float[at.sourceWidth() * at.sourceHeight() * classes];
             new FloatPointer(dst.data()).get(resized);
-            int[] argmax = new int[at.width() * at.height()];
+            int[] argmax = new int[at.sourceWidth() * at.sourceHeight()];
             for (int p = 0; p < argmax.length; p++) {
                 int best = 0;
                 for (int c = 1; c < classes; c++) {
